@@ -1,0 +1,180 @@
+# Copyright: (c) 2026, avepoint.graph contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# The option names, types and defaults here must match plugins/module_utils/_options.py
+# (tests/unit/test_doc_fragments.py checks that).
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+    # Connection options for modules (environment variables arrive as fallbacks).
+    DOCUMENTATION = r"""
+options:
+  cloud:
+    description:
+      - The AvePoint cloud (data center family) to talk to. It selects both the token URL and
+        the API base URL; O(api_url) and O(token_url) override them.
+      - If not set, the value of the E(AVEPOINT_CLOUD) environment variable is used.
+    type: str
+    choices: [aos2, commercial, fedramp, us_gov]
+    default: commercial
+    version_added: 0.1.0
+  api_url:
+    description:
+      - Base URL of the AvePoint Graph API, without a path, for example C(https://graph.avepointonlineservices.com).
+        Overrides the URL that O(cloud) selects.
+      - Must use C(https://); plain C(http://) is accepted only for loopback addresses (the test simulator).
+      - If not set, the value of the E(AVEPOINT_API_URL) environment variable is used.
+    type: str
+    version_added: 0.1.0
+  token_url:
+    description:
+      - OAuth 2.0 token endpoint, for example C(https://identity.avepointonlineservices.com/connect/token).
+        Overrides the URL that O(cloud) selects.
+      - If not set, the value of the E(AVEPOINT_TOKEN_URL) environment variable is used.
+    type: str
+    version_added: 0.1.0
+  client_id:
+    description:
+      - Application (client) ID of the API app registration in AvePoint Elements.
+      - Required with O(client_secret).
+      - If not set, the value of the E(AVEPOINT_CLIENT_ID) environment variable is used.
+    type: str
+    version_added: 0.1.0
+  client_secret:
+    description:
+      - Client secret of the API app registration.
+      - Give exactly one kind of credential, O(client_secret) or O(access_token).
+      - If not set, the value of the E(AVEPOINT_CLIENT_SECRET) environment variable is used.
+    type: str
+    version_added: 0.1.0
+  access_token:
+    description:
+      - A bearer token obtained elsewhere. It is used as is and cannot be refreshed.
+      - If not set, the value of the E(AVEPOINT_ACCESS_TOKEN) environment variable is used.
+    type: str
+    version_added: 0.1.0
+  api:
+    description:
+      - Which AvePoint API answers customer requests.
+      - V(partner) uses C(GET /partner/customers) and C(GET /partner/customers/{id}) and needs
+        the permission C(partner.customers.read.all).
+      - If not set, the value of the E(AVEPOINT_API) environment variable is used.
+    type: str
+    choices: [partner]
+    default: partner
+    version_added: 0.1.0
+  scope:
+    description:
+      - OAuth scope requested with the token (space-separated permission names).
+      - Defaults to the permission the selected O(api) needs, for example C(partner.customers.read.all).
+      - If not set, the value of the E(AVEPOINT_SCOPE) environment variable is used.
+    type: str
+    version_added: 0.1.0
+  validate_certs:
+    description:
+      - Whether to verify the TLS certificates of the token and API endpoints. Only turn this off for tests.
+      - If not set, the value of the E(AVEPOINT_VALIDATE_CERTS) environment variable is used.
+    type: bool
+    default: true
+    version_added: 0.1.0
+  ca_path:
+    description:
+      - A PEM bundle of CA certificates to trust instead of the system default, for example a corporate proxy's CA.
+      - If not set, the value of the E(AVEPOINT_CA_PATH) environment variable is used.
+    type: path
+    version_added: 0.1.0
+  timeout:
+    description:
+      - Seconds to wait for the service to connect and to answer each request.
+      - If not set, the value of the E(AVEPOINT_TIMEOUT) environment variable is used.
+    type: float
+    default: 30
+    version_added: 0.1.0
+  retries:
+    description:
+      - How many times a transient failure (HTTP 408, 429, 500, 502, 503, 504, a dropped connection or
+        a timeout) is retried, with capped exponential backoff that honours C(Retry-After) up to 60 seconds.
+      - If not set, the value of the E(AVEPOINT_RETRIES) environment variable is used.
+    type: int
+    default: 5
+    version_added: 0.1.0
+  proxy:
+    description:
+      - URL of an HTTP(S) proxy for both endpoints, for example C(http://proxy.example:3128).
+        Without it the usual E(HTTPS_PROXY) and E(NO_PROXY) environment variables apply.
+      - If not set, the value of the E(AVEPOINT_PROXY) environment variable is used.
+    type: str
+    version_added: 0.1.0
+  concurrency:
+    description:
+      - How many requests may be in flight at once during a bulk fetch (1 to 64). All workers share
+        one pooled connection set and one token, and all pause together when the service answers 429 or 503.
+      - If not set, the value of the E(AVEPOINT_CONCURRENCY) environment variable is used.
+    type: int
+    default: 8
+    version_added: 0.1.0
+notes:
+  - Secrets (O(client_secret), O(access_token) and the tokens obtained) are never logged or returned.
+"""
+
+    # Sources that lookup and inventory plugins also read: variables, environment, ansible.cfg.
+    PLUGINS = r"""
+options:
+  cloud:
+    env: [{name: AVEPOINT_CLOUD}]
+    ini: [{section: avepoint_graph, key: cloud}]
+    vars: [{name: ansible_avepoint_cloud}]
+  api_url:
+    env: [{name: AVEPOINT_API_URL}]
+    ini: [{section: avepoint_graph, key: api_url}]
+    vars: [{name: ansible_avepoint_api_url}]
+  token_url:
+    env: [{name: AVEPOINT_TOKEN_URL}]
+    ini: [{section: avepoint_graph, key: token_url}]
+    vars: [{name: ansible_avepoint_token_url}]
+  client_id:
+    env: [{name: AVEPOINT_CLIENT_ID}]
+    ini: [{section: avepoint_graph, key: client_id}]
+    vars: [{name: ansible_avepoint_client_id}]
+  client_secret:
+    env: [{name: AVEPOINT_CLIENT_SECRET}]
+    ini: [{section: avepoint_graph, key: client_secret}]
+    vars: [{name: ansible_avepoint_client_secret}]
+  access_token:
+    env: [{name: AVEPOINT_ACCESS_TOKEN}]
+    ini: [{section: avepoint_graph, key: access_token}]
+    vars: [{name: ansible_avepoint_access_token}]
+  api:
+    env: [{name: AVEPOINT_API}]
+    ini: [{section: avepoint_graph, key: api}]
+    vars: [{name: ansible_avepoint_api}]
+  scope:
+    env: [{name: AVEPOINT_SCOPE}]
+    ini: [{section: avepoint_graph, key: scope}]
+    vars: [{name: ansible_avepoint_scope}]
+  validate_certs:
+    env: [{name: AVEPOINT_VALIDATE_CERTS}]
+    ini: [{section: avepoint_graph, key: validate_certs}]
+    vars: [{name: ansible_avepoint_validate_certs}]
+  ca_path:
+    env: [{name: AVEPOINT_CA_PATH}]
+    ini: [{section: avepoint_graph, key: ca_path}]
+    vars: [{name: ansible_avepoint_ca_path}]
+  timeout:
+    env: [{name: AVEPOINT_TIMEOUT}]
+    ini: [{section: avepoint_graph, key: timeout}]
+    vars: [{name: ansible_avepoint_timeout}]
+  retries:
+    env: [{name: AVEPOINT_RETRIES}]
+    ini: [{section: avepoint_graph, key: retries}]
+    vars: [{name: ansible_avepoint_retries}]
+  proxy:
+    env: [{name: AVEPOINT_PROXY}]
+    ini: [{section: avepoint_graph, key: proxy}]
+    vars: [{name: ansible_avepoint_proxy}]
+  concurrency:
+    env: [{name: AVEPOINT_CONCURRENCY}]
+    ini: [{section: avepoint_graph, key: concurrency}]
+    vars: [{name: ansible_avepoint_concurrency}]
+"""

@@ -1,0 +1,153 @@
+# Copyright: (c) 2026, avepoint.graph contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Bearer tokens: one per credential per process, reused until near expiry.
+
+A token is cached in process memory only (never on disk), keyed by a hash of the
+token URL, client ID, scope and credential, so a lookup templated many times in one
+worker, or an inventory with many pages, asks for one token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from typing import Callable, Optional, Protocol
+
+from ._errors import ApiError, ContractError
+from ._http import Transport
+from ._options import ConnectionSettings
+from ._responses import ErrorDetails, decode_json
+from ._schemas import check
+
+EXPIRY_MARGIN_SECONDS = 60.0  # refresh this long before the token expires
+
+
+class TokenSource(Protocol):
+    def token(self) -> str:
+        """A valid bearer token."""
+
+    def invalidate(self, token: str) -> bool:
+        """Forget ``token`` after a 401; True when a fresh one can be fetched."""
+
+
+class GivenToken:
+    """A bearer token obtained elsewhere (option access_token): it cannot be refreshed."""
+
+    def __init__(self, token: str) -> None:
+        self._token = token
+
+    def token(self) -> str:
+        return self._token
+
+    def invalidate(self, token: str) -> bool:
+        return False
+
+
+class _CachedToken:
+    def __init__(self, value: str, expires_at: float) -> None:
+        self.value = value
+        self.expires_at = expires_at
+
+
+_cache: dict[str, _CachedToken] = {}
+_cache_lock = threading.Lock()
+
+
+def clear_token_cache() -> None:
+    with _cache_lock:
+        _cache.clear()
+
+
+class ClientCredentialsToken:
+    """OAuth 2.0 client credentials grant with a client secret."""
+
+    def __init__(self, settings: ConnectionSettings, transport: Transport, clock: Callable[[], float] = time.monotonic) -> None:
+        self._settings = settings
+        self._transport = transport
+        self._clock = clock
+        self._lock = threading.Lock()
+        self.issued: list[str] = []  # tokens this source obtained, for redaction
+        self._key = hashlib.sha256(
+            "\0".join((settings.token_url, settings.client_id or "", settings.scope, settings.client_secret or "")).encode()
+        ).hexdigest()
+
+    def token(self) -> str:
+        with self._lock:  # one request even when many worker threads start at once
+            cached = _cache.get(self._key)
+            if cached is not None and self._clock() < cached.expires_at:
+                if cached.value not in self.issued:
+                    self.issued.append(cached.value)
+                return cached.value
+            fresh = self._request()
+            self.issued.append(fresh.value)
+            with _cache_lock:
+                _cache[self._key] = fresh
+            return fresh.value
+
+    def invalidate(self, token: str) -> bool:
+        with _cache_lock:
+            cached = _cache.get(self._key)
+            if cached is not None and cached.value == token:
+                del _cache[self._key]  # only the first of several threads that saw the 401 forgets it
+        return True
+
+    def form(self) -> dict[str, str]:
+        return {
+            "grant_type": "client_credentials",
+            "client_id": self._settings.client_id or "",
+            "client_secret": self._settings.client_secret or "",
+            "scope": self._settings.scope,
+        }
+
+    def _request(self) -> _CachedToken:
+        url = self._settings.token_url
+        started = self._clock()
+        response = self._transport.send("POST", url, data=self.form())
+        if response.status != 200:
+            raise token_error(response.status, ErrorDetails(response), self._settings)
+        try:
+            document = decode_json(response, "the token request")
+            check("token_response", document, "the token request")
+        except ContractError as error:
+            error.fatal = True  # every request needs this token
+            raise
+        lifetime = _lifetime(document.get("expires_in"))
+        margin = min(EXPIRY_MARGIN_SECONDS, lifetime / 10)
+        return _CachedToken(document["access_token"], started + lifetime - margin)
+
+
+def _lifetime(value: object) -> float:
+    try:
+        seconds = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return 3600.0  # the documented lifetime when the service does not say
+    return seconds if seconds > 0 else 3600.0
+
+
+def token_error(status: int, details: ErrorDetails, settings: ConnectionSettings) -> ApiError:
+    """Map a failed token request to a message that says what to fix."""
+    code = details.code or ""
+    where = "token URL %s" % settings.token_url
+    if code == "invalid_scope":
+        text = (
+            "the token service refused the scope '%s' (invalid_scope): give the app registration the "
+            "permission '%s' in AvePoint Elements (Settings > API app registration), or fix the scope option"
+            % (settings.scope, settings.scope)
+        )
+    elif code in ("invalid_client", "unauthorized_client") or status == 401:
+        text = (
+            "authentication failed (%s) at the %s: check client_id and client_secret "
+            "(AVEPOINT_CLIENT_ID / AVEPOINT_CLIENT_SECRET) and that the secret has not expired"
+            % (code or "HTTP %d" % status, where)
+        )
+    else:
+        text = "the token request failed with HTTP %d at the %s%s" % (status, where, details.suffix())
+    return ApiError(text, status=status, server_message=details.message,
+                    request_id=details.request_id, trace_id=details.trace_id, fatal=True)
+
+
+def token_source_for(settings: ConnectionSettings, transport: Transport) -> TokenSource:
+    if settings.access_token:
+        return GivenToken(settings.access_token)
+    return ClientCredentialsToken(settings, transport)

@@ -1,0 +1,134 @@
+# Copyright: (c) 2026, avepoint.graph contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The one AvePoint Graph API client every module and plugin uses.
+
+It owns the pooled transport and the token, sends authenticated calls (refreshing
+the token once on a 401), maps HTTP errors to clear messages, and delegates the
+customer endpoints to the backend of the chosen API.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.client import responses as reasons
+from typing import Any, Callable, Iterable, Iterator, Optional
+
+from ._auth import token_source_for
+from ._clouds import API_SCOPES
+from ._customers import normalize_customer_ids
+from ._deps import require_libraries
+from ._errors import ApiError, AvePointError, NotFoundError
+from ._http import HttpResponse, Transport
+from ._options import ConnectionSettings
+from ._parallel import map_bounded
+from ._partner_api import PartnerBackend
+from ._responses import ErrorDetails, decode_json
+
+Warn = Callable[[str], None]
+
+BACKENDS: dict[str, Callable[[Any], Any]] = {"partner": PartnerBackend}
+
+
+@dataclass
+class CustomerSet:
+    """The result of a fetch: customers in the order asked, and the IDs not found."""
+
+    customers: list[dict[str, Any]] = field(default_factory=list)
+    missing_ids: list[str] = field(default_factory=list)
+
+
+class AvePointClient:
+    def __init__(self, settings: ConnectionSettings, warn: Optional[Warn] = None, transport: Optional[Transport] = None) -> None:
+        require_libraries()
+        self.settings = settings
+        self.warn: Warn = warn or (lambda message: None)
+        self.transport = transport or Transport(settings)
+        self.tokens = token_source_for(settings, self.transport)
+        self.backend = BACKENDS[settings.api](self)
+
+    def __enter__(self) -> "AvePointClient":
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.transport.close()
+
+    # Public operations: every error leaving them has the secrets masked.
+
+    def get_customers(self, ids: Iterable[Any]) -> CustomerSet:
+        """Fetch customers by ID; IDs are all validated before the first request."""
+        wanted = normalize_customer_ids(ids)
+        with self._redacting():
+            found = self.backend.fetch_ids(wanted) if wanted else {}
+        return CustomerSet(
+            customers=[found[customer_id] for customer_id in wanted if customer_id in found],
+            missing_ids=[customer_id for customer_id in wanted if customer_id not in found],
+        )
+
+    def list_customers(self) -> list[dict[str, Any]]:
+        """Every customer the app registration can see."""
+        with self._redacting():
+            return self.backend.fetch_all()
+
+    # Used by backends.
+
+    def map_ids(self, work: Callable[[str], Any], ids: list[str]) -> list[Any]:
+        """Run ``work`` for each ID concurrently (bounded by the concurrency option)."""
+        return map_bounded(work, ids, self.settings.concurrency, is_fatal)
+
+    def call(self, method: str, path_or_url: str, *, what: str, params: Optional[dict[str, Any]] = None, json_body: Any = None) -> Any:
+        """An authenticated call returning the decoded JSON body of a 2xx response."""
+        url = path_or_url if "://" in path_or_url else self.settings.api_url + path_or_url
+        token = self.tokens.token()
+        response = self.transport.send(method, url, token=token, params=params, json_body=json_body)
+        if response.status == 401 and self.tokens.invalidate(token):
+            # The token may have expired or been revoked: fetch a new one, once.
+            response = self.transport.send(method, url, token=self.tokens.token(), params=params, json_body=json_body)
+        if not 200 <= response.status < 300:
+            raise http_error(response, what, self.settings)
+        return decode_json(response, what)
+
+    @contextmanager
+    def _redacting(self) -> Iterator[None]:
+        try:
+            yield
+        except AvePointError as error:
+            raise error.redacted(self.known_secrets()) from None
+
+    def known_secrets(self) -> list[str]:
+        secrets = list(self.settings.secrets)
+        issued = getattr(self.tokens, "issued", None)
+        if issued:
+            secrets.extend(issued)
+        return secrets
+
+
+def is_fatal(error: AvePointError) -> bool:
+    """Errors that would repeat for every customer: stop the whole bulk fetch."""
+    return error.fatal or (isinstance(error, ApiError) and error.status in (400, 401, 403))
+
+
+def http_error(response: HttpResponse, what: str, settings: ConnectionSettings) -> ApiError:
+    """Map an unsuccessful API response to an error that says what happened and what to do."""
+    status = response.status
+    details = ErrorDetails(response)
+    head = "HTTP %d %s for %s" % (status, reasons.get(status, ""), what)
+    head = head.replace("  ", " ")
+    if status == 401:
+        text = "%s%s: the service rejected the credentials; check client_id and client_secret (or access_token, which may have expired) and the cloud (%s)" % (
+            head, details.suffix(), settings.api_url)
+    elif status == 403:
+        text = "%s%s: the app registration needs the permission '%s' for the %s API, and the customer must be within its customer scope" % (
+            head, details.suffix(), API_SCOPES[settings.api], settings.api)
+    elif status == 404:
+        return NotFoundError("%s%s: not found" % (head, details.suffix()), status=status, server_message=details.message,
+                             request_id=details.request_id, trace_id=details.trace_id)
+    elif response.attempts > 1:
+        text = "%s after %d attempts%s" % (head, response.attempts, details.suffix())
+    else:
+        text = head + details.suffix()
+    return ApiError(text, status=status, server_message=details.message,
+                    request_id=details.request_id, trace_id=details.trace_id)

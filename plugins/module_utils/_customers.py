@@ -1,0 +1,89 @@
+# Copyright: (c) 2026, avepoint.graph contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Customer IDs and customer facts: the one shape every consumer returns."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable, Optional
+
+from ._errors import ConfigurationError
+
+# A GUID in its canonical 8-4-4-4-12 form, any letter case. Nothing else may reach a URL.
+_GUID = re.compile(r"\A[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
+
+# jobStatus codes (Elements v3 API) and the names the partner API uses.
+JOB_STATUS_NAMES: dict[int, str] = {
+    0: "N/A",
+    1: "Working",
+    2: "Failed",
+    3: "Waiting for configuration",
+    4: "Multiple issues found",
+    5: "Finished with exception",
+    6: "No backup updates",
+}
+_JOB_STATUS_CODES = {name.lower(): code for code, name in JOB_STATUS_NAMES.items()}
+
+FACT_FIELDS = ("id", "organization", "owner_email", "job_status", "job_status_code", "country_or_region")
+
+
+def is_customer_id(value: Any) -> bool:
+    return isinstance(value, str) and bool(_GUID.match(value))
+
+
+def normalize_customer_id(value: Any, what: str = "customer ID") -> str:
+    """Return the lowercase GUID, or raise ConfigurationError naming the bad value."""
+    if not is_customer_id(value):
+        raise ConfigurationError(
+            "invalid %s %s: expected a GUID such as 0f8fad5b-d9cb-469f-a165-70867728950e" % (what, describe(value))
+        )
+    return value.lower()
+
+
+def normalize_customer_ids(values: Iterable[Any], what: str = "customer ID") -> list[str]:
+    """Validate every ID first (so nothing is requested on bad input); drop duplicates, keep order."""
+    seen: dict[str, None] = {}
+    for value in values:
+        seen.setdefault(normalize_customer_id(value, what), None)
+    return list(seen)
+
+
+def describe(value: Any, limit: int = 60) -> str:
+    """A short, printable description of a user-supplied value for error messages."""
+    if value is None:
+        return "(none)"
+    if not isinstance(value, str):
+        return "%r (a %s, not a string)" % (value if len(repr(value)) <= limit else "...", type(value).__name__)
+    if value == "":
+        return "'' (empty string)"
+    shown = value if len(value) <= limit else value[:limit] + "... (%d characters)" % len(value)
+    return ascii(shown)
+
+
+def job_status_code(name: Optional[str]) -> Optional[int]:
+    """The code for a partner API jobStatus name, or None for a name we do not know."""
+    if name is None:
+        return None
+    return _JOB_STATUS_CODES.get(" ".join(name.split()).lower())
+
+
+def customer_facts(
+    customer_id: str,
+    organization: Optional[str],
+    owner_email: Optional[str],
+    job_status: Optional[str],
+    job_status_code_value: Optional[int],
+    country_or_region: Optional[str],
+    **extra: Any,
+) -> dict[str, Any]:
+    """Build the customer facts dict; ``extra`` holds API-specific facts (e.g. tenants)."""
+    facts = {
+        "id": customer_id.lower(),
+        "organization": organization,
+        "owner_email": owner_email,
+        "job_status": job_status,
+        "job_status_code": job_status_code_value,
+        "country_or_region": country_or_region,
+    }
+    facts.update(extra)
+    return facts

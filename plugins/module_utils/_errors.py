@@ -1,0 +1,91 @@
+# Copyright: (c) 2026, avepoint.graph contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Exceptions raised by the shared AvePoint Graph API layer.
+
+Every message is meant to be shown to the user as is: it names the problem and
+never contains a credential (the client redacts known secrets before raising).
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Optional, Sequence
+
+
+class AvePointError(Exception):
+    """Base class; ``str(error)`` is safe to display."""
+
+    def __init__(self, message: str, fatal: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fatal = fatal  # would repeat for every request (credentials, TLS): stop bulk work
+
+    def __str__(self) -> str:
+        return self.message
+
+    def redacted(self, secrets: Iterable[str]) -> "AvePointError":
+        """Return this error with every known secret value masked in its message."""
+        self.message = redact(self.message, secrets)
+        self.args = (self.message,)
+        return self
+
+
+class ConfigurationError(AvePointError):
+    """Bad options or input: always raised before any network request."""
+
+
+class DependencyError(AvePointError):
+    """A required Python library is missing on the host running the code."""
+
+    def __init__(self, library: str, detail: str) -> None:
+        super().__init__("the Python library '%s' is required: %s" % (library, detail))
+        self.library = library
+        self.detail = detail
+
+
+class ApiError(AvePointError):
+    """The service (or the network in between) answered with an error."""
+
+    def __init__(
+        self,
+        message: str,
+        status: Optional[int] = None,
+        server_message: Optional[str] = None,
+        request_id: Optional[str] = None,
+        trace_id: Optional[str] = None,
+        fatal: bool = False,
+    ) -> None:
+        super().__init__(message, fatal)
+        self.status = status
+        self.server_message = server_message
+        self.request_id = request_id
+        self.trace_id = trace_id
+
+
+class NotFoundError(ApiError):
+    """HTTP 404: the customer (or endpoint) does not exist for this app."""
+
+
+class ContractError(AvePointError):
+    """A response does not match the documented API contract."""
+
+
+class PartialFailureError(ApiError):
+    """Some customers of a bulk fetch could not be read; never a partial result."""
+
+    def __init__(self, failures: Sequence[tuple[str, ApiError]]) -> None:
+        lines = ["%s: %s" % (customer_id, error) for customer_id, error in failures]
+        super().__init__(
+            "%d customer(s) could not be fetched: %s" % (len(failures), "; ".join(lines)),
+            status=getattr(failures[-1][1], "status", None) if failures else None,
+        )
+        self.failed_ids = [customer_id for customer_id, _error in failures]
+
+
+MASK = "********"
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """Mask every secret value (longest first, so prefixes do not leak the rest)."""
+    for secret in sorted((s for s in secrets if s), key=len, reverse=True):
+        text = text.replace(secret, MASK)
+    return text

@@ -1,0 +1,40 @@
+# Copyright: (c) 2026, avepoint.graph contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What every module of the collection does around its own work: one place, thin modules."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ._client import AvePointClient
+from ._deps import missing_libraries
+from ._errors import AvePointError
+from ._options import module_argument_spec, settings_from_module
+
+ModuleWork = Callable[[AnsibleModule, AvePointClient], dict]
+
+
+def avepoint_module(argument_spec: dict[str, Any], **kwargs: Any) -> AnsibleModule:
+    """An AnsibleModule with the connection options added to ``argument_spec``."""
+    spec = module_argument_spec()
+    spec.update(argument_spec)
+    return AnsibleModule(argument_spec=spec, **kwargs)
+
+
+def run_module(module: AnsibleModule, work: ModuleWork, validate: Callable[[AnsibleModule], None] = lambda module: None) -> None:
+    """Check dependencies and input, run ``work`` with a client, exit with its result.
+
+    ``validate`` checks the module's own input before any connection is made.
+    """
+    for library, error in missing_libraries().items():
+        module.fail_json(msg=missing_required_lib(library), exception=error)
+    try:
+        validate(module)
+        settings = settings_from_module(module)
+        with AvePointClient(settings, warn=module.warn) as client:
+            result = work(module, client)
+    except AvePointError as error:
+        module.fail_json(msg=str(error))
+    module.exit_json(**result)

@@ -1,0 +1,271 @@
+# Copyright: (c) 2026, avepoint.graph contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Connection options: defined once, validated once, for modules and plugins alike.
+
+Modules read options from ``module.params`` (environment variables arrive through
+``env_fallback``); plugins read them from ``get_option`` (``env``/``ini``/``vars`` come
+from the doc fragment). Both hand a getter to :func:`settings_from_getter`, so every
+check and default below applies identically everywhere.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from dataclasses import dataclass, field
+from typing import Any, Callable, Optional
+from urllib.parse import urlsplit
+
+from ansible.module_utils.basic import env_fallback
+
+from ._clouds import API_SCOPES, CLOUDS, MAX_SCOPE_LENGTH
+from ._errors import ConfigurationError
+
+OptionGetter = Callable[[str], Any]
+
+DEFAULT_CONCURRENCY = 8
+MAX_CONCURRENCY = 64
+
+# name -> argument spec entry plus the environment variable it falls back to.
+CONNECTION_OPTIONS: dict[str, dict[str, Any]] = {
+    "cloud": {"type": "str", "default": "commercial", "choices": sorted(CLOUDS), "env": "AVEPOINT_CLOUD"},
+    "api_url": {"type": "str", "env": "AVEPOINT_API_URL"},
+    "token_url": {"type": "str", "env": "AVEPOINT_TOKEN_URL"},
+    "client_id": {"type": "str", "env": "AVEPOINT_CLIENT_ID"},
+    "client_secret": {"type": "str", "no_log": True, "env": "AVEPOINT_CLIENT_SECRET"},
+    "access_token": {"type": "str", "no_log": True, "env": "AVEPOINT_ACCESS_TOKEN"},
+    "api": {"type": "str", "default": "partner", "choices": sorted(API_SCOPES), "env": "AVEPOINT_API"},
+    "scope": {"type": "str", "env": "AVEPOINT_SCOPE"},
+    "validate_certs": {"type": "bool", "default": True, "env": "AVEPOINT_VALIDATE_CERTS"},
+    "ca_path": {"type": "path", "env": "AVEPOINT_CA_PATH"},
+    "timeout": {"type": "float", "default": 30.0, "env": "AVEPOINT_TIMEOUT"},
+    "retries": {"type": "int", "default": 5, "env": "AVEPOINT_RETRIES"},
+    "proxy": {"type": "str", "env": "AVEPOINT_PROXY"},
+    "concurrency": {"type": "int", "default": DEFAULT_CONCURRENCY, "env": "AVEPOINT_CONCURRENCY"},
+}
+
+
+def module_argument_spec() -> dict[str, dict[str, Any]]:
+    """Argument spec entries for modules, with environment variable fallbacks."""
+    spec = {}
+    for name, entry in CONNECTION_OPTIONS.items():
+        option = {key: value for key, value in entry.items() if key != "env"}
+        option["fallback"] = (env_fallback, [entry["env"]])
+        spec[name] = option
+    return spec
+
+
+@dataclass(frozen=True)
+class ConnectionSettings:
+    """Validated connection settings; ``repr`` never shows a secret."""
+
+    api: str
+    api_url: str
+    token_url: str
+    scope: str
+    client_id: Optional[str] = None
+    client_secret: Optional[str] = field(default=None, repr=False)
+    access_token: Optional[str] = field(default=None, repr=False)
+    validate_certs: bool = True
+    ca_path: Optional[str] = None
+    timeout: float = 30.0
+    retries: int = 5
+    proxy: Optional[str] = None
+    concurrency: int = DEFAULT_CONCURRENCY
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """Every secret value these settings hold, for redaction."""
+        return tuple(value for value in (self.client_secret, self.access_token) if value)
+
+    @property
+    def verify(self) -> Any:
+        """The ``verify`` argument for requests: a CA bundle path or a bool."""
+        if not self.validate_certs:
+            return False
+        return self.ca_path or True
+
+
+def settings_from_module(module: Any) -> ConnectionSettings:
+    """Adapter for modules: options come from ``module.params``."""
+    return settings_from_getter(module.params.get)
+
+
+def settings_from_plugin(plugin: Any) -> ConnectionSettings:
+    """Adapter for lookup and inventory plugins: options come from ``get_option``."""
+    return settings_from_getter(plugin.get_option)
+
+
+def settings_from_getter(get: OptionGetter) -> ConnectionSettings:
+    """Validate every connection option; raise ConfigurationError naming the first problem."""
+    cloud = _choice(get, "cloud", sorted(CLOUDS))
+    api = _choice(get, "api", sorted(API_SCOPES))
+    endpoints = CLOUDS[cloud]
+    api_url = _url(_text(get, "api_url") or endpoints.api_url, "api_url", allow_path=False)
+    token_url = _url(_text(get, "token_url") or endpoints.token_url, "token_url", allow_path=True)
+    scope = _scope(_text(get, "scope") or API_SCOPES[api])
+
+    client_id = _text(get, "client_id")
+    client_secret = _text(get, "client_secret")
+    access_token = _text(get, "access_token")
+    _check_credentials(client_id, client_secret, access_token)
+
+    ca_path = _text(get, "ca_path")
+    if ca_path:
+        ca_path = os.path.expanduser(ca_path)
+        if not os.path.isfile(ca_path) or not os.access(ca_path, os.R_OK):
+            raise ConfigurationError("ca_path '%s' is not a readable file" % ca_path)
+
+    return ConnectionSettings(
+        api=api,
+        api_url=api_url,
+        token_url=token_url,
+        scope=scope,
+        client_id=client_id,
+        client_secret=client_secret,
+        access_token=access_token,
+        validate_certs=_boolean(get, "validate_certs"),
+        ca_path=ca_path,
+        timeout=_number(get, "timeout", float, minimum=0.001, maximum=3600),
+        retries=int(_number(get, "retries", int, minimum=0, maximum=20)),
+        proxy=_proxy(_text(get, "proxy")),
+        concurrency=int(_number(get, "concurrency", int, minimum=1, maximum=MAX_CONCURRENCY)),
+    )
+
+
+def _default(name: str) -> Any:
+    return CONNECTION_OPTIONS[name].get("default")
+
+
+def _raw(get: OptionGetter, name: str) -> Any:
+    value = get(name)
+    return _default(name) if value is None else value
+
+
+def _text(get: OptionGetter, name: str) -> Optional[str]:
+    value = _raw(get, name)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ConfigurationError("option '%s' must be a string, got %s" % (name, type(value).__name__))
+    value = value.strip()
+    return value or None
+
+
+def _choice(get: OptionGetter, name: str, choices: list[str]) -> str:
+    value = _text(get, name)
+    if value not in choices:
+        raise ConfigurationError(
+            "option '%s' must be one of %s, got %r" % (name, ", ".join(choices), _shorten(value))
+        )
+    return value
+
+
+def _boolean(get: OptionGetter, name: str) -> bool:
+    value = _raw(get, name)
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on", "y", "t"):
+        return True
+    if text in ("0", "false", "no", "off", "n", "f"):
+        return False
+    raise ConfigurationError("option '%s' must be a boolean, got %r" % (name, _shorten(value)))
+
+
+def _number(get: OptionGetter, name: str, kind: type, minimum: float, maximum: float) -> float:
+    value = _raw(get, name)
+    try:
+        if isinstance(value, bool):
+            raise ValueError(value)
+        number = kind(value)
+    except (TypeError, ValueError):
+        raise ConfigurationError(
+            "option '%s' must be a %s, got %r" % (name, "number" if kind is float else "whole number", _shorten(value))
+        )
+    if not minimum <= number <= maximum:
+        raise ConfigurationError(
+            "option '%s' must be between %s and %s, got %s" % (name, _plain(minimum), _plain(maximum), _plain(number))
+        )
+    return number
+
+
+def _url(value: str, name: str, allow_path: bool) -> str:
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError as exc:
+        raise ConfigurationError("option '%s' is not a valid URL (%s)" % (name, exc))
+    if parts.scheme not in ("https", "http") or not host:
+        raise ConfigurationError("option '%s' must be an absolute https:// URL, got %r" % (name, _shorten(value)))
+    if parts.username or parts.password:
+        raise ConfigurationError("option '%s' must not contain user credentials" % name)
+    if parts.query or parts.fragment:
+        raise ConfigurationError("option '%s' must not contain a query or fragment, got %r" % (name, _shorten(value)))
+    if not allow_path and parts.path not in ("", "/"):
+        raise ConfigurationError(
+            "option '%s' must be the API base URL without a path (e.g. https://graph.avepointonlineservices.com), got %r"
+            % (name, _shorten(value))
+        )
+    if parts.scheme == "http" and not is_loopback(host):
+        raise ConfigurationError(
+            "refusing to send credentials over plain http to '%s' (option '%s'): use https; "
+            "plain http is allowed only to loopback addresses such as the bundled simulator" % (host, name)
+        )
+    return value.rstrip("/") if not allow_path else value
+
+
+def is_loopback(host: str) -> bool:
+    """True for localhost and loopback IP addresses (where plain http cannot be sniffed)."""
+    if host.lower() in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _scope(scope: str) -> str:
+    if len(scope) > MAX_SCOPE_LENGTH:
+        raise ConfigurationError("option 'scope' is longer than %d characters" % MAX_SCOPE_LENGTH)
+    return " ".join(scope.split())
+
+
+def _proxy(proxy: Optional[str]) -> Optional[str]:
+    if proxy is None:
+        return None
+    scheme = urlsplit(proxy).scheme
+    if scheme not in ("http", "https", "socks5", "socks5h"):
+        raise ConfigurationError("option 'proxy' must be a URL such as http://proxy.example:3128, got %r" % _shorten(proxy))
+    return proxy
+
+
+def _check_credentials(client_id: Optional[str], client_secret: Optional[str], access_token: Optional[str]) -> None:
+    kinds = []
+    if client_secret:
+        kinds.append("client_secret")
+    if access_token:
+        kinds.append("access_token")
+    if len(kinds) > 1:
+        raise ConfigurationError(
+            "give exactly one kind of credential, not %s (check the AVEPOINT_* environment variables too)"
+            % " and ".join(kinds)
+        )
+    if not kinds:
+        raise ConfigurationError(
+            "no credential given: set client_id and client_secret (or AVEPOINT_CLIENT_ID and "
+            "AVEPOINT_CLIENT_SECRET), or access_token (AVEPOINT_ACCESS_TOKEN)"
+        )
+    if client_secret and not client_id:
+        raise ConfigurationError("client_secret is set but client_id is missing (option client_id or AVEPOINT_CLIENT_ID)")
+
+
+def _shorten(value: Any, limit: int = 60) -> Any:
+    if isinstance(value, str) and len(value) > limit:
+        return value[:limit] + "..."
+    return value
+
+
+def _plain(number: float) -> str:
+    return ("%g" % number) if isinstance(number, float) else str(number)

@@ -1,0 +1,161 @@
+#!/usr/bin/python
+# Copyright: (c) 2026, avepoint.graph contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: avepoint_customer_info
+short_description: Read the facts of AvePoint customers from the AvePoint Graph API
+version_added: 0.1.0
+description:
+  - Reads one customer, a list of customers, or every customer the API app registration can see,
+    and returns their facts in one shape whichever API answers.
+  - Many IDs are fetched concurrently over one pooled connection set with one token, so one task
+    handles hundreds of customers; never loop this module over IDs.
+  - Every ID is checked to be a GUID before any request is made.
+  - Never changes anything; C(changed) is always false and check mode behaves like a normal run.
+author:
+  - avepoint.graph contributors
+options:
+  id:
+    description:
+      - ID of one customer (the tenant owner ID, a GUID).
+      - Mutually exclusive with O(ids). Without O(id) and O(ids), every customer the app can see is returned.
+    type: str
+    aliases: [customer_id]
+    version_added: 0.1.0
+  ids:
+    description:
+      - IDs of several customers (GUIDs). Duplicates are fetched once.
+      - Customers are returned in the order given; IDs the service does not know are returned in RV(missing_ids).
+    type: list
+    elements: str
+    version_added: 0.1.0
+extends_documentation_fragment:
+  - avepoint.graph.connection
+  - avepoint.graph.attributes.INFO_MODULE
+requirements:
+  - requests
+  - jsonschema
+notes:
+  - Customer IDs in results are lowercase, whatever letter case was asked for or returned.
+seealso:
+  - plugin: avepoint.graph.avepoint_customer
+    plugin_type: lookup
+    description: The same customer facts from a lookup, for use in templates and variables.
+  - name: AvePoint Graph API
+    description: AvePoint's API reference.
+    link: https://learn.avepoint.com/Docs/API/
+"""
+
+EXAMPLES = r"""
+- name: Read one customer
+  avepoint.graph.avepoint_customer_info:
+    id: 0f8fad5b-d9cb-469f-a165-70867728950e
+    client_id: "{{ avepoint_client_id }}"
+    client_secret: "{{ avepoint_client_secret }}"
+  register: contoso
+
+- name: Show its backup status
+  ansible.builtin.debug:
+    msg: "{{ contoso.customers[0].organization }}: {{ contoso.customers[0].job_status }}"
+
+- name: Read many customers in one task, connection options set once for the whole play
+  module_defaults:
+    group/avepoint.graph.avepoint:
+      client_id: "{{ avepoint_client_id }}"
+      client_secret: "{{ avepoint_client_secret }}"
+  block:
+    - name: Fetch the customers of this pipeline
+      avepoint.graph.avepoint_customer_info:
+        ids: "{{ customer_ids }}"
+        concurrency: 16
+      register: result
+
+    - name: Fail if any customer is unknown to AvePoint
+      ansible.builtin.assert:
+        that: result.missing_ids | length == 0
+        fail_msg: "Unknown customers: {{ result.missing_ids | join(', ') }}"
+
+- name: Every customer the app registration can see (credentials from AVEPOINT_* variables)
+  avepoint.graph.avepoint_customer_info:
+  register: all_customers
+
+- name: Customers whose backup is not working
+  ansible.builtin.debug:
+    msg: "{{ all_customers.customers | rejectattr('job_status', 'equalto', 'Working') | map(attribute='organization') }}"
+"""
+
+RETURN = r"""
+customers:
+  description:
+    - The customers found, in the order asked (the service's order when all customers are listed).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Customer (tenant owner) ID, lowercase.
+      type: str
+      sample: 0f8fad5b-d9cb-469f-a165-70867728950e
+    organization:
+      description: Organization name.
+      type: str
+      sample: Contoso
+    owner_email:
+      description: E-mail address of the tenant owner.
+      type: str
+      sample: admin@contoso.example
+    job_status:
+      description: Name of the backup job status, for example C(Working) or C(Failed).
+      type: str
+      sample: Working
+    job_status_code:
+      description: Numeric backup job status (1 is C(Working)), or null for a status name without a known code.
+      type: int
+      sample: 1
+    country_or_region:
+      description: Country or region display name, free text.
+      type: str
+      sample: Vietnam
+missing_ids:
+  description: Requested IDs the service does not know (HTTP 404), lowercase, in the order asked.
+  returned: always
+  type: list
+  elements: str
+  sample: []
+"""
+
+from ansible_collections.avepoint.graph.plugins.module_utils._module_runtime import avepoint_module, run_module
+
+
+def requested_ids(params: dict) -> list | None:
+    """The IDs asked for, or None for every customer."""
+    if params["id"] is not None:
+        return [params["id"]]
+    return params["ids"]
+
+
+def run(module, client) -> dict:
+    ids = requested_ids(module.params)
+    if ids is None:
+        return {"changed": False, "customers": client.list_customers(), "missing_ids": []}
+    found = client.get_customers(ids)
+    return {"changed": False, "customers": found.customers, "missing_ids": found.missing_ids}
+
+
+def main() -> None:
+    module = avepoint_module(
+        {
+            "id": {"type": "str", "aliases": ["customer_id"]},
+            "ids": {"type": "list", "elements": "str"},
+        },
+        mutually_exclusive=[("id", "ids")],
+        supports_check_mode=True,
+    )
+    run_module(module, run)
+
+
+if __name__ == "__main__":
+    main()

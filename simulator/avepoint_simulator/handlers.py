@@ -1,0 +1,480 @@
+"""HTTP request handler: routing, auth, endpoint logic, fault application.
+
+The handler reaches shared state through `self.server.state` (a SimState built by
+server.py) so it stays free of lifecycle concerns.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import re
+import secrets
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler
+from typing import TYPE_CHECKING, Any, Optional
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from .dataset import is_guid, partner_view, v3_view
+from .faults import POST_KINDS, PRE_KINDS, TOKEN_PATH, FaultRule
+from .tokens import OAuthError, resolve_scopes
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .server import SimState
+
+PARTNER_SCOPE = "partner.customers.read.all"
+ELEMENTS_SCOPE = "elements.customers.read.all"
+
+ROUTE_ONE = "GET /partner/customers/{id}"
+ROUTE_LIST = "GET /partner/customers"
+ROUTE_BATCH = "POST /partner/external/v3/general/customers/batch"
+
+_RE_ONE = re.compile(r"^/partner/customers/([^/]+)/?$", re.IGNORECASE)
+_RE_LIST = re.compile(r"^/partner/customers/?$", re.IGNORECASE)
+_RE_BATCH = re.compile(r"^/partner/external/v3/general/customers/batch/?$", re.IGNORECASE)
+
+MAX_BATCH_IDS = 100
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 50
+
+HTML_PAGE = ("<html><head><title>{status} Bad Gateway</title></head><body>"
+             "<center><h1>{status} Bad Gateway</h1></center><hr><center>nginx</center>"
+             "</body></html>\n")
+
+_PADDING_CACHE: dict[int, str] = {}
+
+
+class HttpError(Exception):
+    def __init__(self, status: int, message: str, errors: Optional[list[dict[str, str]]] = None,
+                 headers: Optional[dict[str, str]] = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.errors = errors or []
+        self.headers = headers or {}
+
+
+def error_body(status: int, message: str, errors: Optional[list[dict[str, str]]] = None) -> dict[str, Any]:
+    """AvePoint's documented error envelope."""
+    return {"statusCode": status, "message": message, "errors": errors or [],
+            "requestId": str(uuid.uuid4()), "traceId": secrets.token_hex(16)}
+
+
+def _field_error(field: str, message: str) -> list[dict[str, str]]:
+    return [{"code": "InvalidValue", "field": field, "message": message}]
+
+
+def _encode_skiptoken(offset: int) -> str:
+    # Opaque on purpose: clients must follow nextLink, not build offsets themselves.
+    return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode().rstrip("=")
+
+
+def _decode_skiptoken(token: str) -> int:
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+        prefix, value = raw.split(":", 1)
+        offset = int(value)
+        if prefix != "o" or offset < 0:
+            raise ValueError
+        return offset
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise HttpError(400, "Invalid $skiptoken", _field_error("$skiptoken", "not a valid skip token")) from exc
+
+
+class SimHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, so clients can pool connections
+    server_version = "AvePointGraphSimulator/1.0"
+    sys_version = ""
+    timeout = 120  # idle keep-alive connections are closed after this many seconds
+
+    # --- plumbing -------------------------------------------------------------------
+
+    @property
+    def state(self) -> "SimState":
+        return self.server.state  # type: ignore[attr-defined]
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        if self.state.config.verbose:
+            super().log_message(format, *args)
+
+    def do_GET(self) -> None:
+        self._dispatch("GET")
+
+    def do_POST(self) -> None:
+        self._dispatch("POST")
+
+    def do_DELETE(self) -> None:
+        self._dispatch("DELETE")
+
+    def do_PUT(self) -> None:
+        self._dispatch("PUT")
+
+    def do_PATCH(self) -> None:
+        self._dispatch("PATCH")
+
+    def _read_body(self) -> bytes:
+        # Always drain the body: on a keep-alive connection leftovers would be parsed as
+        # the next request line.
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            chunks = []
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass
+                    break
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+            return b"".join(chunks)
+        length = int(self.headers.get("Content-Length") or 0)
+        if length < 0:
+            raise ValueError("negative Content-Length")
+        return self.rfile.read(length) if length else b""
+
+    def _base_url(self) -> str:
+        host = self.headers.get("Host")
+        if not host:
+            return self.state.base_url
+        return f"{self.state.scheme}://{host}"
+
+    def _send(self, status: int, data: bytes, content_type: str = "application/json; charset=utf-8",
+              headers: Optional[dict[str, str]] = None, truncate: bool = False) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        if truncate:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if self._api_request:
+            self.state.counters.status(str(status))
+        if truncate:
+            # Promise the full length, deliver half, then close: the client sees an
+            # incomplete read, like a connection cut mid-transfer.
+            self.wfile.write(data[: len(data) // 2])
+            self.close_connection = True
+        else:
+            self.wfile.write(data)
+
+    def _send_json(self, status: int, payload: Any, headers: Optional[dict[str, str]] = None,
+                   truncate: bool = False) -> None:
+        self._send(status, json.dumps(payload, separators=(",", ":")).encode(), headers=headers, truncate=truncate)
+
+    def _send_error(self, err: HttpError) -> None:
+        self._send_json(err.status, error_body(err.status, err.message, err.errors), headers=err.headers)
+
+    def _dispatch(self, method: str) -> None:
+        self._api_request = False
+        split = urlsplit(self.path)
+        path = split.path
+        try:
+            body = self._read_body()
+        except (ValueError, OSError):
+            self.close_connection = True
+            self._send_error(HttpError(400, "Malformed request body"))
+            return
+        query = {k.lower(): v[-1] for k, v in parse_qs(split.query, keep_blank_values=True).items()}
+        if path == "/_sim" or path.startswith("/_sim/"):
+            self._control(method, path, body)
+        elif path.rstrip("/") == TOKEN_PATH:
+            self._token(method, TOKEN_PATH, body)
+        else:
+            self._api(method, path, query, body)
+
+    # --- control endpoints (never counted, no auth) ---------------------------------
+
+    def _control(self, method: str, path: str, body: bytes) -> None:
+        state = self.state
+        key = f"{method} {path.rstrip('/')}"
+        if key == "GET /_sim/counters":
+            self._send_json(200, state.counters.snapshot())
+        elif key == "POST /_sim/reset":
+            state.counters.reset()
+            self._send_json(200, {"ok": True})
+        elif key == "GET /_sim/faults":
+            self._send_json(200, state.faults.describe())
+        elif key == "POST /_sim/faults":
+            try:
+                state.faults.set_rules(json.loads(body or b"[]"))
+            except (ValueError, TypeError) as exc:
+                self._send_error(HttpError(400, f"Invalid fault rules: {exc}"))
+                return
+            self._send_json(200, {"ok": True, "rules": len(state.faults.describe())})
+        elif key == "DELETE /_sim/faults":
+            state.faults.clear()
+            self._send_json(200, {"ok": True})
+        elif key == "POST /_sim/revoke-tokens":
+            state.tokens.revoke_all()
+            self._send_json(200, {"ok": True})
+        elif key == "GET /_sim/dataset":
+            self._send_json(200, state.customers)
+        elif key == "GET /_sim/health":
+            self._send_json(200, {"ok": True, "url": state.base_url})
+        else:
+            self._send_error(HttpError(404, f"Unknown control endpoint {key}"))
+
+    # --- faults -----------------------------------------------------------------------
+
+    def _apply_pre_fault(self, rule: FaultRule) -> None:
+        """Answer the request entirely from a fault rule (status/drop/malformed/html/empty)."""
+        headers: dict[str, str] = {}
+        if rule.retry_after is not None:
+            headers["Retry-After"] = str(rule.retry_after)
+        status = rule.status or 200
+        if rule.kind == "drop":
+            # No response at all; closing makes the client see a disconnect.
+            self.close_connection = True
+            if self._api_request:
+                self.state.counters.status("dropped")
+            return
+        if rule.kind == "status":
+            if rule.body is None:
+                self._send_json(status, error_body(status, f"Simulated fault (HTTP {status})"), headers=headers)
+            elif isinstance(rule.body, str):
+                ctype = "application/json" if rule.body.lstrip()[:1] in ("{", "[") else "text/plain; charset=utf-8"
+                self._send(status, rule.body.encode(), ctype, headers)
+            else:
+                self._send_json(status, rule.body, headers=headers)
+        elif rule.kind == "malformed":
+            text = rule.body if isinstance(rule.body, str) else '{"id": '
+            self._send(status, text.encode(), headers=headers)
+        elif rule.kind == "html":
+            text = rule.body if isinstance(rule.body, str) else HTML_PAGE.format(status=status)
+            self._send(status, text.encode(), "text/html; charset=utf-8", headers)
+        elif rule.kind == "empty":
+            self._send(status, b"", headers=headers)
+
+    @staticmethod
+    def _customer_objects(payload: Any) -> list[dict[str, Any]]:
+        if isinstance(payload, dict):
+            for key in ("value", "data"):
+                if isinstance(payload.get(key), list):
+                    return [o for o in payload[key] if isinstance(o, dict)]
+            return [payload]
+        return []
+
+    def _apply_post_fault(self, rule: FaultRule, status: int, payload: Any) -> tuple[Any, bool]:
+        """Mutate a real response; returns (payload, truncate)."""
+        if rule.kind == "truncated":
+            return payload, True
+        if rule.kind == "huge":
+            size = int(rule.size_mb * 1024 * 1024)
+            if size not in _PADDING_CACHE:
+                _PADDING_CACHE[size] = "A" * size
+            if isinstance(payload, dict):
+                payload = dict(payload, _padding=_PADDING_CACHE[size])
+            return payload, False
+        if status != 200:  # field faults only make sense on a successful customer body
+            return payload, False
+        for obj in self._customer_objects(payload):
+            if rule.kind == "extra_field":
+                obj[rule.field_name or "unexpectedField"] = {"simulated": True, "note": "unknown field"}
+            elif rule.kind == "missing_field":
+                obj.pop(rule.field_name or "organization", None)
+            elif rule.kind == "wrong_type":
+                obj[rule.field_name or "organization"] = 12345
+        return payload, False
+
+    def _run_faults(self, method: str, path: str, ids: set[str]) -> tuple[Optional[FaultRule], bool]:
+        """Select rules, perform delays; returns (primary rule, handled) where handled
+        means the response has already been produced."""
+        fired = self.state.faults.select(method, path, ids)
+        if not fired:
+            return None, False
+        self.state.counters.fault(len(fired))
+        primary: Optional[FaultRule] = None
+        for rule in fired:
+            if rule.kind == "delay":
+                time.sleep(max(rule.delay_ms, 0) / 1000.0)
+            else:
+                primary = rule
+        if primary is not None and primary.kind in PRE_KINDS:
+            self._apply_pre_fault(primary)
+            return primary, True
+        return primary, False
+
+    # --- token endpoint -----------------------------------------------------------------
+
+    def _token(self, method: str, path: str, body: bytes) -> None:
+        status = 0
+        try:
+            primary, handled = self._run_faults(method, path, set())
+            if handled:  # any injected token-endpoint answer counts as a failure
+                return
+            status, payload = self._issue_token(method, body)
+            truncate = False
+            if primary is not None and primary.kind in POST_KINDS:
+                payload, truncate = self._apply_post_fault(primary, status, payload)
+            self._send_json(status, payload, headers={"Cache-Control": "no-store", "Pragma": "no-cache"},
+                            truncate=truncate)
+        finally:
+            self.state.counters.token_request(status == 200)
+
+    def _issue_token(self, method: str, body: bytes) -> tuple[int, dict[str, Any]]:
+        state = self.state
+        if method != "POST":
+            return 400, {"error": "invalid_request", "error_description": "POST required"}
+        ctype = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if ctype != "application/x-www-form-urlencoded":
+            return 400, {"error": "invalid_request"}
+        try:
+            form = {k: v[-1] for k, v in parse_qs(body.decode("utf-8"), keep_blank_values=True).items()}
+        except UnicodeDecodeError:
+            return 400, {"error": "invalid_request"}
+        try:
+            if form.get("grant_type") != "client_credentials":
+                raise OAuthError("unsupported_grant_type")
+            state.auth.authenticate(form, state.audiences(self._base_url()))
+            scopes = resolve_scopes(form.get("scope"), state.config.allowed_scopes)
+        except OAuthError as exc:
+            if state.config.verbose:
+                self.log_message("token rejected: %s (%s)", exc.code, exc.reason)
+            return 400, {"error": exc.code}
+        token = state.tokens.issue(scopes)
+        return 200, {"access_token": token, "token_type": "Bearer",
+                     "expires_in": state.config.token_ttl, "scope": " ".join(scopes)}
+
+    # --- API endpoints ------------------------------------------------------------------
+
+    def _api(self, method: str, path: str, query: dict[str, str], body: bytes) -> None:
+        state = self.state
+        self._api_request = True
+        route, one_id = self._route(method, path)
+        state.counters.api_begin(route or f"{method} (unknown)")
+        try:
+            if state.config.latency_ms > 0:
+                time.sleep(state.config.latency_ms / 1000.0)
+            ids: set[str] = set()
+            if one_id is not None:
+                ids.add(unquote(one_id).lower())
+            elif route == ROUTE_BATCH and body:
+                try:
+                    parsed = json.loads(body)
+                    if isinstance(parsed, dict) and isinstance(parsed.get("customerIds"), list):
+                        ids = {str(i).lower() for i in parsed["customerIds"]}
+                except ValueError:
+                    pass
+            primary, handled = self._run_faults(method, path, ids)
+            if handled:
+                return
+            headers: dict[str, str] = {}
+            try:
+                status, payload = self._handle_route(method, path, route, one_id, query, body)
+            except HttpError as err:
+                status, payload, headers = err.status, error_body(err.status, err.message, err.errors), err.headers
+            truncate = False
+            if primary is not None and primary.kind in POST_KINDS:
+                payload, truncate = self._apply_post_fault(primary, status, payload)
+            self._send_json(status, payload, headers=headers, truncate=truncate)
+        finally:
+            state.counters.api_end()
+
+    @staticmethod
+    def _route(method: str, path: str) -> tuple[Optional[str], Optional[str]]:
+        """Return (route key, id) for a known path; the key also reflects wrong methods."""
+        if _RE_LIST.match(path):
+            return ("GET /partner/customers" if method == "GET" else f"{method} /partner/customers"), None
+        match = _RE_ONE.match(path)
+        if match:
+            key = ROUTE_ONE if method == "GET" else f"{method} /partner/customers/{{id}}"
+            return key, match.group(1)
+        if _RE_BATCH.match(path):
+            return (ROUTE_BATCH if method == "POST" else f"{method} /partner/external/v3/general/customers/batch"), None
+        return None, None
+
+    def _require(self, scope: str) -> None:
+        auth = self.headers.get("Authorization", "")
+        scheme, _, token = auth.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise HttpError(401, "Unauthorized: bearer token required",
+                            headers={"WWW-Authenticate": 'Bearer error="invalid_request"'})
+        info, reason = self.state.tokens.validate(token.strip())
+        if info is None:
+            raise HttpError(401, f"Unauthorized: {reason}",
+                            headers={"WWW-Authenticate": f'Bearer error="invalid_token", error_description="{reason}"'})
+        if scope not in info.scopes:
+            raise HttpError(403, f"Forbidden: token lacks scope {scope}")
+
+    def _handle_route(self, method: str, path: str, route: Optional[str], one_id: Optional[str],
+                      query: dict[str, str], body: bytes) -> tuple[int, Any]:
+        if route is None:
+            raise HttpError(404, f"No route for {method} {path}")
+        if route == ROUTE_ONE:
+            return self._get_one(unquote(one_id or ""))
+        if route == ROUTE_LIST:
+            return self._get_list(query)
+        if route == ROUTE_BATCH:
+            return self._batch(query, body)
+        raise HttpError(405, f"Method {method} not allowed", headers={"Allow": route.split(" ")[0]})
+
+    def _get_one(self, cid: str) -> tuple[int, Any]:
+        self._require(PARTNER_SCOPE)
+        if not is_guid(cid):
+            raise HttpError(400, "The customer id must be a GUID", _field_error("id", "not a GUID"))
+        customer = self.state.index.get(cid.lower())
+        if customer is None:
+            raise HttpError(404, f"Customer {cid} not found")
+        payload = {"@odata.context": f"{self._base_url()}/partner/$metadata#Customers/$entity"}
+        payload.update(partner_view(customer))
+        return 200, payload
+
+    def _get_list(self, query: dict[str, str]) -> tuple[int, Any]:
+        self._require(PARTNER_SCOPE)
+        customers = self.state.customers
+        base = self._base_url()
+        payload: dict[str, Any] = {"@odata.context": f"{base}/partner/$metadata#Customers"}
+        page_size = self.state.config.partner_page_size
+        if page_size > 0:
+            offset = _decode_skiptoken(query["$skiptoken"]) if "$skiptoken" in query else 0
+            chunk = customers[offset: offset + page_size]
+            payload["value"] = [partner_view(c) for c in chunk]
+            if offset + page_size < len(customers):
+                payload["@odata.nextLink"] = (f"{base}/partner/customers?$skiptoken="
+                                              f"{_encode_skiptoken(offset + page_size)}")
+        else:
+            payload["value"] = [partner_view(c) for c in customers]
+        return 200, payload
+
+    @staticmethod
+    def _int_param(query: dict[str, str], name: str, default: int, low: int, high: Optional[int]) -> int:
+        raw = query.get(name.lower())
+        if raw is None or raw == "":
+            return default
+        try:
+            value = int(raw)
+        except ValueError as exc:
+            raise HttpError(400, f"{name} must be an integer", _field_error(name, "not an integer")) from exc
+        if value < low or (high is not None and value > high):
+            limit = f"between {low} and {high}" if high is not None else f">= {low}"
+            raise HttpError(400, f"{name} must be {limit}", _field_error(name, f"must be {limit}"))
+        return value
+
+    def _batch(self, query: dict[str, str], body: bytes) -> tuple[int, Any]:
+        self._require(ELEMENTS_SCOPE)
+        page_index = self._int_param(query, "pageIndex", 1, 1, None)
+        page_size = self._int_param(query, "pageSize", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
+        selected = self.state.customers
+        if body.strip():
+            try:
+                parsed = json.loads(body)
+            except ValueError as exc:
+                raise HttpError(400, "Request body is not valid JSON") from exc
+            if not isinstance(parsed, dict):
+                raise HttpError(400, "Request body must be a JSON object")
+            ids = parsed.get("customerIds")
+            if ids is not None:
+                if not isinstance(ids, list):
+                    raise HttpError(400, "customerIds must be a list", _field_error("customerIds", "not a list"))
+                if len(ids) > MAX_BATCH_IDS:
+                    raise HttpError(400, f"customerIds accepts at most {MAX_BATCH_IDS} ids",
+                                    _field_error("customerIds", f"more than {MAX_BATCH_IDS} ids"))
+                if not all(is_guid(i) for i in ids):
+                    raise HttpError(400, "customerIds must contain GUIDs", _field_error("customerIds", "not a GUID"))
+                wanted = {i.lower() for i in ids}
+                # Dataset order, unknown IDs silently absent, duplicates collapsed.
+                selected = [c for c in selected if str(c["id"]).lower() in wanted]
+        start = (page_index - 1) * page_size
+        data = [v3_view(c) for c in selected[start: start + page_size]]
+        return 200, {"data": data,
+                     "metadata": {"pageIndex": page_index, "pageSize": page_size, "totalCount": len(selected)}}

@@ -1,0 +1,270 @@
+"""Server lifecycle: config, shared state, the threading HTTP(S) server, Simulator API."""
+from __future__ import annotations
+
+import copy
+import os
+import shutil
+import socket
+import socketserver
+import ssl
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from http.server import ThreadingHTTPServer
+from typing import Any, Optional
+
+from .counters import Counters
+from .dataset import generate_customers, load_dataset_file, normalize_customers
+from .faults import FaultEngine
+from .handlers import SimHandler
+from .tokens import KNOWN_SCOPES, ClientAuthenticator, TokenStore
+
+DEFAULT_CLIENT_ID = "11111111-2222-3333-4444-555555555555"
+DEFAULT_CLIENT_SECRET = "sim-secret"
+
+
+@dataclass
+class SimulatorConfig:
+    host: str = "127.0.0.1"
+    port: int = 0
+    port_file: Optional[str] = None
+    customers: int = 25
+    seed: int = 1
+    dataset_file: Optional[str] = None
+    latency_ms: float = 0
+    https: bool = False
+    tls_dir: Optional[str] = None
+    client_id: str = DEFAULT_CLIENT_ID
+    client_secret: str = DEFAULT_CLIENT_SECRET
+    token_ttl: int = 3600
+    partner_page_size: int = 0
+    app_cert_dir: Optional[str] = None
+    allowed_scopes: list[str] = field(default_factory=lambda: list(KNOWN_SCOPES))
+    extra_audiences: list[str] = field(default_factory=list)
+    faults: list[dict[str, Any]] = field(default_factory=list)
+    verbose: bool = False
+
+
+class SimState:
+    """Everything handlers share; each member does its own locking."""
+
+    def __init__(self, config: SimulatorConfig, customers: list[dict[str, Any]], trusted_cert: Optional[bytes]) -> None:
+        self.config = config
+        self.customers = customers
+        self.index = {str(c["id"]).lower(): c for c in customers}
+        self.counters = Counters()
+        self.faults = FaultEngine(config.seed)
+        self.tokens = TokenStore(config.token_ttl)
+        self.auth = ClientAuthenticator(config.client_id, config.client_secret, trusted_cert)
+        self.scheme = "https" if config.https else "http"
+        self.base_url = ""
+        self.port = 0
+
+    @property
+    def token_url(self) -> str:
+        return f"{self.base_url}/connect/token"
+
+    def audiences(self, request_base: str) -> list[str]:
+        # Accept the token URL however the client addressed us (127.0.0.1 or localhost).
+        auds = {self.token_url, f"{request_base}/connect/token",
+                f"{self.scheme}://localhost:{self.port}/connect/token",
+                f"{self.scheme}://127.0.0.1:{self.port}/connect/token"}
+        auds.update(self.config.extra_audiences)
+        return sorted(auds)
+
+
+class SimServer(ThreadingHTTPServer):
+    daemon_threads = True  # never block interpreter exit on a stuck client
+    block_on_close = False
+    request_queue_size = 256  # clients open many parallel connections at once
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], state: SimState, ssl_context: Optional[ssl.SSLContext]) -> None:
+        self.state = state
+        self.ssl_context = ssl_context
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
+        super().__init__(address, SimHandler)
+
+    def server_bind(self) -> None:
+        # Skip HTTPServer's getfqdn() reverse lookup, which can stall for seconds.
+        socketserver.TCPServer.server_bind(self)
+        self.server_name = str(self.server_address[0])
+        self.server_port = int(self.server_address[1])
+
+    def get_request(self) -> tuple[Any, Any]:
+        sock, addr = self.socket.accept()
+        self.state.counters.connection()
+        # Headers and body go out as separate writes; without NODELAY, Nagle + the
+        # client's delayed ACK add ~40 ms to every keep-alive request.
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:
+            pass
+        if self.ssl_context is not None:
+            # Handshake later, in the worker thread, so a slow client can't stall accept().
+            sock = self.ssl_context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False)
+        return sock, addr
+
+    def finish_request(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            self._open.add(request)
+        try:
+            if isinstance(request, ssl.SSLSocket):
+                request.settimeout(15)
+                request.do_handshake()
+            super().finish_request(request, client_address)
+        except (OSError, ssl.SSLError):
+            pass  # client went away / bad handshake / injected drop: nothing to report
+        finally:
+            with self._open_lock:
+                self._open.discard(request)
+
+    def close_all_connections(self) -> None:
+        with self._open_lock:
+            sockets = list(self._open)
+        for sock in sockets:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if self.state.config.verbose:
+            super().handle_error(request, client_address)
+
+
+class Simulator:
+    """In-process AvePoint Graph API simulator.
+
+    sim = Simulator(SimulatorConfig(customers=100)); sim.start(); ... sim.stop()
+    or: with Simulator() as sim: ...
+    """
+
+    def __init__(self, config: Optional[SimulatorConfig] = None, **overrides: Any) -> None:
+        self.config = copy.deepcopy(config) if config else SimulatorConfig()
+        for key, value in overrides.items():
+            if not hasattr(self.config, key):
+                raise TypeError(f"unknown config field {key!r}")
+            setattr(self.config, key, value)
+        if self.config.dataset_file:
+            customers = load_dataset_file(self.config.dataset_file)
+        else:
+            customers = normalize_customers(generate_customers(self.config.customers, self.config.seed))
+        self._customers = customers
+        self._server: Optional[SimServer] = None
+        self._thread: Optional[threading.Thread] = None
+        self._temp_tls_dir: Optional[str] = None
+        self.ca_path: Optional[str] = None
+        self.tls_dir: Optional[str] = None
+        self.app_cert_path: Optional[str] = None
+        self.state: Optional[SimState] = None
+
+    # --- lifecycle ----------------------------------------------------------------------
+
+    def start(self) -> "Simulator":
+        if self._server is not None:
+            return self
+        cfg = self.config
+        ssl_context = None
+        if cfg.https:
+            from .tls import ensure_server_pki, server_ssl_context
+
+            if cfg.tls_dir:
+                self.tls_dir = cfg.tls_dir
+            else:
+                self._temp_tls_dir = self.tls_dir = tempfile.mkdtemp(prefix="avepoint-sim-tls-")
+            self.ca_path, cert, key = ensure_server_pki(self.tls_dir, cfg.host)
+            ssl_context = server_ssl_context(cert, key)
+        trusted = None
+        if cfg.app_cert_dir:
+            from .tls import ensure_app_certs
+
+            self.app_cert_path = ensure_app_certs(cfg.app_cert_dir)
+            with open(self.app_cert_path, "rb") as handle:
+                trusted = handle.read()
+        state = SimState(cfg, self._customers, trusted)
+        if cfg.faults:
+            state.faults.set_rules(cfg.faults)
+        server = SimServer((cfg.host, cfg.port), state, ssl_context)
+        state.port = server.server_address[1]
+        url_host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(cfg.host, cfg.host)
+        if ":" in url_host:
+            url_host = f"[{url_host}]"
+        state.base_url = f"{state.scheme}://{url_host}:{state.port}"
+        self.state, self._server = state, server
+        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
+                                        name="avepoint-simulator", daemon=True)
+        self._thread.start()
+        if cfg.port_file:
+            tmp = f"{cfg.port_file}.tmp{os.getpid()}"
+            with open(tmp, "w", encoding="utf-8") as handle:
+                handle.write(f"{state.port}\n")
+            os.replace(tmp, cfg.port_file)  # atomic: a poller never reads an empty file
+        return self
+
+    def stop(self) -> None:
+        server, self._server = self._server, None
+        if server is None:
+            return
+        server.shutdown()
+        server.close_all_connections()
+        server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        if self._temp_tls_dir:
+            shutil.rmtree(self._temp_tls_dir, ignore_errors=True)
+            self._temp_tls_dir = None
+
+    def __enter__(self) -> "Simulator":
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+    # --- accessors / control ------------------------------------------------------------
+
+    def _require_state(self) -> SimState:
+        if self.state is None:
+            raise RuntimeError("simulator not started")
+        return self.state
+
+    @property
+    def url(self) -> str:
+        return self._require_state().base_url
+
+    @property
+    def token_url(self) -> str:
+        return self._require_state().token_url
+
+    @property
+    def port(self) -> int:
+        return self._require_state().port
+
+    @property
+    def customers(self) -> list[dict[str, Any]]:
+        return copy.deepcopy(self._customers)
+
+    def counters(self) -> dict[str, Any]:
+        return self._require_state().counters.snapshot()
+
+    def reset_counters(self) -> None:
+        self._require_state().counters.reset()
+
+    def set_faults(self, rules: list[dict[str, Any]]) -> None:
+        self._require_state().faults.set_rules(rules)
+
+    def clear_faults(self) -> None:
+        self._require_state().faults.clear()
+
+    def faults(self) -> list[dict[str, Any]]:
+        return self._require_state().faults.describe()
+
+    def revoke_tokens(self) -> None:
+        self._require_state().tokens.revoke_all()
+
+    def issued_tokens(self) -> list[str]:
+        """Every access token issued so far (for secret-leak tests)."""
+        return self._require_state().tokens.issued()

@@ -1,0 +1,134 @@
+import json
+import time
+
+import pytest
+import requests
+
+from avepoint_simulator import Simulator, SimulatorConfig
+from sim_helpers import BATCH_PATH, bearer, fetch_token
+
+
+def _list(sim, h, session=None):
+    return (session or requests).get(f"{sim.url}/partner/customers", headers=h, timeout=10)
+
+
+def test_status_count_with_retry_after(sim, headers):
+    sim.set_faults([{"kind": "status", "status": 429, "retry_after": 2, "count": 2}])
+    r1, r2, r3 = (_list(sim, headers) for _ in range(3))
+    assert r1.status_code == r2.status_code == 429
+    assert r1.headers["Retry-After"] == "2"
+    assert r1.json()["statusCode"] == 429
+    assert r3.status_code == 200
+    c = sim.counters()
+    assert c["faults_injected"] == 2 and c["by_status"] == {"429": 2, "200": 1}
+    assert sim.faults()[0]["hits"] == 2
+
+
+def test_status_without_retry_after_and_body_override(sim, headers):
+    sim.set_faults([{"kind": "status", "status": 503, "count": 1, "body": {"custom": True}}])
+    r = _list(sim, headers)
+    assert r.status_code == 503 and "Retry-After" not in r.headers
+    assert r.json() == {"custom": True}
+
+
+def test_faults_do_not_hit_token_by_default(sim):
+    sim.set_faults([{"kind": "status", "status": 500}])
+    assert fetch_token(sim).status_code == 200
+    sim.set_faults([{"kind": "status", "status": 503, "path": "^/connect/token$", "count": 1}])
+    assert fetch_token(sim).status_code == 503
+    assert fetch_token(sim).status_code == 200
+    c = sim.counters()
+    assert c["token_requests"] == 3 and c["token_failures"] == 1
+
+
+def test_rate_is_deterministic():
+    def run():
+        with Simulator(SimulatorConfig(seed=7)) as sim:
+            h = bearer(sim)
+            sim.set_faults([{"kind": "status", "status": 500, "rate": 0.3}])
+            s = requests.Session()
+            return [_list(sim, h, s).status_code for _ in range(40)]
+
+    first, second = run(), run()
+    assert first == second
+    assert 3 <= first.count(500) <= 25
+
+
+def test_drop(sim, headers):
+    sim.set_faults([{"kind": "drop", "count": 1}])
+    with pytest.raises(requests.ConnectionError):
+        _list(sim, headers)
+    assert _list(sim, headers).status_code == 200
+    assert sim.counters()["by_status"].get("dropped") == 1
+
+
+@pytest.mark.parametrize("kind,status,ctype", [("malformed", 200, "json"), ("html", 502, "text/html"),
+                                               ("empty", 200, "json")])
+def test_broken_bodies(sim, headers, kind, status, ctype):
+    sim.set_faults([{"kind": kind, "count": 1}])
+    r = _list(sim, headers)
+    assert r.status_code == status and ctype in r.headers["Content-Type"]
+    with pytest.raises(ValueError):
+        json.loads(r.text)
+
+
+def test_truncated(sim, headers):
+    sim.set_faults([{"kind": "truncated", "count": 1}])
+    with pytest.raises(requests.exceptions.ChunkedEncodingError):
+        _list(sim, headers)
+    assert _list(sim, headers).status_code == 200
+
+
+def test_huge(sim, headers):
+    sim.set_faults([{"kind": "huge", "count": 1}])
+    r = _list(sim, headers)
+    assert r.status_code == 200 and len(r.content) > 20 * 1024 * 1024
+    assert len(r.json()["value"]) == 25
+
+
+def test_field_faults(sim, headers):
+    cid = sim.customers[0]["id"]
+    url = f"{sim.url}/partner/customers/{cid}"
+    sim.set_faults([{"kind": "extra_field", "count": 1}])
+    body = requests.get(url, headers=headers, timeout=5).json()
+    assert "unexpectedField" in body and body["organization"]
+    sim.set_faults([{"kind": "missing_field", "count": 1}])
+    assert "organization" not in requests.get(url, headers=headers, timeout=5).json()
+    sim.set_faults([{"kind": "wrong_type", "count": 1}])
+    r = requests.post(f"{sim.url}{BATCH_PATH}", headers=headers, json={}, timeout=5).json()
+    assert all(isinstance(c["organization"], int) for c in r["data"])
+
+
+def test_ids_filter(sim, headers):
+    target, other = sim.customers[1]["id"], sim.customers[2]["id"]
+    sim.set_faults([{"kind": "status", "status": 500, "ids": [target.upper()]}])
+    base = f"{sim.url}/partner/customers"
+    assert requests.get(f"{base}/{target}", headers=headers, timeout=5).status_code == 500
+    assert requests.get(f"{base}/{other}", headers=headers, timeout=5).status_code == 200
+    batch = f"{sim.url}{BATCH_PATH}"
+    assert requests.post(batch, headers=headers, json={"customerIds": [other, target]}, timeout=5).status_code == 500
+    assert requests.post(batch, headers=headers, json={"customerIds": [other]}, timeout=5).status_code == 200
+    assert requests.get(base, headers=headers, timeout=5).status_code == 200
+
+
+def test_path_regex_and_delay(sim, headers):
+    sim.set_faults([{"kind": "delay", "delay_ms": 300, "path": "/batch$", "count": 1},
+                    {"kind": "status", "status": 502, "path": "/batch$", "count": 1}])
+    assert _list(sim, headers).status_code == 200
+    start = time.monotonic()
+    r = requests.post(f"{sim.url}{BATCH_PATH}", headers=headers, json={}, timeout=5)
+    assert r.status_code == 502 and time.monotonic() - start >= 0.3
+    assert sim.counters()["faults_injected"] == 2
+
+
+def test_control_endpoints(sim, headers):
+    base = f"{sim.url}/_sim"
+    r = requests.post(f"{base}/faults", json=[{"kind": "status", "status": 500, "count": 1}], timeout=5)
+    assert r.status_code == 200
+    assert requests.get(f"{base}/faults", timeout=5).json()[0]["kind"] == "status"
+    assert requests.delete(f"{base}/faults", timeout=5).status_code == 200
+    assert _list(sim, headers).status_code == 200
+    assert requests.post(f"{base}/faults", json=[{"kind": "bogus"}], timeout=5).status_code == 400
+    assert requests.post(f"{base}/faults", json=[{"kind": "status", "rate": 2}], timeout=5).status_code == 400
+    with pytest.raises(ValueError):
+        sim.set_faults([{"kind": "nope"}])

@@ -1,0 +1,51 @@
+"""A scripted stand-in for the HTTP seam (module_utils._http.Transport)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable, Optional
+
+from ansible_collections.avepoint.graph.plugins.module_utils._http import HttpResponse
+
+TOKEN_URL = "https://identity.example.test/connect/token"
+API_URL = "https://graph.example.test"
+
+
+def response(status: int = 200, body: Any = None, headers: Optional[dict] = None, attempts: int = 1, raw: Optional[bytes] = None) -> HttpResponse:
+    if raw is None:
+        raw = b"" if body is None else json.dumps(body).encode()
+    return HttpResponse(status, headers or {"Content-Type": "application/json"}, raw, "https://graph.example.test/x", attempts)
+
+
+class FakeTransport:
+    """Answers token requests itself and API requests through ``handler(method, url, token, json_body)``."""
+
+    def __init__(self, handler: Callable[..., HttpResponse], token_response: Optional[HttpResponse] = None) -> None:
+        self.handler = handler
+        self.token_response = token_response
+        self.calls: list[tuple[str, str]] = []
+        self.token_requests = 0
+        self.closed = False
+
+    def send(self, method: str, url: str, *, token=None, data=None, json_body=None, params=None) -> HttpResponse:
+        self.calls.append((method, url))
+        if url == TOKEN_URL:
+            self.token_requests += 1
+            return self.token_response or response(200, {"access_token": "tok-%d" % self.token_requests, "expires_in": 3600})
+        return self.handler(method, url, token, json_body)
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def customer(customer_id: str, **overrides: Any) -> dict:
+    document = {
+        "@odata.context": "https://graph.example.test/partner/$metadata#Customers/$entity",
+        "id": customer_id,
+        "organization": "Org " + customer_id[:4],
+        "ownerEmail": "owner@%s.example" % customer_id[:4],
+        "jobStatus": "Working",
+        "countryOrRegion": "Vietnam",
+    }
+    document.update(overrides)
+    return document

@@ -1,0 +1,212 @@
+"""The API client over a scripted transport: auth, errors, contract checks, bulk fetches."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from ansible_collections.avepoint.graph.plugins.module_utils._client import AvePointClient
+from ansible_collections.avepoint.graph.plugins.module_utils._errors import (
+    ApiError, ConfigurationError, ContractError, PartialFailureError)
+from ansible_collections.avepoint.graph.plugins.module_utils._options import settings_from_getter
+
+from fakes import API_URL, TOKEN_URL, FakeTransport, customer, response
+
+IDS = ["0f8fad5b-d9cb-469f-a165-70867728950e", "11111111-2222-3333-4444-555555555555", "7c9e6679-7425-40de-944b-e07fc1f90ae7"]
+SECRET = "the-client-secret-value"
+
+
+def make_client(handler, concurrency=4, token_response=None, **options):
+    values = {"client_id": "app", "client_secret": SECRET, "api_url": API_URL, "token_url": TOKEN_URL, "concurrency": concurrency}
+    values.update(options)
+    transport = FakeTransport(handler, token_response)
+    return AvePointClient(settings_from_getter(values.get), transport=transport), transport
+
+
+def by_id(method, url, token, body):
+    return response(200, customer(url.rsplit("/", 1)[1]))
+
+
+def test_customers_come_back_in_the_order_asked_with_one_token():
+    client, transport = make_client(by_id)
+    result = client.get_customers([IDS[2], IDS[0].upper(), IDS[1]])
+    assert [c["id"] for c in result.customers] == [IDS[2], IDS[0], IDS[1]]
+    assert result.customers[0] == {
+        "id": IDS[2], "organization": "Org 7c9e", "owner_email": "owner@7c9e.example",
+        "job_status": "Working", "job_status_code": 1, "country_or_region": "Vietnam"}
+    assert transport.token_requests == 1
+
+
+def test_404_goes_to_missing_ids():
+    def handler(method, url, token, body):
+        if url.endswith(IDS[1]):
+            return response(404, {"message": "Customer not found"})
+        return by_id(method, url, token, body)
+
+    client, _ = make_client(handler)
+    result = client.get_customers(IDS)
+    assert result.missing_ids == [IDS[1]]
+    assert [c["id"] for c in result.customers] == [IDS[0], IDS[2]]
+
+
+def test_bad_id_means_no_request_at_all():
+    client, transport = make_client(by_id)
+    with pytest.raises(ConfigurationError):
+        client.get_customers([IDS[0], "x"])
+    assert transport.calls == []
+
+
+def test_token_refreshed_once_on_401():
+    seen = []
+
+    def handler(method, url, token, body):
+        seen.append(token)
+        if token == "tok-1":
+            return response(401, {"message": "expired"})
+        return by_id(method, url, token, body)
+
+    client, transport = make_client(handler, concurrency=1)
+    result = client.get_customers(IDS[:2])
+    assert len(result.customers) == 2
+    assert transport.token_requests == 2
+    assert seen == ["tok-1", "tok-2", "tok-2"]
+
+
+def test_second_401_fails_with_a_clear_message():
+    client, transport = make_client(lambda *a: response(401, {"message": "nope"}))
+    with pytest.raises(ApiError) as error:
+        client.get_customers(IDS)
+    assert "HTTP 401" in str(error.value) and "check client_id and client_secret" in str(error.value)
+    assert transport.token_requests == 2  # refreshed once, then gave up for the whole batch
+
+
+def test_403_names_the_permission_and_stops_the_batch():
+    client, transport = make_client(lambda *a: response(403, {"message": "Forbidden", "requestId": "r-1"}), concurrency=1)
+    with pytest.raises(ApiError) as error:
+        client.get_customers(IDS)
+    text = str(error.value)
+    assert "HTTP 403 Forbidden" in text and "partner.customers.read.all" in text and "requestId r-1" in text
+    assert len([c for c in transport.calls if c[1] != TOKEN_URL]) == 1
+
+
+def test_partial_failure_names_exactly_the_failed_ids():
+    def handler(method, url, token, body):
+        if url.endswith(IDS[0]) or url.endswith(IDS[2]):
+            return response(503, {"statusCode": 503, "message": "busy", "requestId": "q-9", "traceId": "t-9"}, attempts=6)
+        return by_id(method, url, token, body)
+
+    client, _ = make_client(handler)
+    with pytest.raises(PartialFailureError) as error:
+        client.get_customers(IDS)
+    assert error.value.failed_ids == [IDS[0], IDS[2]]
+    text = str(error.value)
+    assert "2 customer(s) could not be fetched" in text
+    assert "HTTP 503 Service Unavailable for customer %s after 6 attempts: busy (requestId q-9, traceId t-9)" % IDS[0] in text
+
+
+@pytest.mark.parametrize("raw, message", [
+    (b"<html><body>Bad gateway</body></html>", "not valid JSON (an HTML page, perhaps from a proxy or gateway)"),
+    (b'{"id": "0f8f', "not valid JSON"),
+    (b"", "an empty body"),
+])
+def test_bodies_that_are_not_json(raw, message):
+    client, _ = make_client(lambda *a: response(200, raw=raw))
+    with pytest.raises(ContractError) as error:
+        client.get_customers(IDS[:1])
+    assert message in str(error.value)
+
+
+@pytest.mark.parametrize("overrides, message", [
+    ({"organization": 12}, "field 'organization' is 12, expected type string"),
+    ({"organization": None}, "field 'organization' is None, expected type string"),
+    ({"ownerEmail": ["a"]}, "field 'ownerEmail'"),
+    ({"id": "nope"}, "field 'id' is 'nope', expected a GUID"),
+])
+def test_contract_violations_name_the_field_and_customer(overrides, message):
+    client, _ = make_client(lambda m, url, t, b: response(200, customer(url.rsplit("/", 1)[1], **overrides)))
+    with pytest.raises(ContractError) as error:
+        client.get_customers(IDS[:1])
+    assert message in str(error.value) and IDS[0] in str(error.value)
+
+
+def test_missing_field_is_named():
+    def handler(method, url, token, body):
+        document = customer(url.rsplit("/", 1)[1])
+        del document["jobStatus"]
+        return response(200, document)
+
+    client, _ = make_client(handler)
+    with pytest.raises(ContractError, match="'jobStatus' is a required property"):
+        client.get_customers(IDS[:1])
+
+
+def test_unknown_fields_and_upper_case_ids_are_accepted():
+    client, _ = make_client(lambda m, url, t, b: response(200, customer(url.rsplit("/", 1)[1].upper(), brandNew={"x": 1})))
+    assert client.get_customers(IDS[:1]).customers[0]["id"] == IDS[0]
+
+
+def test_list_follows_next_link_on_the_api_host_only():
+    pages = {
+        API_URL + "/partner/customers": {"value": [customer(IDS[0])], "@odata.nextLink": API_URL + "/partner/customers?$skiptoken=2"},
+        API_URL + "/partner/customers?$skiptoken=2": {"value": [customer(IDS[1])]},
+    }
+    client, _ = make_client(lambda m, url, t, b: response(200, pages[url]))
+    assert [c["id"] for c in client.list_customers()] == IDS[:2]
+
+    pages[API_URL + "/partner/customers?$skiptoken=2"]["@odata.nextLink"] = "https://evil.example.test/steal"
+    client, transport = make_client(lambda m, url, t, b: response(200, pages[url]))
+    with pytest.raises(ContractError, match="refusing to follow @odata.nextLink to https://evil.example.test"):
+        client.list_customers()
+    assert not any("evil" in url for _m, url in transport.calls)
+
+
+def test_next_link_loop_is_detected():
+    page = {"value": [], "@odata.nextLink": API_URL + "/partner/customers?$skiptoken=1"}
+    client, _ = make_client(lambda *a: response(200, page))
+    with pytest.raises(ContractError, match="loop"):
+        client.list_customers()
+
+
+def test_token_errors():
+    client, transport = make_client(by_id, token_response=response(400, {"error": "invalid_client"}))
+    with pytest.raises(ApiError, match=r"authentication failed \(invalid_client\)") as error:
+        client.get_customers(IDS)
+    assert transport.token_requests == 1 and len(transport.calls) == 1
+    assert SECRET not in str(error.value)
+
+    client, _ = make_client(by_id, token_response=response(400, {"error": "invalid_scope"}))
+    with pytest.raises(ApiError, match="permission 'partner.customers.read.all'"):
+        client.get_customers(IDS)
+
+    client, _ = make_client(by_id, token_response=response(200, {"token_type": "Bearer"}))
+    with pytest.raises(ContractError, match="'access_token' is a required property"):
+        client.get_customers(IDS)
+
+
+def test_secrets_echoed_by_a_server_are_masked():
+    client, _ = make_client(lambda *a: response(500, {"message": "bad secret %s and token tok-1" % SECRET}))
+    with pytest.raises(ApiError) as error:
+        client.get_customers(IDS[:1])
+    assert SECRET not in str(error.value) and "tok-1" not in str(error.value)
+    assert "********" in str(error.value)
+
+
+def test_concurrency_is_bounded():
+    lock = threading.Lock()
+    state = {"now": 0, "peak": 0}
+    gate = threading.Event()
+
+    def handler(method, url, token, body):
+        with lock:
+            state["now"] += 1
+            state["peak"] = max(state["peak"], state["now"])
+        gate.wait(0.01)
+        with lock:
+            state["now"] -= 1
+        return by_id(method, url, token, body)
+
+    ids = ["%08x-0000-4000-8000-000000000000" % i for i in range(40)]
+    client, _ = make_client(handler, concurrency=3)
+    assert len(client.get_customers(ids).customers) == 40
+    assert 1 < state["peak"] <= 3
