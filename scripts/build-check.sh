@@ -25,7 +25,8 @@ bad="$(grep -E '(^|/)(\.venv[^/]*|\.build|\.git|\.ci|scripts|simulator|__pycache
 [[ -z "$bad" ]] || fail "development files in $tarball:"$'\n'"$bad"
 
 # 2. install into an empty collections path, isolated from the user's Ansible setup
-export ANSIBLE_HOME="$work/home" ANSIBLE_CONFIG=/dev/null ANSIBLE_NOCOLOR=1
+: >"$work/ansible.cfg"
+export ANSIBLE_HOME="$work/home" ANSIBLE_CONFIG="$work/ansible.cfg" ANSIBLE_NOCOLOR=1
 unset ANSIBLE_COLLECTIONS_PATHS
 export ANSIBLE_COLLECTIONS_PATH="$work/collections"
 "$VENV/bin/ansible-galaxy" collection install --offline "$tarball" -p "$work/collections" >"$work/install.log" 2>&1 \
