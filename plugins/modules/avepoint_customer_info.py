@@ -16,7 +16,7 @@ description:
   - Every ID is checked to be a GUID before any request is made.
   - Never changes anything; C(changed) is always false and check mode behaves like a normal run.
 author:
-  - avepoint.graph contributors
+  - avepoint.graph contributors (@example-msp)
 options:
   id:
     description:
@@ -38,6 +38,7 @@ extends_documentation_fragment:
 requirements:
   - requests
   - jsonschema
+  - cryptography and PyJWT (only for certificate authentication)
 notes:
   - Customer IDs in results are lowercase, whatever letter case was asked for or returned.
 seealso:
@@ -119,6 +120,19 @@ customers:
       description: Country or region display name, free text.
       type: str
       sample: Vietnam
+    management_mode:
+      description:
+        - Who manages the customer, as the integer the service sends; C(0) customer-managed, C(1) partner-managed,
+          C(2) to be configured.
+      type: int
+      returned: with O(api=elements)
+      sample: 1
+    tenants:
+      description: The customer's Microsoft 365 tenants.
+      type: list
+      elements: dict
+      returned: with O(api=elements)
+      sample: [{"id": "54e06517-d690-52ee-93cb-865e2abce735", "name": "contoso.onmicrosoft.com"}]
 missing_ids:
   description: Requested IDs the service does not know (HTTP 404), lowercase, in the order asked.
   returned: always

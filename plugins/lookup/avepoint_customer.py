@@ -1,0 +1,196 @@
+# Copyright: (c) 2026, avepoint.graph contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: avepoint_customer
+short_description: Look up the facts of AvePoint customers by ID
+version_added: 0.1.0
+description:
+  - Returns the facts of each customer ID given as a term, in the same shape as the items of
+    RV(avepoint.graph.avepoint_customer_info#module:customers).
+  - Several IDs are fetched concurrently over one pooled connection set with one token.
+  - Every ID is checked to be a GUID before any request is made.
+  - Ansible runs a lookup again each time a variable that uses it is templated. Results are therefore kept
+    in the memory of the process running the lookup for O(cache_ttl) seconds, so repeating the same
+    lookup, for example in a task's C(vars:), does not repeat the requests.
+  - Like every lookup, it runs on the Ansible controller and does not see a task's C(environment:).
+author:
+  - avepoint.graph contributors (@example-msp)
+options:
+  _terms:
+    description:
+      - Customer (tenant owner) IDs, GUIDs in any letter case. A list given as one term counts as its items.
+      - The result has one dictionary per term, in the order given; a repeated ID is fetched once.
+    type: list
+    elements: str
+    required: true
+  on_missing:
+    description:
+      - What to do with an ID the service does not know (HTTP 404; also a customer outside the app
+        registration's customer scope).
+      - V(error) fails the lookup with an error naming the IDs.
+      - V(warn) leaves the customer out of the result and shows a warning naming the ID.
+      - V(skip) leaves the customer out of the result silently.
+    type: str
+    choices: [error, warn, skip]
+    default: error
+    version_added: 0.1.0
+  cache_ttl:
+    description:
+      - How many seconds the facts of a customer, or the fact that it was not found, are reused by
+        later runs of this lookup with the same connection options in the same process. V(0) turns
+        the cache off, so every run asks the service.
+      - The cache is kept in memory only, never on disk. Its key includes a SHA-256 hash of the connection
+        options, including the credential, so different credentials never share results; the
+        credential itself is not kept in it.
+      - Ansible runs each task in a new worker process, so the cache spans the templating done within
+        one task (for example a lookup in a task's C(vars:) used several times); it does not carry
+        results from one task to the next.
+    type: float
+    default: 60
+    env:
+      - name: AVEPOINT_LOOKUP_CACHE_TTL
+    ini:
+      - section: avepoint_graph
+        key: lookup_cache_ttl
+    version_added: 0.1.0
+extends_documentation_fragment:
+  - avepoint.graph.connection
+  - avepoint.graph.connection.plugins
+requirements:
+  - requests
+  - jsonschema
+notes:
+  - Options come, in increasing order of precedence, from the C([avepoint_graph]) section of C(ansible.cfg),
+    E(AVEPOINT_*) environment variables, C(ansible_avepoint_*) variables, and keyword arguments of the lookup.
+  - C(ansible_avepoint_*) variables may be templates or vault-encrypted values, for example
+    C(ansible_avepoint_client_secret) set to C({{ vault_avepoint_client_secret }}).
+  - Errors are raised as lookup errors, so the usual C(errors='ignore') or C(errors='warn') keyword of
+    C(lookup()) and C(query()) turns them into an empty result.
+  - Customer IDs in results are lowercase, whatever letter case was asked for or returned.
+seealso:
+  - module: avepoint.graph.avepoint_customer_info
+    description: The same customer facts from a task, also for every customer the app registration can see.
+  - name: AvePoint Graph API
+    description: AvePoint's API reference.
+    link: https://learn.avepoint.com/Docs/API/
+"""
+
+EXAMPLES = r"""
+# Connection options from variables, for example in group_vars/all.yml:
+#   ansible_avepoint_client_id: 11111111-2222-3333-4444-555555555555
+#   ansible_avepoint_client_secret: "{{ vault_avepoint_client_secret }}"
+
+- name: Facts of one customer
+  ansible.builtin.set_fact:
+    contoso: "{{ lookup('avepoint.graph.avepoint_customer', '0f8fad5b-d9cb-469f-a165-70867728950e') }}"
+
+- name: Show its backup status
+  ansible.builtin.debug:
+    msg: "{{ contoso.organization }}: {{ contoso.job_status }}"
+
+- name: One line per customer of this pipeline (fetched concurrently, one token)
+  ansible.builtin.debug:
+    msg: "{{ item.organization }} ({{ item.country_or_region }}): {{ item.job_status }}"
+  loop: "{{ query('avepoint.graph.avepoint_customer', customer_ids) }}"
+  loop_control:
+    label: "{{ item.id }}"
+
+- name: Use the facts in task variables (templated twice here, but fetched once)
+  ansible.builtin.debug:
+    msg: "{{ customers | map(attribute='organization') | join(', ') }} - not working: {{ broken | length }}"
+  vars:
+    customers: "{{ query('avepoint.graph.avepoint_customer', customer_ids, on_missing='warn') }}"
+    broken: "{{ customers | rejectattr('job_status', 'equalto', 'Working') }}"
+
+- name: Connection options as keyword arguments
+  ansible.builtin.set_fact:
+    fabrikam: >-
+      {{ lookup('avepoint.graph.avepoint_customer', fabrikam_id,
+                client_id=avepoint_client_id, client_secret=avepoint_client_secret,
+                cloud='us_gov', cache_ttl=0) }}
+
+- name: Customers the service does not know are left out, the others are returned
+  ansible.builtin.set_fact:
+    known_customers: "{{ query('avepoint.graph.avepoint_customer', customer_ids, on_missing='skip') }}"
+
+- name: An empty result instead of a failure when the service cannot be reached
+  ansible.builtin.set_fact:
+    maybe_customers: "{{ query('avepoint.graph.avepoint_customer', customer_ids, errors='ignore') }}"
+"""
+
+RETURN = r"""
+_raw:
+  description:
+    - One dictionary of customer facts per term, in the order given (customers not found are left out
+      with O(on_missing=warn) or O(on_missing=skip)).
+    - With C(lookup()) and a single term, the dictionary itself; use C(query()) to always get a list.
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Customer (tenant owner) ID, lowercase.
+      type: str
+      sample: 0f8fad5b-d9cb-469f-a165-70867728950e
+    organization:
+      description: Organization name.
+      type: str
+      sample: Contoso
+    owner_email:
+      description: E-mail address of the tenant owner.
+      type: str
+      sample: admin@contoso.example
+    job_status:
+      description: Name of the backup job status, for example C(Working) or C(Failed).
+      type: str
+      sample: Working
+    job_status_code:
+      description: Numeric backup job status (1 is C(Working)), or null for a status name without a known code.
+      type: int
+      sample: 1
+    country_or_region:
+      description: Country or region display name, free text.
+      type: str
+      sample: Vietnam
+    management_mode:
+      description: Who manages the customer (0 customer-managed, 1 partner-managed, 2 to be configured).
+      type: int
+      returned: when O(api=elements)
+      sample: 1
+    tenants:
+      description: The customer's Microsoft 365 tenants.
+      type: list
+      elements: dict
+      returned: when O(api=elements)
+      sample: [{"id": "5c2a7e0b-2d4f-4b8e-9a51-0c7f3e9d1a22", "name": "contoso.onmicrosoft.com"}]
+"""
+
+from ansible.errors import AnsibleLookupError
+from ansible.plugins.lookup import LookupBase
+from ansible.utils.display import Display
+
+from ansible_collections.avepoint.graph.plugins.module_utils._errors import AvePointError
+from ansible_collections.avepoint.graph.plugins.plugin_utils._connection import connection_settings, templated_variables
+from ansible_collections.avepoint.graph.plugins.plugin_utils._customer_lookup import (
+    cache_seconds, customer_ids_from_terms, lookup_customers)
+
+display = Display()
+
+
+class LookupModule(LookupBase):
+    def run(self, terms, variables=None, **kwargs):
+        self.set_options(var_options=templated_variables(variables, self._templar), direct=kwargs)
+        try:
+            ids = customer_ids_from_terms(terms)  # before anything else: bad input never reaches the network
+            return lookup_customers(
+                ids,
+                connection_settings(self, self._templar),
+                on_missing=self.get_option("on_missing"),
+                cache_ttl=cache_seconds(self.get_option("cache_ttl")),
+                warn=display.warning,
+            )
+        except AvePointError as error:
+            # from None: no chained traceback (which could show option values) at any verbosity
+            raise AnsibleLookupError(str(error)) from None

@@ -1,0 +1,120 @@
+# Copyright: (c) 2026, avepoint.graph contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What the avepoint_customer lookup does, apart from reading its options.
+
+Terms are customer IDs (a list given as one term counts as its items). Every ID is
+validated before anything else happens; fresh cached results are reused; the rest are
+fetched in one bulk call (concurrent requests, one token); IDs the service does not know
+are handled as ``on_missing`` says. Errors are AvePointError, safe to show as they are.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, Callable, Iterable, Optional
+
+from ansible_collections.avepoint.graph.plugins.module_utils._client import AvePointClient, CustomerSet
+from ansible_collections.avepoint.graph.plugins.module_utils._customers import normalize_customer_id, normalize_customer_ids
+from ansible_collections.avepoint.graph.plugins.module_utils._errors import AvePointError, ConfigurationError
+from ansible_collections.avepoint.graph.plugins.module_utils._options import ConnectionSettings
+from ansible_collections.avepoint.graph.plugins.plugin_utils._connection import client_for
+from ansible_collections.avepoint.graph.plugins.plugin_utils._lookup_cache import RESULTS, LookupCache, connection_key
+
+ON_MISSING_CHOICES = ("error", "warn", "skip")
+DEFAULT_CACHE_TTL = 60.0
+MAX_CACHE_TTL = 86400.0
+
+Warn = Callable[[str], None]
+ClientFactory = Callable[[ConnectionSettings, Warn], AvePointClient]
+
+
+class MissingCustomersError(AvePointError):
+    """Customers the service does not know, with ``on_missing=error``."""
+
+    def __init__(self, ids: list[str]) -> None:
+        subject = "customer %s was" % ids[0] if len(ids) == 1 else "%d customers were" % len(ids)
+        listed = "" if len(ids) == 1 else " (%s)" % ", ".join(ids)
+        super().__init__(
+            "%s not found%s: the ID is unknown or outside the app registration's customer scope; "
+            "set on_missing=warn or on_missing=skip to leave missing customers out" % (subject, listed)
+        )
+        self.ids = ids
+
+
+def customer_ids_from_terms(terms: Iterable[Any]) -> list[str]:
+    """One lowercase GUID per term, in order; a list term is flattened one level.
+
+    Raises ConfigurationError naming the first bad term, so nothing is requested on bad input.
+    """
+    ids = []
+    for term in terms:
+        if isinstance(term, (list, tuple)):
+            ids.extend(normalize_customer_id(item) for item in term)
+        else:
+            ids.append(normalize_customer_id(term))
+    return ids
+
+
+def cache_seconds(value: Any) -> float:
+    """The cache lifetime in seconds (0 turns the cache off)."""
+    try:
+        if isinstance(value, bool):
+            raise ValueError(value)
+        seconds = DEFAULT_CACHE_TTL if value is None else float(value)
+    except (TypeError, ValueError):
+        raise ConfigurationError("option 'cache_ttl' must be a number of seconds, got %r" % (value,)) from None
+    if not 0 <= seconds <= MAX_CACHE_TTL:
+        raise ConfigurationError("option 'cache_ttl' must be between 0 and %d seconds, got %g" % (MAX_CACHE_TTL, seconds))
+    return seconds
+
+
+def lookup_customers(
+    ids: list[str],
+    settings: ConnectionSettings,
+    *,
+    on_missing: str = "error",
+    cache_ttl: float = DEFAULT_CACHE_TTL,
+    warn: Warn = lambda message: None,
+    client_factory: Optional[ClientFactory] = None,
+    cache: LookupCache = RESULTS,
+) -> list[dict[str, Any]]:
+    """Facts for each ID in ``ids`` (validated lowercase GUIDs), in order, per ``on_missing``."""
+    if on_missing not in ON_MISSING_CHOICES:  # set_options checks plugin input; this guards other callers
+        raise ConfigurationError("option 'on_missing' must be one of %s, got %r" % (", ".join(ON_MISSING_CHOICES), on_missing))
+    unique_ids = normalize_customer_ids(ids)
+    results = fetch_results(unique_ids, settings, cache_ttl, warn, client_factory or client_for, cache)
+    missing = [customer_id for customer_id in unique_ids if results[customer_id] is None]
+    if missing and on_missing == "error":
+        raise MissingCustomersError(missing)
+    if on_missing == "warn":
+        for customer_id in missing:
+            warn("customer %s was not found (unknown ID, or outside the app registration's customer scope); "
+                 "it is left out of the lookup result (on_missing=warn)" % customer_id)
+    # one dict per term: a repeated ID gives its own copy, never a shared object
+    return [copy.deepcopy(results[customer_id]) for customer_id in ids if results[customer_id] is not None]
+
+
+def fetch_results(
+    unique_ids: list[str],
+    settings: ConnectionSettings,
+    cache_ttl: float,
+    warn: Warn,
+    client_factory: ClientFactory,
+    cache: LookupCache,
+) -> dict[str, Optional[dict[str, Any]]]:
+    """ID -> facts, or None for IDs the service does not know; only uncached IDs are requested."""
+    connection = connection_key(settings)
+    results = cache.fresh(connection, unique_ids) if cache_ttl > 0 else {}
+    wanted = [customer_id for customer_id in unique_ids if customer_id not in results]
+    if wanted:
+        with client_factory(settings, warn) as client:
+            fetched = _as_results(client.get_customers(wanted))
+        cache.store(connection, fetched, cache_ttl)
+        results.update(fetched)
+    return results
+
+
+def _as_results(found: CustomerSet) -> dict[str, Optional[dict[str, Any]]]:
+    results: dict[str, Optional[dict[str, Any]]] = {facts["id"]: facts for facts in found.customers}
+    results.update((customer_id, None) for customer_id in found.missing_ids)
+    return results
