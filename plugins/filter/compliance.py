@@ -1,0 +1,75 @@
+# Copyright: (c) 2026, avepoint.graph contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Customer compliance filters; documented in the compliance_*.yml files next to this one.
+
+The logic lives in module_utils/_compliance.py and _compliance_reports.py; these wrappers
+turn a bad declaration into an AnsibleFilterError and mark the output unsafe, because it
+carries text from the API that must never be templated again.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from ansible.errors import AnsibleFilterError
+from ansible.utils.unsafe_proxy import wrap_var
+
+from ansible_collections.avepoint.graph.plugins.module_utils._compliance import check_compliance, parse_declaration
+from ansible_collections.avepoint.graph.plugins.module_utils._compliance_reports import failure_message, html_report, junit_xml, summary_lines
+from ansible_collections.avepoint.graph.plugins.module_utils._errors import AvePointError
+
+
+def compliance_declaration(expected: Any, defaults: Any = None, scope: str = "listed", match: str = "forgiving") -> dict[str, Any]:
+    return parse_declaration(expected, defaults=defaults, scope=scope, match=match).as_dict()
+
+
+def compliance_check(customers: Any, expected: Any, defaults: Any = None, scope: str = "listed", match: str = "forgiving") -> dict[str, Any]:
+    return check_compliance(customers, parse_declaration(expected, defaults=defaults, scope=scope, match=match))
+
+
+def compliance_summary_lines(result: Any) -> list[str]:
+    return summary_lines(result)
+
+
+def compliance_failure_message(result: Any) -> str:
+    return failure_message(result)
+
+
+def compliance_junit(result: Any, suite_name: str = "customer_compliance") -> str:
+    return junit_xml(result, suite_name=suite_name)
+
+
+def compliance_html(result: Any, title: str = "Customer compliance") -> str:
+    return html_report(result, title=title)
+
+
+def _filter(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return wrap_var(function(*args, **kwargs))
+        except AvePointError as error:
+            raise AnsibleFilterError("avepoint.graph.%s: %s" % (name, error)) from None
+        except (KeyError, TypeError, AttributeError) as error:
+            # a result that did not come from compliance_check
+            raise AnsibleFilterError("avepoint.graph.%s: unexpected input (%s: %s); pass the output of avepoint.graph.compliance_check" % (
+                name, type(error).__name__, error)) from None
+
+    run.__name__ = name
+    return run
+
+
+FILTERS = {
+    "compliance_declaration": compliance_declaration,
+    "compliance_check": compliance_check,
+    "compliance_summary_lines": compliance_summary_lines,
+    "compliance_failure_message": compliance_failure_message,
+    "compliance_junit": compliance_junit,
+    "compliance_html": compliance_html,
+}
+
+
+class FilterModule:
+    """Customer compliance filters of avepoint.graph."""
+
+    def filters(self) -> dict[str, Callable[..., Any]]:
+        return {name: _filter(name, function) for name, function in FILTERS.items()}

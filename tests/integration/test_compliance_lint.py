@@ -1,0 +1,20 @@
+"""ansible-lint (production profile) is clean on the customer_compliance role and its example."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+from conftest import BIN, REPO
+
+
+def test_ansible_lint_production_profile(tmp_path):
+    lint = BIN / "ansible-lint"
+    assert lint.exists(), "ansible-lint is not installed in %s; install requirements-dev.txt" % BIN
+    env = dict(os.environ, ANSIBLE_LINT_SKIP_SCHEMA_UPDATE="1", HOME=str(tmp_path),
+               PATH=os.pathsep.join([str(BIN), os.environ.get("PATH", "")]))
+    proc = subprocess.run(
+        [str(lint), "--offline", "--profile", "production", "--nocolor", "roles/customer_compliance", "examples/compliance.yml"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Profile 'production' was required, and it passed" in proc.stdout + proc.stderr

@@ -1,0 +1,123 @@
+"""Customer compliance: declaration validation and the comparison."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.avepoint.graph.plugins.module_utils._compliance import check_compliance, is_allowed, parse_declaration
+from ansible_collections.avepoint.graph.plugins.module_utils._errors import ConfigurationError
+
+A = "0f8fad5b-d9cb-469f-a165-70867728950e"
+B = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+C = "16fd2706-8baf-433b-82eb-8c7fada847da"
+UNKNOWN = "00000000-0000-4000-8000-000000000000"
+
+
+def facts(customer_id, organization, job_status="Working", country="Vietnam"):
+    return {"id": customer_id, "organization": organization, "owner_email": "admin@example.com",
+            "job_status": job_status, "job_status_code": 1, "country_or_region": country}
+
+
+CUSTOMERS = [facts(A, "Contoso"), facts(B, "Fabrikam", job_status="Failed", country="France"), facts(C, "Northwind", country="Viet Nam")]
+
+
+def check(customers, expected, **kwargs):
+    return check_compliance(customers, parse_declaration(expected, **kwargs))
+
+
+@pytest.mark.parametrize("expected, kwargs, message", [
+    ([{"id": A, "job_stauts": "Working"}], {}, "customer_compliance_expected[0] has unknown key(s) job_stauts"),
+    ([{"id": "contoso"}], {}, "invalid customer ID in customer_compliance_expected[0] 'contoso'"),
+    ([{"id": A, "job_status": []}], {}, "customer_compliance_expected[0].job_status is an empty list"),
+    ([{"id": A, "country_or_region": ["Vietnam", 7]}], {}, "customer_compliance_expected[0].country_or_region must contain only strings"),
+    ([{"id": A, "job_status": 1}], {}, "must be a string or a list of strings"),
+    ([{"name": "Contoso"}], {}, "customer_compliance_expected[0] has no id"),
+    (["just-a-string"], {}, "customer_compliance_expected[0] must be a dictionary"),
+    ([{"id": A}, {"id": A.upper()}], {}, "customer_compliance_expected[1]: customer %s is already listed in customer_compliance_expected[0]" % A),
+    ([{"id": A, "name": 5}], {}, "customer_compliance_expected[0].name must be a string"),
+    ([], {}, "customer_compliance_expected is empty"),
+    ({"id": A}, {}, "must be a list"),
+    ([{"id": A}], {"scope": "some"}, "customer_compliance_scope must be one of listed, all, got 'some'"),
+    ([{"id": A}], {"match": "fuzzy"}, "customer_compliance_match must be one of forgiving, exact"),
+    ([{"id": A}], {"defaults": {"status": "Working"}}, "customer_compliance_defaults has unknown key(s) status"),
+    ([{"id": A}], {"defaults": {"job_status": []}}, "customer_compliance_defaults.job_status is an empty list"),
+])
+def test_bad_declarations_name_the_problem(expected, kwargs, message):
+    with pytest.raises(ConfigurationError) as error:
+        parse_declaration(expected, **kwargs)
+    assert message in str(error.value)
+
+
+def test_declaration_is_normalised():
+    declaration = parse_declaration([{"id": A.upper(), "name": "Contoso", "job_status": "Working"}, {"id": B, "job_status": None}],
+                                    defaults={"country_or_region": ["Vietnam", "Viet Nam"]})
+    assert declaration.ids == [A, B]
+    assert declaration.as_dict()["expected"] == [{"id": A, "name": "Contoso", "job_status": ["Working"]}, {"id": B, "name": None}]
+    assert declaration.expected_for(declaration.entries[1]) == {"country_or_region": ["Vietnam", "Viet Nam"]}
+
+
+def test_scope_all_needs_no_entries():
+    assert parse_declaration([], defaults={"job_status": "Working"}, scope="all").ids == []
+
+
+@pytest.mark.parametrize("actual, allowed, mode, ok", [
+    ("Working", ["Working"], "exact", True),
+    ("working", ["Working"], "exact", False),
+    (" Working ", ["Working"], "exact", False),
+    ("working", ["Working"], "forgiving", True),
+    ("  UNITED   states\t", ["United States"], "forgiving", True),
+    ("United States", ["  united  STATES "], "forgiving", True),
+    ("UnitedStates", ["United States"], "forgiving", False),
+    ("Viet Nam", ["Vietnam", "Viet Nam"], "exact", True),
+    (None, ["Working"], "forgiving", False),
+    (1, ["1"], "forgiving", False),
+])
+def test_match_modes(actual, allowed, mode, ok):
+    assert is_allowed(actual, allowed, mode) is ok
+
+
+def test_listed_compliant_drifted_and_missing():
+    result = check({"customers": CUSTOMERS, "missing_ids": [UNKNOWN]}, [
+        {"id": A, "job_status": "working"},
+        {"id": B.upper(), "name": "Fabrikam EU", "job_status": ["Working", "No backup updates"], "country_or_region": "france"},
+        {"id": UNKNOWN, "name": "Ghost"},
+    ], defaults={"country_or_region": "Vietnam"})
+    assert result["summary"] == {"total": 3, "compliant": 1, "drifted": 1, "missing": 1}
+    assert result["compliant"] == [A]
+    assert result["missing"] == [UNKNOWN]
+    assert result["drifted"] == [{"id": B, "name": "Fabrikam EU", "organization": "Fabrikam",
+                                  "fields": [{"field": "job_status", "expected": ["Working", "No backup updates"], "actual": "Failed"}]}]
+    assert [row["status"] for row in result["customers"]] == ["compliant", "drifted", "missing"]
+    assert result["customers"][2]["name"] == "Ghost"
+
+
+def test_listed_ignores_unlisted_customers_and_accepts_a_plain_list():
+    result = check(CUSTOMERS, [{"id": A, "job_status": "Working"}])
+    assert result["summary"] == {"total": 1, "compliant": 1, "drifted": 0, "missing": 0}
+
+
+def test_scope_all_uses_defaults_and_overrides():
+    result = check(CUSTOMERS, [{"id": B, "job_status": "Failed"}, {"id": UNKNOWN}],
+                   defaults={"job_status": "Working", "country_or_region": "Vietnam"}, scope="all")
+    assert [row["id"] for row in result["customers"]] == [A, B, C, UNKNOWN]
+    assert result["compliant"] == [A]
+    assert [(d["id"], [f["field"] for f in d["fields"]]) for d in result["drifted"]] == [(B, ["country_or_region"]), (C, ["country_or_region"])]
+    assert result["missing"] == [UNKNOWN]
+
+
+def test_exact_match_reports_case_drift():
+    expected = [{"id": C, "country_or_region": "viet nam"}]
+    assert check(CUSTOMERS, expected)["summary"]["compliant"] == 1
+    exact = check(CUSTOMERS, expected, match="exact")
+    assert exact["drifted"][0]["fields"] == [{"field": "country_or_region", "expected": ["viet nam"], "actual": "Viet Nam"}]
+
+
+def test_no_expectation_means_only_existence_is_checked():
+    result = check(CUSTOMERS, [{"id": B}])
+    assert result["compliant"] == [B] and result["customers"][0]["fields"] == []
+
+
+@pytest.mark.parametrize("bad", [{"value": []}, "text", [{"organization": "x"}], [None]])
+def test_input_that_is_not_customer_facts(bad):
+    with pytest.raises(ConfigurationError):
+        check(bad, [{"id": A}])

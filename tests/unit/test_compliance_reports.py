@@ -1,0 +1,143 @@
+"""Renderings of a compliance result, and the filter plugin around them."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+
+import pytest
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.avepoint.graph.plugins.filter.compliance import FilterModule
+from ansible_collections.avepoint.graph.plugins.module_utils._compliance import check_compliance, parse_declaration
+from ansible_collections.avepoint.graph.plugins.module_utils._compliance_reports import (
+    failure_message, html_report, junit_xml, show_value, summary_lines)
+
+A = "0f8fad5b-d9cb-469f-a165-70867728950e"
+B = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+C = "16fd2706-8baf-433b-82eb-8c7fada847da"
+UNKNOWN = "00000000-0000-4000-8000-000000000000"
+HOSTILE = "<script>alert(1)</script> & {{ lookup('pipe', 'id') }} \x07\"Evil\""
+
+CUSTOMERS = [
+    {"id": A, "organization": "Contoso", "job_status": "Working", "country_or_region": "Vietnam"},
+    {"id": B, "organization": HOSTILE, "job_status": "Failed", "country_or_region": "France "},
+    {"id": C, "organization": None, "job_status": "Working", "country_or_region": None},
+]
+EXPECTED = [
+    {"id": A, "job_status": "Working"},
+    {"id": B, "job_status": ["Working", "No backup updates"], "country_or_region": "Vietnam"},
+    {"id": C, "country_or_region": "Japan"},
+    {"id": UNKNOWN, "name": "Ghost"},
+]
+
+
+@pytest.fixture
+def result():
+    return check_compliance(CUSTOMERS, parse_declaration(EXPECTED, match="exact"))
+
+
+def test_plan_lines(result):
+    assert summary_lines(result) == [
+        "3 of 4 customers drift:",
+        "~ %s (%s) job_status: expected one of Working, No backup updates, got Failed" % (HOSTILE, B),
+        '~ %s (%s) country_or_region: expected Vietnam, got "France "' % (HOSTILE, B),
+        "~ (%s) country_or_region: expected Japan, got (none)" % C,
+        "- Ghost (%s) not found" % UNKNOWN,
+        "Summary: 1 compliant, 2 drifted, 1 missing",
+    ]
+
+
+def test_clean_plan_line():
+    clean = check_compliance(CUSTOMERS[:1], parse_declaration(EXPECTED[:1]))
+    assert summary_lines(clean) == ["all 1 customer compliant"]
+    assert failure_message(clean) == ""
+
+
+def test_failure_message_names_every_customer(result):
+    message = failure_message(result)
+    assert message.startswith("customer compliance failed for 3 of 4 customers; 2 drifted: ")
+    for customer_id in (B, C, UNKNOWN):
+        assert customer_id in message
+    assert A not in message
+    assert "1 not found: Ghost (%s)" % UNKNOWN in message
+
+
+@pytest.mark.parametrize("value, shown", [(None, "(none)"), ("", '""'), ("Viet Nam", "Viet Nam"), (" x", '" x"'), ("a  b", '"a  b"')])
+def test_show_value(value, shown):
+    assert show_value(value) == shown
+
+
+def test_junit_counts_and_failures(result):
+    root = ET.fromstring(junit_xml(result).encode("utf-8"))
+    assert root.tag == "testsuites" and root.get("tests") == "4" and root.get("failures") == "3"
+    suite = root.find("testsuite")
+    assert suite.get("tests") == "4" and suite.get("failures") == "3" and suite.get("errors") == "0"
+    cases = suite.findall("testcase")
+    assert len(cases) == 4
+    failures = {case.get("name"): case.find("failure") for case in cases}
+    assert failures["Contoso (%s)" % A] is None
+    assert failures["Ghost (%s)" % UNKNOWN].get("type") == "missing"
+    drift = [f for name, f in failures.items() if B in name][0]
+    assert drift.get("type") == "drift" and "got Failed" in drift.get("message")
+    assert "\x07" not in drift.get("message")  # not representable in XML 1.0
+
+
+class TableRows(HTMLParser):
+    """Collects the text of each table row by its class; fails on scripts."""
+
+    def __init__(self):
+        super().__init__()
+        self.rows, self.current, self.drift_cells, self.in_drift, self.scripts = [], None, [], False, 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "script":
+            self.scripts += 1
+        if tag == "tr" and attrs.get("class", "").startswith("status-"):
+            self.current = {"class": attrs["class"], "id": attrs.get("data-customer-id"), "text": ""}
+            self.rows.append(self.current)
+        if tag == "td" and attrs.get("class") == "drift":
+            self.in_drift = True
+            self.drift_cells.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "td":
+            self.in_drift = False
+
+    def handle_data(self, data):
+        if self.current is not None:
+            self.current["text"] += data
+        if self.in_drift:
+            self.drift_cells[-1] += data
+
+
+def test_html_escapes_and_highlights(result):
+    page = html_report(result, title="Nightly <check>")
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert "<title>Nightly &lt;check&gt;</title>" in page
+    assert "http" not in page.replace("http-equiv", "")  # self-contained: nothing to load
+    parser = TableRows()
+    parser.feed(page)
+    assert parser.scripts == 0
+    assert [(row["class"], row["id"]) for row in parser.rows] == [
+        ("status-drifted", B), ("status-drifted", C), ("status-missing", UNKNOWN), ("status-compliant", A)]
+    assert HOSTILE in parser.rows[0]["text"]  # shown as text, not markup
+    assert parser.drift_cells == ["Failedexpected one of Working, No backup updates", '"France "expected Vietnam', "(none)expected Japan"]
+
+
+def test_filters_wrap_errors():
+    filters = FilterModule().filters()
+    assert set(filters) == {"compliance_declaration", "compliance_check", "compliance_summary_lines",
+                            "compliance_failure_message", "compliance_junit", "compliance_html"}
+    with pytest.raises(AnsibleFilterError, match=r"avepoint.graph.compliance_declaration: invalid customer ID"):
+        filters["compliance_declaration"]([{"id": "nope"}])
+    with pytest.raises(AnsibleFilterError, match="pass the output of avepoint.graph.compliance_check"):
+        filters["compliance_html"]({"summary": {}})
+    checked = filters["compliance_check"]({"customers": CUSTOMERS}, EXPECTED, scope="listed", match="exact")
+    assert json.loads(json.dumps(checked))["summary"] == {"total": 4, "compliant": 1, "drifted": 2, "missing": 1}
+    assert filters["compliance_declaration"](EXPECTED)["ids"] == [A, B, C, UNKNOWN]
+    assert filters["compliance_summary_lines"](checked) == summary_lines(checked)
+    assert filters["compliance_failure_message"](checked) == failure_message(checked)
+    assert filters["compliance_junit"](checked, suite_name="nightly").count('name="nightly"') == 2 + 4
