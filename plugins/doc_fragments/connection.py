@@ -44,8 +44,31 @@ options:
   client_secret:
     description:
       - Client secret of the API app registration.
-      - Give exactly one kind of credential, O(client_secret) or O(access_token).
+      - Give exactly one kind of credential, O(client_secret), a certificate (O(certificate_path) and
+        O(private_key_path)) or O(access_token); giving two is an error.
       - If not set, the value of the E(AVEPOINT_CLIENT_SECRET) environment variable is used.
+    type: str
+    version_added: 0.1.0
+  certificate_path:
+    description:
+      - PEM file with the certificate whose public part (C(.cer)) is uploaded to the API app registration.
+        With O(private_key_path) it authenticates the app by an RS256-signed JWT client assertion instead of a client secret.
+      - The certificate must be valid now; an expired certificate is rejected before any request.
+      - A single PEM file holding both the key and the certificate may be given to both options.
+      - Needs the Python libraries C(cryptography) and C(PyJWT).
+      - If not set, the value of the E(AVEPOINT_CERTIFICATE_PATH) environment variable is used.
+    type: path
+    version_added: 0.1.0
+  private_key_path:
+    description:
+      - PEM file with the RSA private key of O(certificate_path) (PKCS#8 or traditional format, encrypted or not).
+      - If not set, the value of the E(AVEPOINT_PRIVATE_KEY_PATH) environment variable is used.
+    type: path
+    version_added: 0.1.0
+  private_key_passphrase:
+    description:
+      - Passphrase of an encrypted O(private_key_path). Ignored when the key is not encrypted.
+      - If not set, the value of the E(AVEPOINT_PRIVATE_KEY_PASSPHRASE) environment variable is used.
     type: str
     version_added: 0.1.0
   access_token:
@@ -58,16 +81,19 @@ options:
     description:
       - Which AvePoint API answers customer requests.
       - V(partner) uses C(GET /partner/customers) and C(GET /partner/customers/{id}) and needs
-        the permission C(partner.customers.read.all).
+        the permission C(partner.customers.read.all). AvePoint has marked this API for deprecation.
+      - V(elements) uses the Elements v3 API, C(POST /partner/external/v3/general/customers/batch),
+        in batches of up to 100 IDs, and needs the permission C(elements.customers.read.all).
+        Its customer facts add C(management_mode) and C(tenants).
       - If not set, the value of the E(AVEPOINT_API) environment variable is used.
     type: str
-    choices: [partner]
+    choices: [elements, partner]
     default: partner
     version_added: 0.1.0
   scope:
     description:
       - OAuth scope requested with the token (space-separated permission names).
-      - Defaults to the permission the selected O(api) needs, for example C(partner.customers.read.all).
+      - Defaults to the permission the selected O(api) needs, C(partner.customers.read.all) or C(elements.customers.read.all).
       - If not set, the value of the E(AVEPOINT_SCOPE) environment variable is used.
     type: str
     version_added: 0.1.0
@@ -115,7 +141,8 @@ options:
     default: 8
     version_added: 0.1.0
 notes:
-  - Secrets (O(client_secret), O(access_token) and the tokens obtained) are never logged or returned.
+  - Secrets (O(client_secret), O(private_key_passphrase), the private key, O(access_token) and the tokens
+    obtained) are never logged or returned.
 """
 
     # Sources that lookup and inventory plugins also read: variables, environment, ansible.cfg.
@@ -141,6 +168,18 @@ options:
     env: [{name: AVEPOINT_CLIENT_SECRET}]
     ini: [{section: avepoint_graph, key: client_secret}]
     vars: [{name: ansible_avepoint_client_secret}]
+  certificate_path:
+    env: [{name: AVEPOINT_CERTIFICATE_PATH}]
+    ini: [{section: avepoint_graph, key: certificate_path}]
+    vars: [{name: ansible_avepoint_certificate_path}]
+  private_key_path:
+    env: [{name: AVEPOINT_PRIVATE_KEY_PATH}]
+    ini: [{section: avepoint_graph, key: private_key_path}]
+    vars: [{name: ansible_avepoint_private_key_path}]
+  private_key_passphrase:
+    env: [{name: AVEPOINT_PRIVATE_KEY_PASSPHRASE}]
+    ini: [{section: avepoint_graph, key: private_key_passphrase}]
+    vars: [{name: ansible_avepoint_private_key_passphrase}]
   access_token:
     env: [{name: AVEPOINT_ACCESS_TOKEN}]
     ini: [{section: avepoint_graph, key: access_token}]

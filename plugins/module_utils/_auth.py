@@ -14,6 +14,7 @@ import threading
 import time
 from typing import Callable, Optional, Protocol
 
+from ._certificate import ASSERTION_TYPE, CertificateCredential, load_certificate_credential
 from ._errors import ApiError, ContractError
 from ._http import Transport
 from ._options import ConnectionSettings
@@ -69,8 +70,12 @@ class ClientCredentialsToken:
         self._lock = threading.Lock()
         self.issued: list[str] = []  # tokens this source obtained, for redaction
         self._key = hashlib.sha256(
-            "\0".join((settings.token_url, settings.client_id or "", settings.scope, settings.client_secret or "")).encode()
+            "\0".join((settings.token_url, settings.client_id or "", settings.scope, self.credential_fingerprint())).encode()
         ).hexdigest()
+
+    def credential_fingerprint(self) -> str:
+        """What identifies the credential in the token cache key (hashed, never stored)."""
+        return self._settings.client_secret or ""
 
     def token(self) -> str:
         with self._lock:  # one request even when many worker threads start at once
@@ -117,12 +122,49 @@ class ClientCredentialsToken:
         return _CachedToken(document["access_token"], started + lifetime - margin)
 
 
+class CertificateToken(ClientCredentialsToken):
+    """OAuth 2.0 client credentials grant authenticated by a JWT client assertion (certificate)."""
+
+    def __init__(
+        self,
+        settings: ConnectionSettings,
+        transport: Transport,
+        clock: Callable[[], float] = time.monotonic,
+        credential: Optional[CertificateCredential] = None,
+    ) -> None:
+        # Loading checks files, passphrase, key match and validity: all before any request.
+        self._credential = credential or load_certificate_credential(
+            settings.certificate_path or "", settings.private_key_path or "", settings.private_key_passphrase)
+        super().__init__(settings, transport, clock)
+
+    def credential_fingerprint(self) -> str:
+        return "x5t:" + self._credential.x5t
+
+    def form(self) -> dict[str, str]:
+        assertion = self._credential.client_assertion(self._settings.client_id or "", self._settings.token_url)
+        self.issued.append(assertion)  # short-lived, but a credential all the same: redact it too
+        return {
+            "grant_type": "client_credentials",
+            "scope": self._settings.scope,
+            "client_assertion_type": ASSERTION_TYPE,
+            "client_assertion": assertion,
+        }
+
+
 def _lifetime(value: object) -> float:
     try:
         seconds = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return 3600.0  # the documented lifetime when the service does not say
     return seconds if seconds > 0 else 3600.0
+
+
+_CREDENTIAL_HINTS = {
+    "client_secret": "check client_id and client_secret (AVEPOINT_CLIENT_ID / AVEPOINT_CLIENT_SECRET) and that the secret has not expired",
+    "certificate": "check client_id (AVEPOINT_CLIENT_ID) and that the certificate in certificate_path is the one uploaded "
+                   "to this app registration in AvePoint Elements (Settings > API app registration)",
+    "access_token": "check access_token (AVEPOINT_ACCESS_TOKEN)",
+}
 
 
 def token_error(status: int, details: ErrorDetails, settings: ConnectionSettings) -> ApiError:
@@ -136,11 +178,7 @@ def token_error(status: int, details: ErrorDetails, settings: ConnectionSettings
             % (settings.scope, settings.scope)
         )
     elif code in ("invalid_client", "unauthorized_client") or status == 401:
-        text = (
-            "authentication failed (%s) at the %s: check client_id and client_secret "
-            "(AVEPOINT_CLIENT_ID / AVEPOINT_CLIENT_SECRET) and that the secret has not expired"
-            % (code or "HTTP %d" % status, where)
-        )
+        text = "authentication failed (%s) at the %s: %s" % (code or "HTTP %d" % status, where, _CREDENTIAL_HINTS[settings.credential_kind])
     else:
         text = "the token request failed with HTTP %d at the %s%s" % (status, where, details.suffix())
     return ApiError(text, status=status, server_message=details.message,
@@ -150,4 +188,6 @@ def token_error(status: int, details: ErrorDetails, settings: ConnectionSettings
 def token_source_for(settings: ConnectionSettings, transport: Transport) -> TokenSource:
     if settings.access_token:
         return GivenToken(settings.access_token)
+    if settings.certificate_path:
+        return CertificateToken(settings, transport)
     return ClientCredentialsToken(settings, transport)

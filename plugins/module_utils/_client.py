@@ -18,6 +18,7 @@ from ._auth import token_source_for
 from ._clouds import API_SCOPES
 from ._customers import normalize_customer_ids
 from ._deps import require_libraries
+from ._elements_api import ElementsBackend
 from ._errors import ApiError, AvePointError, NotFoundError
 from ._http import HttpResponse, Transport
 from ._options import ConnectionSettings
@@ -27,7 +28,8 @@ from ._responses import ErrorDetails, decode_json
 
 Warn = Callable[[str], None]
 
-BACKENDS: dict[str, Callable[[Any], Any]] = {"partner": PartnerBackend}
+# Each API is a small backend with the same two methods: fetch_ids(ids) and fetch_all().
+BACKENDS: dict[str, Callable[[Any], Any]] = {"partner": PartnerBackend, "elements": ElementsBackend}
 
 
 @dataclass
@@ -43,7 +45,7 @@ class AvePointClient:
         require_libraries()
         self.settings = settings
         self.warn: Warn = warn or (lambda message: None)
-        self.transport = transport or Transport(settings)
+        self.transport = transport or Transport(settings, warn=self.warn)
         self.tokens = token_source_for(settings, self.transport)
         self.backend = BACKENDS[settings.api](self)
 
@@ -79,14 +81,16 @@ class AvePointClient:
         """Run ``work`` for each ID concurrently (bounded by the concurrency option)."""
         return map_bounded(work, ids, self.settings.concurrency, is_fatal)
 
-    def call(self, method: str, path_or_url: str, *, what: str, params: Optional[dict[str, Any]] = None, json_body: Any = None) -> Any:
+    def call(self, method: str, path_or_url: str, *, what: str, params: Optional[dict[str, Any]] = None, json_body: Any = None,
+             headers: Optional[dict[str, str]] = None) -> Any:
         """An authenticated call returning the decoded JSON body of a 2xx response."""
         url = path_or_url if "://" in path_or_url else self.settings.api_url + path_or_url
+        extra = {"headers": headers} if headers else {}  # only when asked: transports without the argument still work
         token = self.tokens.token()
-        response = self.transport.send(method, url, token=token, params=params, json_body=json_body)
+        response = self.transport.send(method, url, token=token, params=params, json_body=json_body, **extra)
         if response.status == 401 and self.tokens.invalidate(token):
             # The token may have expired or been revoked: fetch a new one, once.
-            response = self.transport.send(method, url, token=self.tokens.token(), params=params, json_body=json_body)
+            response = self.transport.send(method, url, token=self.tokens.token(), params=params, json_body=json_body, **extra)
         if not 200 <= response.status < 300:
             raise http_error(response, what, self.settings)
         return decode_json(response, what)

@@ -35,6 +35,7 @@ CLOUDS: dict[str, CloudEndpoints] = {
 # The permission each API needs; also the default OAuth scope for that API.
 API_SCOPES: dict[str, str] = {
     "partner": "partner.customers.read.all",
+    "elements": "elements.customers.read.all",
 }
 
 MAX_SCOPE_LENGTH = 300  # longer scope strings are rejected by the token service

@@ -24,7 +24,15 @@ JOB_STATUS_NAMES: dict[int, str] = {
 }
 _JOB_STATUS_CODES = {name.lower(): code for code, name in JOB_STATUS_NAMES.items()}
 
+# managementMode codes (Elements v3 API); facts keep the integer, this is for documentation.
+MANAGEMENT_MODES: dict[int, str] = {
+    0: "customer-managed",
+    1: "partner-managed",
+    2: "to be configured",
+}
+
 FACT_FIELDS = ("id", "organization", "owner_email", "job_status", "job_status_code", "country_or_region")
+ELEMENTS_FACT_FIELDS = FACT_FIELDS + ("management_mode", "tenants")  # only the elements API has these
 
 
 def is_customer_id(value: Any) -> bool:
@@ -65,6 +73,16 @@ def job_status_code(name: Optional[str]) -> Optional[int]:
     if name is None:
         return None
     return _JOB_STATUS_CODES.get(" ".join(name.split()).lower())
+
+
+def job_status_name(code: int) -> Optional[str]:
+    """The name of an Elements v3 jobStatus code, or None for a code we do not know."""
+    return JOB_STATUS_NAMES.get(code)
+
+
+def unknown_job_status(code: int) -> str:
+    """The job_status reported for a code this collection does not know yet."""
+    return "Unknown (%d)" % code
 
 
 def customer_facts(

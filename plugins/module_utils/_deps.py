@@ -7,7 +7,15 @@ from __future__ import annotations
 import traceback
 from typing import Optional
 
+from ansible.module_utils.basic import missing_required_lib
+
 from ._errors import DependencyError
+
+# Other modules import the libraries from here, guarded.
+__all__ = [
+    "HTTPAdapter", "hashes", "jsonschema", "jwt", "requests", "rsa", "serialization", "x509",
+    "missing_libraries", "require_certificate_libraries", "require_libraries",
+]
 
 try:
     import requests
@@ -27,10 +35,36 @@ except ImportError:  # pragma: no cover - depends on the host
 else:
     JSONSCHEMA_IMPORT_ERROR = None
 
+# Only certificate authentication needs these two, so they are checked when it is used.
+try:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+except ImportError:  # pragma: no cover - depends on the host
+    x509 = hashes = serialization = rsa = None
+    CRYPTOGRAPHY_IMPORT_ERROR: Optional[str] = traceback.format_exc()
+else:
+    CRYPTOGRAPHY_IMPORT_ERROR = None
+
+try:
+    import jwt
+except ImportError:  # pragma: no cover - depends on the host
+    jwt = None
+    JWT_IMPORT_ERROR: Optional[str] = traceback.format_exc()
+else:
+    JWT_IMPORT_ERROR = None
+
 # library name -> import traceback, for every library the API layer needs.
 REQUIRED_LIBRARIES = {
     "requests": REQUESTS_IMPORT_ERROR,
     "jsonschema": JSONSCHEMA_IMPORT_ERROR,
+}
+
+
+# pip name -> import traceback, for the libraries certificate authentication needs.
+CERTIFICATE_LIBRARIES = {
+    "cryptography": CRYPTOGRAPHY_IMPORT_ERROR,
+    "PyJWT": JWT_IMPORT_ERROR,
 }
 
 
@@ -43,3 +77,11 @@ def require_libraries() -> None:
     """Raise DependencyError for the first missing library (plugins call this)."""
     for name, error in missing_libraries().items():
         raise DependencyError(name, "install it on the Ansible controller (pip install %s)" % name)
+
+
+def require_certificate_libraries() -> None:
+    """Raise DependencyError (with Ansible's usual wording) when certificate auth cannot work here."""
+    for name, error in CERTIFICATE_LIBRARIES.items():
+        if error:
+            reason = "for certificate authentication (certificate_path, private_key_path)"
+            raise DependencyError(name, reason, message=missing_required_lib(name, reason=reason))

@@ -36,8 +36,8 @@ class ConfigurationError(AvePointError):
 class DependencyError(AvePointError):
     """A required Python library is missing on the host running the code."""
 
-    def __init__(self, library: str, detail: str) -> None:
-        super().__init__("the Python library '%s' is required: %s" % (library, detail))
+    def __init__(self, library: str, detail: str, message: Optional[str] = None) -> None:
+        super().__init__(message or "the Python library '%s' is required: %s" % (library, detail))
         self.library = library
         self.detail = detail
 
@@ -72,13 +72,20 @@ class ContractError(AvePointError):
 class PartialFailureError(ApiError):
     """Some customers of a bulk fetch could not be read; never a partial result."""
 
-    def __init__(self, failures: Sequence[tuple[str, ApiError]]) -> None:
-        lines = ["%s: %s" % (customer_id, error) for customer_id, error in failures]
+    def __init__(
+        self,
+        failures: Sequence[tuple[str, ApiError]],
+        noun: str = "customer(s)",
+        failed_ids: Optional[Sequence[str]] = None,
+    ) -> None:
+        lines = ["%s: %s" % (label, error) for label, error in failures]
         super().__init__(
-            "%d customer(s) could not be fetched: %s" % (len(failures), "; ".join(lines)),
+            "%d %s could not be fetched: %s" % (len(failures), noun, "; ".join(lines)),
             status=getattr(failures[-1][1], "status", None) if failures else None,
         )
-        self.failed_ids = [customer_id for customer_id, _error in failures]
+        self.failures = list(failures)  # (label, error) per failed item
+        # The customer IDs that could not be read (a failed batch names all of its IDs).
+        self.failed_ids = list(failed_ids) if failed_ids is not None else [label for label, _error in failures]
 
 
 MASK = "********"

@@ -104,8 +104,12 @@ class Transport:
         policy: Optional[RetryPolicy] = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        warn: Optional[Callable[[str], None]] = None,
     ) -> None:
         self.settings = settings
+        insecure = insecure_tls_warning(settings)
+        if insecure and warn is not None:
+            warn(insecure)  # once per client, not once per request
         self.policy = policy or RetryPolicy(retries=settings.retries)
         self._sleep = sleep
         self.throttle = Throttle(sleep=sleep, clock=clock)
@@ -130,13 +134,14 @@ class Transport:
         data: Optional[Mapping[str, str]] = None,
         json_body: Any = None,
         params: Optional[Mapping[str, Any]] = None,
+        headers: Optional[Mapping[str, str]] = None,
     ) -> HttpResponse:
         auth = BearerAuth(token) if token else _NoAuth()
         attempt = 0
         while True:
             self.throttle.wait()
             try:
-                response = self._send_once(method, url, auth, data, json_body, params)
+                response = self._send_once(method, url, auth, data, json_body, params, **({"headers": headers} if headers else {}))
             except requests.exceptions.SSLError as exc:
                 raise ApiError(_tls_message(url, exc), fatal=True) from None
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
@@ -158,11 +163,12 @@ class Transport:
                 self._sleep(delay)
             attempt += 1
 
-    def _send_once(self, method: str, url: str, auth: Any, data: Any, json_body: Any, params: Any) -> HttpResponse:
+    def _send_once(self, method: str, url: str, auth: Any, data: Any, json_body: Any, params: Any, headers: Any = None) -> HttpResponse:
         with self.session.request(
             method,
             url,
             auth=auth,
+            headers=headers,
             data=data,
             json=json_body,
             params=params,
@@ -175,17 +181,35 @@ class Transport:
             return HttpResponse(raw.status_code, raw.headers, body, raw.url, 1)
 
 
+def insecure_tls_warning(settings: ConnectionSettings) -> Optional[str]:
+    """The warning to show when certificate checks are off, or None when they are on."""
+    if settings.validate_certs:
+        return None
+    hosts = sorted({_origin(url) for url in (settings.api_url, settings.token_url) if url.startswith("https://")})
+    if not hosts:
+        return None  # plain http to loopback: there is no certificate to check
+    return (
+        "validate_certs is false: the TLS certificates of %s are not checked, so anyone on the network path "
+        "could read the credentials and tokens; for a private CA set ca_path (AVEPOINT_CA_PATH) instead" % ", ".join(hosts)
+    )
+
+
 def _read_limited(raw: Any) -> bytes:
+    declared = raw.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise _too_large(raw.url)  # refuse before reading anything
     chunks = []
     size = 0
     for chunk in raw.iter_content(chunk_size=256 * 1024):
         size += len(chunk)
         if size > MAX_BODY_BYTES:
-            raise ApiError(
-                "the response from %s is larger than %d MiB; refusing to read it" % (_origin(raw.url), MAX_BODY_BYTES // (1024 * 1024))
-            )
+            raise _too_large(raw.url)
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _too_large(url: str) -> ApiError:
+    return ApiError("the response from %s is larger than %d MiB; refusing to read it" % (_origin(url), MAX_BODY_BYTES // (1024 * 1024)))
 
 
 def parse_retry_after(value: Optional[str]) -> Optional[float]:
@@ -193,7 +217,7 @@ def parse_retry_after(value: Optional[str]) -> Optional[float]:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if re.match(r"\A\d+(\.\d+)?\Z", value):
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)
@@ -217,10 +241,14 @@ def _origin(url: str) -> str:
 def _reason(exc: Exception) -> str:
     text = str(exc)
     # urllib3 nests reasons; the last "(...: reason)" part is the useful one.
+    if "RemoteDisconnected" in text:
+        return "the server closed the connection without a response"
     match = re.search(r"(certificate verify failed[^'\")]*|Connection refused|Name or service not known|"
                       r"timed out|Connection reset by peer|RemoteDisconnected[^'\")]*|Connection aborted)", text)
     if match:
         return match.group(1).strip()
+    if "IncompleteRead" in text or "Connection broken" in text:
+        return "the connection closed before the whole response arrived"
     return text if len(text) <= 200 else text[:200] + "..."
 
 

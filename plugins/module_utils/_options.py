@@ -30,9 +30,12 @@ MAX_CONCURRENCY = 64
 CONNECTION_OPTIONS: dict[str, dict[str, Any]] = {
     "cloud": {"type": "str", "default": "commercial", "choices": sorted(CLOUDS), "env": "AVEPOINT_CLOUD"},
     "api_url": {"type": "str", "env": "AVEPOINT_API_URL"},
-    "token_url": {"type": "str", "env": "AVEPOINT_TOKEN_URL"},
+    "token_url": {"type": "str", "no_log": False, "env": "AVEPOINT_TOKEN_URL"},  # a URL, not a secret
     "client_id": {"type": "str", "env": "AVEPOINT_CLIENT_ID"},
     "client_secret": {"type": "str", "no_log": True, "env": "AVEPOINT_CLIENT_SECRET"},
+    "certificate_path": {"type": "path", "env": "AVEPOINT_CERTIFICATE_PATH"},
+    "private_key_path": {"type": "path", "env": "AVEPOINT_PRIVATE_KEY_PATH"},
+    "private_key_passphrase": {"type": "str", "no_log": True, "env": "AVEPOINT_PRIVATE_KEY_PASSPHRASE"},
     "access_token": {"type": "str", "no_log": True, "env": "AVEPOINT_ACCESS_TOKEN"},
     "api": {"type": "str", "default": "partner", "choices": sorted(API_SCOPES), "env": "AVEPOINT_API"},
     "scope": {"type": "str", "env": "AVEPOINT_SCOPE"},
@@ -72,11 +75,21 @@ class ConnectionSettings:
     retries: int = 5
     proxy: Optional[str] = None
     concurrency: int = DEFAULT_CONCURRENCY
+    certificate_path: Optional[str] = None
+    private_key_path: Optional[str] = None
+    private_key_passphrase: Optional[str] = field(default=None, repr=False)
 
     @property
     def secrets(self) -> tuple[str, ...]:
         """Every secret value these settings hold, for redaction."""
-        return tuple(value for value in (self.client_secret, self.access_token) if value)
+        return tuple(value for value in (self.client_secret, self.access_token, self.private_key_passphrase) if value)
+
+    @property
+    def credential_kind(self) -> str:
+        """``client_secret``, ``certificate`` or ``access_token``: the one credential given."""
+        if self.access_token:
+            return "access_token"
+        return "certificate" if self.certificate_path else "client_secret"
 
     @property
     def verify(self) -> Any:
@@ -108,7 +121,13 @@ def settings_from_getter(get: OptionGetter) -> ConnectionSettings:
     client_id = _text(get, "client_id")
     client_secret = _text(get, "client_secret")
     access_token = _text(get, "access_token")
-    _check_credentials(client_id, client_secret, access_token)
+    certificate_path = _path(get, "certificate_path")
+    private_key_path = _path(get, "private_key_path")
+    _check_credentials(client_id, client_secret, access_token, certificate_path, private_key_path)
+    # The passphrase only matters for a certificate; a leftover environment variable is ignored otherwise.
+    passphrase = _raw(get, "private_key_passphrase") if certificate_path else None
+    if passphrase is not None and not isinstance(passphrase, str):
+        raise ConfigurationError("option 'private_key_passphrase' must be a string, got a %s" % type(passphrase).__name__)
 
     ca_path = _text(get, "ca_path")
     if ca_path:
@@ -130,6 +149,9 @@ def settings_from_getter(get: OptionGetter) -> ConnectionSettings:
         retries=int(_number(get, "retries", int, minimum=0, maximum=20)),
         proxy=_proxy(_text(get, "proxy")),
         concurrency=int(_number(get, "concurrency", int, minimum=1, maximum=MAX_CONCURRENCY)),
+        certificate_path=certificate_path,
+        private_key_path=private_key_path,
+        private_key_passphrase=passphrase or None,
     )
 
 
@@ -150,6 +172,11 @@ def _text(get: OptionGetter, name: str) -> Optional[str]:
         raise ConfigurationError("option '%s' must be a string, got %s" % (name, type(value).__name__))
     value = value.strip()
     return value or None
+
+
+def _path(get: OptionGetter, name: str) -> Optional[str]:
+    value = _text(get, name)
+    return os.path.expanduser(value) if value else None
 
 
 def _choice(get: OptionGetter, name: str, choices: list[str]) -> str:
@@ -241,10 +268,18 @@ def _proxy(proxy: Optional[str]) -> Optional[str]:
     return proxy
 
 
-def _check_credentials(client_id: Optional[str], client_secret: Optional[str], access_token: Optional[str]) -> None:
+def _check_credentials(
+    client_id: Optional[str],
+    client_secret: Optional[str],
+    access_token: Optional[str],
+    certificate_path: Optional[str] = None,
+    private_key_path: Optional[str] = None,
+) -> None:
     kinds = []
     if client_secret:
         kinds.append("client_secret")
+    if certificate_path or private_key_path:
+        kinds.append("certificate_path" if certificate_path else "private_key_path")
     if access_token:
         kinds.append("access_token")
     if len(kinds) > 1:
@@ -255,10 +290,18 @@ def _check_credentials(client_id: Optional[str], client_secret: Optional[str], a
     if not kinds:
         raise ConfigurationError(
             "no credential given: set client_id and client_secret (or AVEPOINT_CLIENT_ID and "
-            "AVEPOINT_CLIENT_SECRET), or access_token (AVEPOINT_ACCESS_TOKEN)"
+            "AVEPOINT_CLIENT_SECRET), client_id with certificate_path and private_key_path "
+            "(AVEPOINT_CERTIFICATE_PATH, AVEPOINT_PRIVATE_KEY_PATH), or access_token (AVEPOINT_ACCESS_TOKEN)"
         )
-    if client_secret and not client_id:
-        raise ConfigurationError("client_secret is set but client_id is missing (option client_id or AVEPOINT_CLIENT_ID)")
+    if kinds[0] in ("certificate_path", "private_key_path"):
+        for name, value in (("certificate_path", certificate_path), ("private_key_path", private_key_path)):
+            if not value:
+                raise ConfigurationError(
+                    "certificate authentication needs both certificate_path and private_key_path, but %s is missing "
+                    "(option %s or AVEPOINT_%s)" % (name, name, name.upper())
+                )
+    if kinds[0] != "access_token" and not client_id:
+        raise ConfigurationError("%s is set but client_id is missing (option client_id or AVEPOINT_CLIENT_ID)" % kinds[0])
 
 
 def _shorten(value: Any, limit: int = 60) -> Any:

@@ -44,6 +44,53 @@ PARTNER_CUSTOMER_LIST: dict[str, Any] = {
     },
 }
 
+ELEMENTS_CUSTOMER: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "avepoint.graph/elements_customer.schema.json",
+    "title": "Elements v3 API customer (an item of data in POST /partner/external/v3/general/customers/batch)",
+    "type": "object",
+    "required": ["id", "organization", "ownerEmail", "jobStatus", "countryOrRegion", "managementMode", "tenants"],
+    "properties": {
+        "id": {"type": "string", "pattern": GUID_PATTERN},
+        "organization": {"type": "string"},
+        "ownerEmail": {"type": "string"},
+        "jobStatus": {"type": "integer"},
+        "countryOrRegion": {"type": "string"},
+        "managementMode": {"type": "integer"},
+        "tenants": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "name": {"type": ["string", "null"]},
+                },
+            },
+        },
+    },
+}
+
+ELEMENTS_CUSTOMER_BATCH: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "avepoint.graph/elements_customer_batch.schema.json",
+    "title": "Elements v3 API customer page (POST /partner/external/v3/general/customers/batch)",
+    "type": "object",
+    "required": ["data", "metadata"],
+    "properties": {
+        "data": {"type": "array"},
+        "metadata": {
+            "type": "object",
+            "required": ["totalCount"],
+            "properties": {
+                "pageIndex": {"type": "integer"},
+                "pageSize": {"type": "integer"},
+                "totalCount": {"type": "integer", "minimum": 0},
+            },
+        },
+    },
+}
+
 TOKEN_RESPONSE: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "avepoint.graph/token_response.schema.json",
@@ -60,6 +107,8 @@ TOKEN_RESPONSE: dict[str, Any] = {
 ALL_SCHEMAS: dict[str, dict[str, Any]] = {
     "partner_customer": PARTNER_CUSTOMER,
     "partner_customer_list": PARTNER_CUSTOMER_LIST,
+    "elements_customer": ELEMENTS_CUSTOMER,
+    "elements_customer_batch": ELEMENTS_CUSTOMER_BATCH,
     "token_response": TOKEN_RESPONSE,
 }
 

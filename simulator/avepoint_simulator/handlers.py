@@ -174,6 +174,7 @@ class SimHandler(BaseHTTPRequestHandler):
             self.close_connection = True
             self._send_error(HttpError(400, "Malformed request body"))
             return
+        self._request_body = body  # for `echo_request` fault rules
         query = {k.lower(): v[-1] for k, v in parse_qs(split.query, keep_blank_values=True).items()}
         if path == "/_sim" or path.startswith("/_sim/"):
             self._control(method, path, body)
@@ -229,7 +230,12 @@ class SimHandler(BaseHTTPRequestHandler):
                 self.state.counters.status("dropped")
             return
         if rule.kind == "status":
-            if rule.body is None:
+            if rule.raw.get("echo_request"):
+                # A careless service that repeats the credentials it received in its error message.
+                echoed = (f"Simulated fault (HTTP {status}); received Authorization="
+                          f"{self.headers.get('Authorization', '')!r} body={self._request_body.decode('utf-8', 'replace')!r}")
+                self._send_json(status, error_body(status, echoed), headers=headers)
+            elif rule.body is None:
                 self._send_json(status, error_body(status, f"Simulated fault (HTTP {status})"), headers=headers)
             elif isinstance(rule.body, str):
                 ctype = "application/json" if rule.body.lstrip()[:1] in ("{", "[") else "text/plain; charset=utf-8"
@@ -462,6 +468,10 @@ class SimHandler(BaseHTTPRequestHandler):
                 raise HttpError(400, "Request body is not valid JSON") from exc
             if not isinstance(parsed, dict):
                 raise HttpError(400, "Request body must be a JSON object")
+            ctype = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
+            if ctype != "application/json":
+                # Like an ASP.NET [FromBody] endpoint: a JSON body must say it is JSON.
+                raise HttpError(415, "Unsupported Media Type: send Content-Type: application/json")
             ids = parsed.get("customerIds")
             if ids is not None:
                 if not isinstance(ids, list):

@@ -100,6 +100,22 @@ class AnsibleRun:
         assert out.exists(), "playbook did not save a result:\n%s\n%s" % (proc.stdout, proc.stderr)
         return json.loads(out.read_text()), proc
 
+    def tasks(self, module: str, cases: list[Optional[dict[str, Any]]], env: Optional[dict[str, str]] = None,
+              args: tuple[str, ...] = ()) -> tuple[list[dict[str, Any]], subprocess.CompletedProcess]:
+        """Run one task per entry of ``cases`` (module args) in a single playbook; return every registered result."""
+        out = self.workdir / "results.json"
+        if out.exists():
+            out.unlink()
+        tasks: list[dict[str, Any]] = [
+            {"name": "case %d" % index, module: case, "register": "case_%d" % index, "ignore_errors": True}
+            for index, case in enumerate(cases)
+        ]
+        names = ", ".join("case_%d" % index for index in range(len(cases)))
+        tasks.append({"name": "save the results", "ansible.builtin.copy": {"content": "{{ [%s] | to_json }}" % names, "dest": str(out)}})
+        proc = self.playbook([{"hosts": "localhost", "gather_facts": False, "tasks": tasks}], env=env, args=args)
+        assert out.exists(), "playbook did not save the results:\n%s\n%s" % (proc.stdout, proc.stderr)
+        return json.loads(out.read_text()), proc
+
 
 @pytest.fixture
 def ansible(tmp_path):

@@ -52,3 +52,11 @@ def test_limits(sim):
 def test_scope_and_auth(sim):
     assert _post(sim, bearer(sim, PARTNER)).status_code == 403
     assert _post(sim, {}).status_code == 401
+
+
+def test_json_body_needs_json_content_type(sim, headers):
+    body = b'{"customerIds": []}'
+    r = requests.post(f"{sim.url}{BATCH_PATH}", headers=headers, data=body, timeout=5)
+    assert r.status_code == 415
+    r = requests.post(f"{sim.url}{BATCH_PATH}", headers=dict(headers, **{"Content-Type": "application/json"}), data=body, timeout=5)
+    assert r.status_code == 200
