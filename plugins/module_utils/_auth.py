@@ -15,7 +15,7 @@ import time
 from typing import Callable, Optional, Protocol
 
 from ._certificate import ASSERTION_TYPE, CertificateCredential, load_certificate_credential
-from ._errors import ApiError, ContractError
+from ._errors import ApiError, AvePointError
 from ._http import Transport
 from ._options import ConnectionSettings
 from ._responses import ErrorDetails, decode_json
@@ -69,6 +69,7 @@ class ClientCredentialsToken:
         self._clock = clock
         self._lock = threading.Lock()
         self.issued: list[str] = []  # tokens this source obtained, for redaction
+        self._failure: Optional[AvePointError] = None
         self._key = hashlib.sha256(
             "\0".join((settings.token_url, settings.client_id or "", settings.scope, self.credential_fingerprint())).encode()
         ).hexdigest()
@@ -84,7 +85,15 @@ class ClientCredentialsToken:
                 if cached.value not in self.issued:
                     self.issued.append(cached.value)
                 return cached.value
-            fresh = self._request()
+            if self._failure is not None:
+                # Threads queued behind a failed token request must not each ask again.
+                raise self._failure
+            try:
+                fresh = self._request()
+            except AvePointError as error:
+                error.fatal = True  # every request needs this token: stop bulk work
+                self._failure = error
+                raise
             self.issued.append(fresh.value)
             with _cache_lock:
                 _cache[self._key] = fresh
@@ -111,12 +120,8 @@ class ClientCredentialsToken:
         response = self._transport.send("POST", url, data=self.form())
         if response.status != 200:
             raise token_error(response.status, ErrorDetails(response), self._settings)
-        try:
-            document = decode_json(response, "the token request")
-            check("token_response", document, "the token request")
-        except ContractError as error:
-            error.fatal = True  # every request needs this token
-            raise
+        document = decode_json(response, "the token request")
+        check("token_response", document, "the token request")
         lifetime = _lifetime(document.get("expires_in"))
         margin = min(EXPIRY_MARGIN_SECONDS, lifetime / 10)
         return _CachedToken(document["access_token"], started + lifetime - margin)

@@ -210,3 +210,11 @@ def test_concurrency_is_bounded():
     client, _ = make_client(handler, concurrency=3)
     assert len(client.get_customers(ids).customers) == 40
     assert 1 < state["peak"] <= 3
+
+
+def test_a_failed_token_request_is_not_repeated_by_every_worker():
+    ids = ["%08x-0000-4000-8000-000000000000" % i for i in range(12)]
+    client, transport = make_client(by_id, concurrency=8, token_response=response(400, {"error": "invalid_client"}))
+    with pytest.raises(ApiError, match="invalid_client"):
+        client.get_customers(ids)
+    assert transport.token_requests == 1
