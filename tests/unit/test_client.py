@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -215,6 +216,14 @@ def test_concurrency_is_bounded():
 def test_a_failed_token_request_is_not_repeated_by_every_worker():
     ids = ["%08x-0000-4000-8000-000000000000" % i for i in range(12)]
     client, transport = make_client(by_id, concurrency=8, token_response=response(400, {"error": "invalid_client"}))
+    answer_token = transport.send
+
+    def slow_token_service(method, url, **kwargs):
+        if url == TOKEN_URL:
+            time.sleep(0.2)  # every worker is queued behind the first token request by now
+        return answer_token(method, url, **kwargs)
+
+    transport.send = slow_token_service
     with pytest.raises(ApiError, match="invalid_client"):
         client.get_customers(ids)
     assert transport.token_requests == 1
