@@ -45,7 +45,7 @@ def test_404_goes_to_missing_ids():
             return response(404, {"message": "Customer not found"})
         return by_id(method, url, token, body)
 
-    client, _ = make_client(handler)
+    client = make_client(handler)[0]
     result = client.get_customers(IDS)
     assert result.missing_ids == [IDS[1]]
     assert [c["id"] for c in result.customers] == [IDS[0], IDS[2]]
@@ -97,7 +97,7 @@ def test_partial_failure_names_exactly_the_failed_ids():
             return response(503, {"statusCode": 503, "message": "busy", "requestId": "q-9", "traceId": "t-9"}, attempts=6)
         return by_id(method, url, token, body)
 
-    client, _ = make_client(handler)
+    client = make_client(handler)[0]
     with pytest.raises(PartialFailureError) as error:
         client.get_customers(IDS)
     assert error.value.failed_ids == [IDS[0], IDS[2]]
@@ -112,7 +112,7 @@ def test_partial_failure_names_exactly_the_failed_ids():
     (b"", "an empty body"),
 ])
 def test_bodies_that_are_not_json(raw, message):
-    client, _ = make_client(lambda *a: response(200, raw=raw))
+    client = make_client(lambda *a: response(200, raw=raw))[0]
     with pytest.raises(ContractError) as error:
         client.get_customers(IDS[:1])
     assert message in str(error.value)
@@ -125,7 +125,7 @@ def test_bodies_that_are_not_json(raw, message):
     ({"id": "nope"}, "field 'id' is 'nope', expected a GUID"),
 ])
 def test_contract_violations_name_the_field_and_customer(overrides, message):
-    client, _ = make_client(lambda m, url, t, b: response(200, customer(url.rsplit("/", 1)[1], **overrides)))
+    client = make_client(lambda m, url, t, b: response(200, customer(url.rsplit("/", 1)[1], **overrides)))[0]
     with pytest.raises(ContractError) as error:
         client.get_customers(IDS[:1])
     assert message in str(error.value) and IDS[0] in str(error.value)
@@ -137,13 +137,13 @@ def test_missing_field_is_named():
         del document["jobStatus"]
         return response(200, document)
 
-    client, _ = make_client(handler)
+    client = make_client(handler)[0]
     with pytest.raises(ContractError, match="'jobStatus' is a required property"):
         client.get_customers(IDS[:1])
 
 
 def test_unknown_fields_and_upper_case_ids_are_accepted():
-    client, _ = make_client(lambda m, url, t, b: response(200, customer(url.rsplit("/", 1)[1].upper(), brandNew={"x": 1})))
+    client = make_client(lambda m, url, t, b: response(200, customer(url.rsplit("/", 1)[1].upper(), brandNew={"x": 1})))[0]
     assert client.get_customers(IDS[:1]).customers[0]["id"] == IDS[0]
 
 
@@ -152,7 +152,7 @@ def test_list_follows_next_link_on_the_api_host_only():
         API_URL + "/partner/customers": {"value": [customer(IDS[0])], "@odata.nextLink": API_URL + "/partner/customers?$skiptoken=2"},
         API_URL + "/partner/customers?$skiptoken=2": {"value": [customer(IDS[1])]},
     }
-    client, _ = make_client(lambda m, url, t, b: response(200, pages[url]))
+    client = make_client(lambda m, url, t, b: response(200, pages[url]))[0]
     assert [c["id"] for c in client.list_customers()] == IDS[:2]
 
     pages[API_URL + "/partner/customers?$skiptoken=2"]["@odata.nextLink"] = "https://evil.example.test/steal"
@@ -164,7 +164,7 @@ def test_list_follows_next_link_on_the_api_host_only():
 
 def test_next_link_loop_is_detected():
     page = {"value": [], "@odata.nextLink": API_URL + "/partner/customers?$skiptoken=1"}
-    client, _ = make_client(lambda *a: response(200, page))
+    client = make_client(lambda *a: response(200, page))[0]
     with pytest.raises(ContractError, match="loop"):
         client.list_customers()
 
@@ -176,17 +176,17 @@ def test_token_errors():
     assert transport.token_requests == 1 and len(transport.calls) == 1
     assert SECRET not in str(error.value)
 
-    client, _ = make_client(by_id, token_response=response(400, {"error": "invalid_scope"}))
+    client = make_client(by_id, token_response=response(400, {"error": "invalid_scope"}))[0]
     with pytest.raises(ApiError, match="permission 'partner.customers.read.all'"):
         client.get_customers(IDS)
 
-    client, _ = make_client(by_id, token_response=response(200, {"token_type": "Bearer"}))
+    client = make_client(by_id, token_response=response(200, {"token_type": "Bearer"}))[0]
     with pytest.raises(ContractError, match="'access_token' is a required property"):
         client.get_customers(IDS)
 
 
 def test_secrets_echoed_by_a_server_are_masked():
-    client, _ = make_client(lambda *a: response(500, {"message": "bad secret %s and token tok-1" % SECRET}))
+    client = make_client(lambda *a: response(500, {"message": "bad secret %s and token tok-1" % SECRET}))[0]
     with pytest.raises(ApiError) as error:
         client.get_customers(IDS[:1])
     assert SECRET not in str(error.value) and "tok-1" not in str(error.value)
@@ -208,7 +208,7 @@ def test_concurrency_is_bounded():
         return by_id(method, url, token, body)
 
     ids = ["%08x-0000-4000-8000-000000000000" % i for i in range(40)]
-    client, _ = make_client(handler, concurrency=3)
+    client = make_client(handler, concurrency=3)[0]
     assert len(client.get_customers(ids).customers) == 40
     assert 1 < state["peak"] <= 3
 

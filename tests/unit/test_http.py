@@ -44,7 +44,7 @@ def test_transient_statuses_are_retried_then_succeed():
 
 
 def test_retry_after_is_honoured_and_capped():
-    t, sleeps, _ = transport(script=[(429, {"Retry-After": "2"}), (429, {"Retry-After": "86400"}), 200])
+    t, sleeps, _left = transport(script=[(429, {"Retry-After": "2"}), (429, {"Retry-After": "86400"}), 200])
     t.send("GET", "https://graph.example.test/x")
     assert sleeps == [2.0, 60.0]
 
@@ -57,26 +57,26 @@ def test_client_errors_are_not_retried(status):
 
 
 def test_last_response_is_returned_when_retries_run_out():
-    t, sleeps, _ = transport(retries=2, script=[503, 503, 503])
+    t, sleeps, _left = transport(retries=2, script=[503, 503, 503])
     result = t.send("GET", "https://graph.example.test/x")
     assert result.status == 503 and result.attempts == 3 and len(sleeps) == 2
 
 
 def test_connection_errors_and_timeouts_are_retried():
-    t, sleeps, _ = transport(script=[requests.exceptions.ConnectionError("Connection reset by peer"),
+    t, sleeps, _left = transport(script=[requests.exceptions.ConnectionError("Connection reset by peer"),
                                      requests.exceptions.ReadTimeout("timed out"), 200])
     assert t.send("GET", "https://graph.example.test/x").status == 200
     assert len(sleeps) == 2
 
 
 def test_timeouts_exhausted_give_a_clear_error():
-    t, _, _ = transport(retries=1, script=[requests.exceptions.ReadTimeout("x")] * 2)
+    t, _sleeps, _left = transport(retries=1, script=[requests.exceptions.ReadTimeout("x")] * 2)
     with pytest.raises(ApiError, match=r"request to https://graph.example.test timed out after 30 s \(2 attempt\(s\)\)"):
         t.send("GET", "https://graph.example.test/x")
 
 
 def test_tls_errors_are_not_retried_and_point_to_ca_path():
-    t, _, left = transport(script=[requests.exceptions.SSLError("certificate verify failed: self-signed certificate"), 200])
+    t, _sleeps, left = transport(script=[requests.exceptions.SSLError("certificate verify failed: self-signed certificate"), 200])
     with pytest.raises(ApiError) as error:
         t.send("GET", "https://graph.example.test/x")
     assert "TLS error" in str(error.value) and "ca_path" in str(error.value) and error.value.fatal
