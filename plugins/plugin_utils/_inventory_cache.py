@@ -1,0 +1,55 @@
+# Copyright: (c) 2026, avepoint.graph contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What the avepoint_customers inventory keeps in the Ansible inventory cache.
+
+The key is a hash of what selects the data (inventory file, mode, API, URLs, client ID,
+scope), never of a credential; the value holds customer facts only, so a cache file can
+never leak a secret.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any, Iterable, Optional
+
+from ansible_collections.avepoint.graph.plugins.module_utils._client import CustomerSet
+from ansible_collections.avepoint.graph.plugins.module_utils._options import ConnectionSettings
+
+FORMAT_VERSION = 1
+
+
+def customer_cache_key(plugin_name: str, path: str, mode: str, settings: ConnectionSettings) -> str:
+    """A cache key that changes with anything that changes which customers the API returns."""
+    selector = [FORMAT_VERSION, path, mode, settings.api, settings.api_url, settings.token_url, settings.client_id or "", settings.scope]
+    digest = hashlib.sha256(json.dumps(selector).encode("utf-8")).hexdigest()
+    return "%s_%s" % (plugin_name.replace(".", "_"), digest[:32])
+
+
+def cache_entry(found: CustomerSet) -> dict[str, Any]:
+    return {"version": FORMAT_VERSION, "customers": [dict(c) for c in found.customers], "missing_ids": list(found.missing_ids)}
+
+
+def customers_from_entry(entry: Any, wanted_ids: Optional[Iterable[str]] = None) -> Optional[CustomerSet]:
+    """The cached customers, or None when the entry is unusable or lacks a wanted ID.
+
+    ``wanted_ids`` None means the entry must be the full customer list (hosts mode); in
+    enrich mode an entry answers when it knows every wanted ID (found or missing).
+    """
+    if not isinstance(entry, dict) or entry.get("version") != FORMAT_VERSION:
+        return None
+    customers, missing = entry.get("customers"), entry.get("missing_ids")
+    if not isinstance(customers, list) or not isinstance(missing, list):
+        return None
+    if not all(isinstance(c, dict) and isinstance(c.get("id"), str) for c in customers):
+        return None
+    if wanted_ids is None:
+        return CustomerSet(customers=customers, missing_ids=[])
+    by_id = {c["id"]: c for c in customers}
+    wanted = list(wanted_ids)
+    if any(customer_id not in by_id and customer_id not in missing for customer_id in wanted):
+        return None
+    return CustomerSet(
+        customers=[by_id[customer_id] for customer_id in wanted if customer_id in by_id],
+        missing_ids=[customer_id for customer_id in wanted if customer_id not in by_id],
+    )
