@@ -79,4 +79,4 @@ for f in "${extra_reqs[@]}"; do args+=(-r "$f"); done
 
 "$venv/bin/python" -c 'import ansible' >>"$log" 2>&1 || fail "ansible is not importable"
 echo "$hash" >"$stamp"
-echo "make-venv: ready: $venv ($("$venv/bin/ansible" --version | head -n1))"
+echo "make-venv: ready: $venv (ansible-core $("$venv/bin/python" -c 'from ansible.release import __version__ as v; print(v)'))"
