@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Simulator, SimulatorConfig
+from harness import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Simulator, SimulatorConfig
 
 MODULE = "avepoint.graph.avepoint_customer_info"
 PASSPHRASE = "sim-passphrase"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 
-from conftest import BIN, REPO
+from harness import BIN, REPO
 
 
 def test_ansible_lint_production_profile(tmp_path):

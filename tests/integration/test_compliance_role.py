@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DEFAULT_CLIENT_SECRET, REPO, AnsibleRun, connection_env
+from harness import DEFAULT_CLIENT_SECRET, REPO, AnsibleRun, connection_env
 
 ROLE = "avepoint.graph.customer_compliance"
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"

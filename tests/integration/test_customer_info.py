@@ -4,23 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import DEFAULT_CLIENT_SECRET, connection_env
+from harness import expected_facts, DEFAULT_CLIENT_SECRET, connection_env
 
 MODULE = "avepoint.graph.avepoint_customer_info"
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
-
-
-def expected_facts(raw: dict) -> dict:
-    from avepoint_simulator import JOB_STATUS_NAMES
-
-    return {
-        "id": raw["id"],
-        "organization": raw["organization"],
-        "owner_email": raw["ownerEmail"],
-        "job_status": JOB_STATUS_NAMES[raw["jobStatusCode"]],
-        "job_status_code": raw["jobStatusCode"],
-        "country_or_region": raw["countryOrRegion"],
-    }
 
 
 def test_one_customer_by_id(sim, ansible):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import connection_env
+from harness import connection_env
 
 MODULE = "avepoint.graph.avepoint_customer_info"
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"

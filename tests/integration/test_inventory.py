@@ -10,24 +10,11 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import BIN, DEFAULT_CLIENT_SECRET, Simulator, SimulatorConfig, connection_env
+from harness import expected_facts, BIN, DEFAULT_CLIENT_SECRET, Simulator, SimulatorConfig, connection_env
 
 PLUGIN = "avepoint.graph.avepoint_customers"
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
 WRONG_SECRET = "wrong-secret-1f2e3d"
-
-
-def expected_facts(raw: dict) -> dict:
-    from avepoint_simulator import JOB_STATUS_NAMES
-
-    return {
-        "id": raw["id"],
-        "organization": raw["organization"],
-        "owner_email": raw["ownerEmail"],
-        "job_status": JOB_STATUS_NAMES[raw["jobStatusCode"]],
-        "job_status_code": raw["jobStatusCode"],
-        "country_or_region": raw["countryOrRegion"],
-    }
 
 
 def plain(value: Any) -> Any:

@@ -8,24 +8,11 @@ from typing import Any, Optional
 
 import yaml
 
-from conftest import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, connection_env
+from harness import expected_facts, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, connection_env
 
 LOOKUP = "avepoint.graph.avepoint_customer"
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
 VAULT_PASSWORD = "lookup-test-vault-password"
-
-
-def expected_facts(raw: dict) -> dict:
-    from avepoint_simulator import JOB_STATUS_NAMES
-
-    return {
-        "id": raw["id"],
-        "organization": raw["organization"],
-        "owner_email": raw["ownerEmail"],
-        "job_status": JOB_STATUS_NAMES[raw["jobStatusCode"]],
-        "job_status_code": raw["jobStatusCode"],
-        "country_or_region": raw["countryOrRegion"],
-    }
 
 
 def run_lookups(ansible, lookups: dict[str, str], env: Optional[dict[str, str]] = None, play: Optional[dict[str, Any]] = None,

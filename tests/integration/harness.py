@@ -1,0 +1,119 @@
+"""Helpers for integration tests: simulator connection settings, expected facts, and
+real ansible-playbook runs. A module of its own (not conftest) so test files import it by
+a name no other test folder uses."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Optional
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+if str(REPO / "simulator") not in sys.path:
+    sys.path.insert(0, str(REPO / "simulator"))
+
+from avepoint_simulator import (  # noqa: E402  pylint: disable=wrong-import-position
+    DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, JOB_STATUS_NAMES, Simulator, SimulatorConfig)
+
+BIN = Path(sys.executable).parent
+PYTHON = sys.executable
+
+__all__ = ["REPO", "BIN", "PYTHON", "DEFAULT_CLIENT_ID", "DEFAULT_CLIENT_SECRET", "Simulator", "SimulatorConfig",
+           "connection_env", "expected_facts", "AnsibleRun"]
+
+
+def expected_facts(raw: dict) -> dict:
+    """The partner-API customer facts a consumer must return for a simulator dataset entry."""
+    return {
+        "id": raw["id"],
+        "organization": raw["organization"],
+        "owner_email": raw["ownerEmail"],
+        "job_status": JOB_STATUS_NAMES[raw["jobStatusCode"]],
+        "job_status_code": raw["jobStatusCode"],
+        "country_or_region": raw["countryOrRegion"],
+    }
+
+
+def connection_env(sim: Simulator, **overrides: str) -> dict[str, str]:
+    """AVEPOINT_* variables pointing at the simulator with its test app's credentials."""
+    env = {
+        "AVEPOINT_API_URL": sim.url,
+        "AVEPOINT_TOKEN_URL": sim.token_url,
+        "AVEPOINT_CLIENT_ID": DEFAULT_CLIENT_ID,
+        "AVEPOINT_CLIENT_SECRET": DEFAULT_CLIENT_SECRET,
+    }
+    env.update(overrides)
+    return {key: value for key, value in env.items() if value is not None}
+
+
+class AnsibleRun:
+    """Runs real ansible-playbook / ansible-inventory processes in a scratch directory."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = workdir
+
+    def env(self, extra: Optional[dict[str, str]] = None, keep_avepoint: bool = False) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if keep_avepoint or not k.startswith("AVEPOINT_")}
+        env.update(extra or {})
+        return env
+
+    def playbook(
+        self,
+        plays: Any,
+        env: Optional[dict[str, str]] = None,
+        args: tuple[str, ...] = (),
+        extra_files: Optional[dict[str, str]] = None,
+    ) -> subprocess.CompletedProcess:
+        """Write ``plays`` (YAML text or data) to a playbook and run it on localhost."""
+        path = self.workdir / "playbook.yml"
+        path.write_text(plays if isinstance(plays, str) else yaml.safe_dump(plays, sort_keys=False))
+        for name, text in (extra_files or {}).items():
+            (self.workdir / name).write_text(text)
+        command = [
+            str(BIN / "ansible-playbook"), str(path),
+            "-i", "localhost,", "-c", "local",
+            "-e", "ansible_python_interpreter=%s" % PYTHON,
+            *args,
+        ]
+        return subprocess.run(command, cwd=self.workdir, env=self.env(env), capture_output=True, text=True, timeout=600)
+
+    def task(self, module: str, module_args: Optional[dict[str, Any]], env: Optional[dict[str, str]] = None,
+             args: tuple[str, ...] = (), task_extra: Optional[dict[str, Any]] = None) -> tuple[dict[str, Any], subprocess.CompletedProcess]:
+        """Run one module task; return its registered result (failed or not) and the process."""
+        out = self.workdir / "result.json"
+        if out.exists():
+            out.unlink()
+        task = {"name": "task under test", module: module_args, "register": "result", "ignore_errors": True}
+        task.update(task_extra or {})
+        plays = [{
+            "hosts": "localhost",
+            "gather_facts": False,
+            "tasks": [
+                task,
+                {"name": "save the result", "ansible.builtin.copy": {"content": "{{ result | to_json }}", "dest": str(out)}},
+            ],
+        }]
+        proc = self.playbook(plays, env=env, args=args)
+        assert out.exists(), "playbook did not save a result:\n%s\n%s" % (proc.stdout, proc.stderr)
+        return json.loads(out.read_text()), proc
+
+    def tasks(self, module: str, cases: list[Optional[dict[str, Any]]], env: Optional[dict[str, str]] = None,
+              args: tuple[str, ...] = ()) -> tuple[list[dict[str, Any]], subprocess.CompletedProcess]:
+        """Run one task per entry of ``cases`` (module args) in a single playbook; return every registered result."""
+        out = self.workdir / "results.json"
+        if out.exists():
+            out.unlink()
+        tasks: list[dict[str, Any]] = [
+            {"name": "case %d" % index, module: case, "register": "case_%d" % index, "ignore_errors": True}
+            for index, case in enumerate(cases)
+        ]
+        names = ", ".join("case_%d" % index for index in range(len(cases)))
+        tasks.append({"name": "save the results", "ansible.builtin.copy": {"content": "{{ [%s] | to_json }}" % names, "dest": str(out)}})
+        proc = self.playbook([{"hosts": "localhost", "gather_facts": False, "tasks": tasks}], env=env, args=args)
+        assert out.exists(), "playbook did not save the results:\n%s\n%s" % (proc.stdout, proc.stderr)
+        return json.loads(out.read_text()), proc
