@@ -121,9 +121,29 @@ class Transport:
         self.session.headers["Accept"] = "application/json"
         if settings.proxy:
             self.session.proxies = {"http": settings.proxy, "https": settings.proxy}
+        # requests would read the proxy and CA bundle variables of the (large) environment again
+        # for every request, about 1-2 ms each; they are read once per host instead (environment_for).
+        self._environment_reader = requests.Session()
+        self._environment_reader.proxies = self.session.proxies
+        self._environment: dict[str, dict[str, Any]] = {}
+        self.session.trust_env = False
 
     def close(self) -> None:
         self.session.close()
+        self._environment_reader.close()
+
+    def environment_for(self, url: str) -> dict[str, Any]:
+        """Proxies and certificate verification for ``url``, as requests derives them from the environment
+        (HTTP(S)_PROXY, NO_PROXY, REQUESTS_CA_BUNDLE...) and the settings; computed once per host."""
+        origin = _origin(url)
+        found = self._environment.get(origin)
+        if found is None:
+            found = self._environment_reader.merge_environment_settings(url, {}, None, self.settings.verify, None)
+            if self.settings.proxy:
+                # The proxy option wins over HTTP(S)_PROXY and NO_PROXY, as documented.
+                found["proxies"] = dict(self.session.proxies)
+            self._environment[origin] = found
+        return found
 
     def send(
         self,
@@ -164,6 +184,7 @@ class Transport:
             attempt += 1
 
     def _send_once(self, method: str, url: str, auth: Any, data: Any, json_body: Any, params: Any, headers: Any = None) -> HttpResponse:
+        environment = self.environment_for(url)
         with self.session.request(
             method,
             url,
@@ -173,7 +194,8 @@ class Transport:
             json=json_body,
             params=params,
             timeout=self.settings.timeout,
-            verify=self.settings.verify,
+            proxies=environment["proxies"],
+            verify=environment["verify"],
             allow_redirects=False,  # a redirect must never carry the bearer token elsewhere
             stream=True,
         ) as raw:

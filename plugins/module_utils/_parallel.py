@@ -67,9 +67,20 @@ def _run_serially(work: Callable[[Item], Result], items: Sequence[Item], is_fata
         try:
             results.append(work(item))
         except AvePointError as error:
-            if is_fatal(error) or len(items) == 1:
+            if is_fatal(error):
                 raise
+            if len(items) == 1:
+                raise _naming(item, error)
             failures.append((str(item), error))
     if failures:
         raise PartialFailureError(failures)
     return results
+
+
+def _naming(item: Item, error: AvePointError) -> AvePointError:
+    """Put the item first in an error that does not name it (a network error knows only the host)."""
+    label = str(item)
+    if label not in error.message:
+        error.message = "%s: %s" % (label, error.message)
+        error.args = (error.message,)
+    return error

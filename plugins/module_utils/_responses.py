@@ -51,6 +51,8 @@ class ErrorDetails:
         except ValueError:
             document = None
             self.is_html = body_kind(response).startswith("an HTML page")
+            if not self.is_html:
+                self.message = _plain_text(response.body)  # e.g. "upstream connect error" from a gateway
         if isinstance(document, dict):
             self._read(document)
         elif isinstance(document, str) and document.strip():
@@ -109,6 +111,19 @@ def _header(response: HttpResponse, *names: str) -> Optional[str]:
     return None
 
 
+def _plain_text(body: bytes) -> Optional[str]:
+    """A short plain-text body as a message; None for binary or empty bodies."""
+    text = body[:2048].decode("utf-8", "ignore")  # "ignore": the cut may split a character
+    if not text.strip() or not all(ch.isprintable() or ch.isspace() for ch in text):
+        return None
+    return _clip(text, 200)
+
+
 def _clip(text: str, limit: int = 300) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit] + "..."
+    if len(text) <= limit:
+        return text
+    # Cut between words: a credential a server echoes (one "word") is then kept whole, so the
+    # client's redaction can mask it, or dropped whole; never cut into a prefix that stays visible.
+    head = text[: limit + 1].rsplit(" ", 1)[0] if " " in text[: limit + 1] else ""
+    return head + "..."

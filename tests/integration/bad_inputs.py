@@ -1,0 +1,181 @@
+"""A corpus of bad inputs that every consumer of the API layer must reject before any request.
+
+Each case is plain data: the customer IDs asked for, the connection options set (or removed),
+environment variables, and the substrings the error message must contain. A consumer
+(module, lookup, inventory, role) turns a case into its own input with a small adapter;
+``module_args`` below is the one for ``avepoint.graph.avepoint_customer_info``. Later tests
+add adapters for the plugins and the role and reuse the same cases.
+
+Option values may contain ``{api_url}``, ``{token_url}`` and ``{api_host}`` placeholders: the
+adapter fills them from the simulator, so a case that slipped through validation would show
+up in the simulator's request counters instead of going to the internet.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Optional
+
+MODULE = "module"
+LOOKUP = "lookup"
+INVENTORY = "inventory"
+ROLE = "role"
+ALL_CONSUMERS = frozenset((MODULE, LOOKUP, INVENTORY, ROLE))
+
+VALID_ID = "0f8fad5b-d9cb-469f-a165-70867728950e"
+SECOND_ID = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+
+NOT_PEM_FILE = os.path.abspath(__file__)  # a readable file that is no certificate or key
+UNSET = "__unset__"  # an option value that removes the option from the base connection options
+
+ID_ERROR = "invalid customer ID"
+
+
+@dataclass(frozen=True)
+class BadInput:
+    name: str
+    expect: tuple[str, ...]  # substrings the error message must contain (case-sensitive)
+    ids: tuple[Any, ...] = (VALID_ID,)  # the customer IDs asked for, in the consumer's own way
+    options: Mapping[str, Any] = field(default_factory=dict)  # connection option overrides
+    env: Mapping[str, str] = field(default_factory=dict)  # AVEPOINT_* environment variables
+    module_only: Mapping[str, Any] = field(default_factory=dict)  # raw module arguments replacing ``ids``
+    consumers: frozenset = ALL_CONSUMERS
+    # Where a consumer's framework words the error differently (e.g. Ansible's option type checks).
+    expect_for: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def expected(self, consumer: str) -> tuple[str, ...]:
+        return self.expect_for.get(consumer, self.expect)
+
+
+def _ids(name: str, *ids: Any, expect: Optional[tuple[str, ...]] = None) -> BadInput:
+    return BadInput(name, expect or (ID_ERROR,), ids=ids)
+
+
+def _option(name: str, expect: tuple[str, ...], **options: Any) -> BadInput:
+    return BadInput(name, expect, options=options)
+
+
+def _module(name: str, expect: tuple[str, ...], **module_only: Any) -> BadInput:
+    return BadInput(name, expect, module_only=module_only, consumers=frozenset((MODULE,)))
+
+
+# Customer IDs: nothing but a GUID may reach a URL path.
+BAD_IDS = [
+    _ids("not_a_guid", "not-a-guid", expect=(ID_ERROR, "not-a-guid")),
+    _ids("path_traversal", "../x", expect=(ID_ERROR, "../x")),
+    _ids("traversal_after_guid", VALID_ID + "/../../customers", expect=(ID_ERROR, "/../../customers")),
+    _ids("encoded_traversal", "%2e%2e", expect=(ID_ERROR, "%2e%2e")),
+    _ids("encoded_slashes", "..%2f..%2fpartner%2fcustomers", expect=(ID_ERROR, "%2f")),
+    _ids("query_injection", VALID_ID + "?$filter=organization eq 'x'", expect=(ID_ERROR, "$filter")),
+    _ids("query_only", "?$top=1000", expect=(ID_ERROR, "$top")),
+    _ids("fragment", VALID_ID + "#x", expect=(ID_ERROR, "#x")),
+    _ids("header_injection", VALID_ID + "\r\nX-Injected: 1", expect=(ID_ERROR, "\\r\\nX-Injected")),
+    _ids("nul_byte", VALID_ID + "\x00", expect=(ID_ERROR, "\\x00")),
+    _ids("empty_string", "", expect=(ID_ERROR, "empty string")),
+    _ids("blank", "   ", expect=(ID_ERROR, "'   '")),
+    _ids("null", None, expect=(ID_ERROR,)),
+    _ids("integer", 12345, expect=(ID_ERROR, "12345")),
+    _ids("float", 1.5, expect=(ID_ERROR, "1.5")),
+    _ids("boolean", True, expect=(ID_ERROR, "True")),
+    _ids("very_long", "a" * 10000, expect=(ID_ERROR, "(10000 characters)")),
+    _ids("guid_repeated", VALID_ID * 3, expect=(ID_ERROR, "characters)")),
+    # Look-alikes: a Cyrillic 'a', full-width zero, a zero-width space; shown escaped so they are visible.
+    _ids("cyrillic_lookalike", VALID_ID.replace("a", "\u0430", 1), expect=(ID_ERROR, "\\u0430")),
+    _ids("fullwidth_digit", "\uff10" + VALID_ID[1:], expect=(ID_ERROR, "\\uff10")),
+    _ids("zero_width_space", VALID_ID[:8] + "\u200b" + VALID_ID[8:], expect=(ID_ERROR, "\\u200b")),
+    _ids("braced_guid", "{%s}" % VALID_ID, expect=(ID_ERROR, "{%s}" % VALID_ID)),
+    _ids("guid_without_dashes", VALID_ID.replace("-", ""), expect=(ID_ERROR, VALID_ID.replace("-", ""))),
+    # One bad ID among good ones: still nothing is requested.
+    _ids("bad_among_good", VALID_ID, SECOND_ID, "bad-id", expect=(ID_ERROR, "bad-id")),
+]
+
+# Connection options: checked once in the shared layer, for every consumer.
+BAD_OPTIONS = [
+    _option("unknown_cloud", ("cloud", "mars"), cloud="mars"),
+    _option("unknown_api", ("api", "graphql"), api="graphql"),
+    _option("timeout_zero", ("timeout", "between"), timeout=0),
+    _option("timeout_negative", ("timeout", "between", "-5"), timeout=-5),
+    _option("timeout_not_a_number", ("timeout",), timeout="soon"),
+    _option("concurrency_zero", ("concurrency", "between 1 and 64"), concurrency=0),
+    _option("concurrency_negative", ("concurrency", "between 1 and 64"), concurrency=-4),
+    _option("concurrency_too_high", ("concurrency", "between 1 and 64"), concurrency=1000),
+    _option("retries_negative", ("retries", "between 0 and 20"), retries=-1),
+    _option("retries_too_high", ("retries", "between 0 and 20"), retries=1000),
+    _option("two_credential_kinds", ("exactly one kind of credential", "client_secret and access_token"),
+            access_token="an-access-token-value"),
+    _option("no_credential", ("no credential given",), client_secret=UNSET),
+    _option("empty_secret", ("no credential given",), client_secret=""),
+    _option("secret_without_client_id", ("client_id is missing",), client_id=UNSET),
+    _option("secret_and_certificate", ("exactly one kind of credential", "certificate_path"),
+            certificate_path="/nonexistent/app.pem", private_key_path="/nonexistent/app.key"),
+    _option("key_without_certificate", ("certificate_path is missing",), client_secret=UNSET, private_key_path="/nonexistent/app.key"),
+    _option("certificate_unreadable", ("certificate_path", "not a readable file"),
+            client_secret=UNSET, certificate_path="/nonexistent/app.pem", private_key_path="/nonexistent/app.key"),
+    _option("certificate_not_pem", ("certificate_path", "not a PEM certificate"),
+            client_secret=UNSET, certificate_path=NOT_PEM_FILE, private_key_path=NOT_PEM_FILE),
+    _option("ca_path_missing", ("ca_path", "not a readable file"), ca_path="/nonexistent/avepoint-ca.pem"),
+    _option("ca_path_directory", ("ca_path", "not a readable file"), ca_path="/"),
+    _option("api_url_with_path", ("api_url", "without a path"), api_url="{api_url}/partner/customers"),
+    _option("api_url_with_query", ("api_url", "query"), api_url="{api_url}/?$filter=x"),
+    _option("api_url_with_user", ("api_url", "must not contain user credentials"), api_url="http://user:pw@{api_host}"),
+    _option("api_url_without_scheme", ("api_url", "https://"), api_url="{api_host}"),
+    _option("api_url_ftp", ("api_url", "https://"), api_url="ftp://{api_host}"),
+    _option("api_url_plain_http_remote", ("plain http", "graph.example-msp.invalid", "api_url"),
+            api_url="http://graph.example-msp.invalid"),
+    _option("token_url_plain_http_remote", ("plain http", "identity.example-msp.invalid", "token_url"),
+            token_url="http://identity.example-msp.invalid/connect/token"),
+    _option("proxy_without_scheme", ("proxy", "must be a URL"), proxy="proxy.example-msp.invalid:3128"),
+    _option("scope_too_long", ("scope", "300"), scope="partner.customers.read.all " + "x" * 300),
+    _option("validate_certs_not_bool", ("validate_certs",), validate_certs="maybe"),
+    # The same checks apply to values from the environment.
+    BadInput("env_timeout_negative", ("timeout", "between"), env={"AVEPOINT_TIMEOUT": "-1"}),
+    BadInput("env_unknown_cloud", ("cloud", "mars"), env={"AVEPOINT_CLOUD": "mars"}),
+    BadInput("env_second_credential", ("exactly one kind of credential", "AVEPOINT_"),
+             env={"AVEPOINT_ACCESS_TOKEN": "an-access-token-value"}),
+]
+
+# Module arguments of avepoint_customer_info (replace ``ids``).
+BAD_MODULE_ARGS = [
+    _module("id_with_ids", ("mutually exclusive", "id", "ids"), id=VALID_ID, ids=[VALID_ID]),
+    _module("id_empty", (ID_ERROR, "empty string"), id=""),
+    _module("id_number", (ID_ERROR, "42"), id=42),
+    _module("id_list", (ID_ERROR,), id=[VALID_ID]),
+    _module("id_traversal", (ID_ERROR, "../../partner"), id="../../partner"),
+    _module("ids_not_a_list_of_ids", (ID_ERROR, "a=b"), ids="a=b"),
+    _module("unknown_argument", ("Unsupported parameters", "customer_ids"), customer_ids=[VALID_ID]),
+]
+
+ALL_CASES = BAD_IDS + BAD_OPTIONS + BAD_MODULE_ARGS
+
+
+def cases_for(consumer: str) -> list[BadInput]:
+    return [case for case in ALL_CASES if consumer in case.consumers]
+
+
+def render(value: Any, context: Mapping[str, str]) -> Any:
+    """Fill the ``{api_url}``-style placeholders of an option value."""
+    if isinstance(value, str) and "{" in value:
+        return value.format_map(dict(context))
+    return value
+
+
+def connection_options(case: BadInput, base: Mapping[str, Any], context: Mapping[str, str]) -> dict[str, Any]:
+    """``base`` connection options with the case's overrides applied (UNSET removes one)."""
+    options = dict(base)
+    for name, value in case.options.items():
+        if value == UNSET:
+            options.pop(name, None)
+        else:
+            options[name] = render(value, context)
+    return options
+
+
+def module_args(case: BadInput, base: Mapping[str, Any], context: Mapping[str, str]) -> dict[str, Any]:
+    """Arguments of avepoint_customer_info for a case."""
+    args = connection_options(case, base, context)
+    if case.module_only:
+        args.update(case.module_only)
+    else:
+        args["ids"] = list(case.ids)
+    return args

@@ -1,0 +1,191 @@
+"""Reliability and TLS details of the shared layer that are cheaper to check without a server."""
+
+from __future__ import annotations
+
+import email.utils
+import time
+
+import pytest
+import requests
+
+from ansible_collections.avepoint.graph.plugins.module_utils._client import AvePointClient
+from ansible_collections.avepoint.graph.plugins.module_utils._errors import ApiError, AvePointError
+from ansible_collections.avepoint.graph.plugins.module_utils._http import (
+    MAX_BODY_BYTES, HttpResponse, RetryPolicy, Transport, _read_limited, _reason, insecure_tls_warning, parse_retry_after)
+from ansible_collections.avepoint.graph.plugins.module_utils._options import settings_from_getter
+from ansible_collections.avepoint.graph.plugins.module_utils._parallel import map_bounded
+from ansible_collections.avepoint.graph.plugins.module_utils._responses import ErrorDetails
+
+API = "https://graph.example.test"
+
+
+def settings(**options):
+    values = {"access_token": "t", "api_url": API, "token_url": API + "/connect/token"}
+    values.update(options)
+    return settings_from_getter(values.get)
+
+
+def scripted_transport(script, retries=5):
+    """A Transport whose wire is a list of (status, headers) answers; sleeps are recorded, not slept."""
+    slept = []
+    now = [0.0]
+
+    def sleep(seconds):
+        slept.append(seconds)
+        now[0] += seconds
+
+    transport = Transport(settings(retries=retries), sleep=sleep, clock=lambda: now[0])
+    answers = list(script)
+
+    def send_once(method, url, auth, data, json_body, params, headers=None):
+        status, head = answers.pop(0)
+        return HttpResponse(status, head, b"{}", url, 1)
+
+    transport._send_once = send_once
+    return transport, slept, now
+
+
+# Retry-After: honoured, but never blindly.
+
+@pytest.mark.parametrize("value", ["3600", "86400", "3600.0"])
+def test_a_huge_retry_after_is_capped(value):
+    transport, slept, _clock = scripted_transport([(429, {"Retry-After": value}), (200, {})])
+    assert transport.send("GET", API + "/x").status == 200
+    assert slept == [RetryPolicy(retries=1).retry_after_cap]
+
+
+def test_a_far_future_retry_after_date_is_capped():
+    later = email.utils.formatdate(time.time() + 7 * 86400, usegmt=True)
+    transport, slept, _clock = scripted_transport([(503, {"Retry-After": later}), (200, {})])
+    transport.send("GET", API + "/x")
+    assert slept == [60.0]
+
+
+def test_total_wait_is_bounded_by_retries_times_cap():
+    transport, slept, now = scripted_transport([(429, {"Retry-After": "3600"})] * 6, retries=5)
+    result = transport.send("GET", API + "/x")
+    assert result.status == 429 and result.attempts == 6
+    assert len(slept) == 5 and now[0] == 5 * 60.0  # minutes, not the five hours asked for
+
+
+def test_a_past_or_garbled_retry_after_falls_back_to_backoff():
+    assert parse_retry_after(email.utils.formatdate(time.time() - 60, usegmt=True)) == 0.0
+    assert parse_retry_after("-3") is None and parse_retry_after("1e9") is None and parse_retry_after("") is None
+    assert parse_retry_after("1.5") == 1.5
+    transport, slept, _clock = scripted_transport([(429, {"Retry-After": "soon"}), (200, {})])
+    transport.send("GET", API + "/x")
+    assert len(slept) == 1 and 0.25 <= slept[0] <= 0.5  # jittered first backoff step
+
+
+# Bodies and network errors.
+
+class RawResponse:
+    def __init__(self, chunks, length=None):
+        self._chunks = chunks
+        self.headers = {"Content-Length": str(length)} if length is not None else {}
+        self.url = API + "/partner/customers"
+        self.read = 0
+
+    def iter_content(self, chunk_size):
+        for chunk in self._chunks:
+            self.read += 1
+            yield chunk
+
+
+def test_an_announced_oversized_body_is_refused_before_reading():
+    raw = RawResponse([b"x"], length=MAX_BODY_BYTES + 1)
+    with pytest.raises(ApiError, match="larger than 64 MiB"):
+        _read_limited(raw)
+    assert raw.read == 0
+
+
+def test_an_unannounced_oversized_body_stops_at_the_limit():
+    chunk = b"x" * (16 * 1024 * 1024)
+    raw = RawResponse([chunk] * 6)
+    with pytest.raises(ApiError, match="larger than 64 MiB; refusing to read it"):
+        _read_limited(raw)
+    assert raw.read == 5
+
+
+@pytest.mark.parametrize("error, reason", [
+    (requests.exceptions.ChunkedEncodingError("('Connection broken: IncompleteRead(10 bytes read, 90 more expected)')"),
+     "the connection closed before the whole response arrived"),
+    (requests.exceptions.ConnectionError("('Connection aborted.', RemoteDisconnected('Remote end closed connection without response'))"),
+     "the server closed the connection without a response"),
+    (requests.exceptions.ConnectionError("Connection refused"), "Connection refused"),
+])
+def test_network_errors_say_what_happened(error, reason):
+    assert _reason(error) == reason
+
+
+def test_plain_text_error_bodies_are_shown_and_binary_ones_are_not():
+    text = ErrorDetails(HttpResponse(502, {"Content-Type": "text/plain"}, b"upstream connect error", API, 1))
+    assert text.suffix() == ": upstream connect error"
+    binary = ErrorDetails(HttpResponse(502, {"Content-Type": "application/octet-stream"}, b"\x00\x01\x02\xff", API, 1))
+    assert binary.suffix() == ""
+    html = ErrorDetails(HttpResponse(502, {"Content-Type": "text/html"}, b"<html><body>Bad gateway</body></html>", API, 1))
+    assert "HTML page" in html.suffix()
+
+
+# Bulk work: an error always names the customer it concerns.
+
+def test_a_single_customer_network_error_names_the_customer():
+    def work(item):
+        raise ApiError("could not reach %s after 3 attempt(s): Connection refused" % API)
+
+    with pytest.raises(AvePointError) as error:
+        map_bounded(work, ["0f8fad5b-d9cb-469f-a165-70867728950e"], 4, lambda e: e.fatal)
+    assert str(error.value) == "0f8fad5b-d9cb-469f-a165-70867728950e: could not reach %s after 3 attempt(s): Connection refused" % API
+
+
+def test_an_error_that_names_the_customer_is_not_prefixed_twice():
+    item = "0f8fad5b-d9cb-469f-a165-70867728950e"
+
+    def work(item):
+        raise ApiError("HTTP 503 for customer %s" % item)
+
+    with pytest.raises(AvePointError) as error:
+        map_bounded(work, [item], 4, lambda e: e.fatal)
+    assert str(error.value) == "HTTP 503 for customer %s" % item
+
+
+# TLS: certificate checks can be turned off, but never silently.
+
+def test_no_warning_when_certificates_are_checked():
+    assert insecure_tls_warning(settings()) is None
+    assert insecure_tls_warning(settings(ca_path=__file__)) is None
+
+
+def test_warning_names_the_hosts_and_the_better_option():
+    message = insecure_tls_warning(settings(validate_certs=False, token_url="https://identity.example.test/connect/token"))
+    assert "validate_certs is false" in message
+    assert "https://graph.example.test, https://identity.example.test" in message
+    assert "ca_path" in message
+
+
+def test_no_warning_for_plain_http_to_loopback():
+    local = settings(validate_certs=False, api_url="http://127.0.0.1:8080", token_url="http://127.0.0.1:8080/connect/token")
+    assert insecure_tls_warning(local) is None
+
+
+def test_the_client_warns_once_through_its_warn_callback():
+    warnings = []
+    client = AvePointClient(settings(validate_certs=False), warn=warnings.append)
+    client.close()
+    assert len(warnings) == 1 and "validate_certs is false" in warnings[0]
+    quiet = []
+    AvePointClient(settings(), warn=quiet.append).close()
+    assert quiet == []
+
+
+@pytest.mark.parametrize("cut", range(0, 40, 3))
+def test_a_long_server_message_is_never_cut_inside_an_echoed_secret(cut):
+    from ansible_collections.avepoint.graph.plugins.module_utils._errors import redact
+
+    secret = "CANARY-secret-that-is-long-0123456789"
+    words = "x" * (280 - cut)
+    body = ('{"message": "%s rejected %s because reasons"}' % (words, secret)).encode()
+    shown = ErrorDetails(HttpResponse(400, {"Content-Type": "application/json"}, body, API, 1)).message
+    masked = redact(shown, [secret])
+    assert secret[:8] not in masked.replace("********", "")
+    assert len(shown) <= 303
