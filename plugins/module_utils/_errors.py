@@ -69,6 +69,9 @@ class ContractError(AvePointError):
     """A response does not match the documented API contract."""
 
 
+MAX_LISTED_FAILURES = 20
+
+
 class PartialFailureError(ApiError):
     """Some customers of a bulk fetch could not be read; never a partial result."""
 
@@ -78,7 +81,10 @@ class PartialFailureError(ApiError):
         noun: str = "customer(s)",
         failed_ids: Optional[Sequence[str]] = None,
     ) -> None:
-        lines = ["%s: %s" % (label, error) for label, error in failures]
+        lines = ["%s: %s" % (label, error) for label, error in failures[:MAX_LISTED_FAILURES]]
+        if len(failures) > MAX_LISTED_FAILURES:
+            # A storm of failures must not make a message of megabytes; failed_ids has them all.
+            lines.append("and %d more (every ID is in failed_ids)" % (len(failures) - MAX_LISTED_FAILURES))
         super().__init__(
             "%d %s could not be fetched: %s" % (len(failures), noun, "; ".join(lines)),
             status=getattr(failures[-1][1], "status", None) if failures else None,

@@ -10,7 +10,7 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ._client import AvePointClient
 from ._deps import missing_libraries
-from ._errors import AvePointError
+from ._errors import AvePointError, PartialFailureError
 from ._options import module_argument_spec, settings_from_module
 
 ModuleWork = Callable[[AnsibleModule, AvePointClient], dict]
@@ -23,18 +23,16 @@ def avepoint_module(argument_spec: dict[str, Any], **kwargs: Any) -> AnsibleModu
     return AnsibleModule(argument_spec=spec, **kwargs)
 
 
-def run_module(module: AnsibleModule, work: ModuleWork, validate: Callable[[AnsibleModule], None] = lambda module: None) -> None:
-    """Check dependencies and input, run ``work`` with a client, exit with its result.
-
-    ``validate`` checks the module's own input before any connection is made.
-    """
+def run_module(module: AnsibleModule, work: ModuleWork) -> None:
+    """Check dependencies and options, run ``work`` with a client, exit with its result."""
     for library, error in missing_libraries().items():
         module.fail_json(msg=missing_required_lib(library), exception=error)
     try:
-        validate(module)
         settings = settings_from_module(module)
         with AvePointClient(settings, warn=module.warn) as client:
             result = work(module, client)
+    except PartialFailureError as error:
+        module.fail_json(msg=str(error), failed_ids=error.failed_ids)
     except AvePointError as error:
         module.fail_json(msg=str(error))
     module.exit_json(**result)

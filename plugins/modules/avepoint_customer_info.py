@@ -139,6 +139,14 @@ missing_ids:
   type: list
   elements: str
   sample: []
+failed_ids:
+  description:
+    - When the task fails because some customers could not be read after all retries, every one of their IDs
+      (the message lists the first 20). No customer list is returned then.
+  returned: on failure of some customers
+  type: list
+  elements: str
+  sample: [0f8fad5b-d9cb-469f-a165-70867728950e]
 """
 
 from ansible_collections.avepoint.graph.plugins.module_utils._module_runtime import avepoint_module, run_module

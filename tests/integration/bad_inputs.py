@@ -116,6 +116,7 @@ BAD_OPTIONS = [
             client_secret=UNSET, certificate_path=NOT_PEM_FILE, private_key_path=NOT_PEM_FILE),
     _option("ca_path_missing", ("ca_path", "not a readable file"), ca_path="/nonexistent/avepoint-ca.pem"),
     _option("ca_path_directory", ("ca_path", "not a readable file"), ca_path="/"),
+    _option("ca_path_not_pem", ("ca_path", "holds no PEM certificate"), ca_path="/etc/passwd"),
     _option("api_url_with_path", ("api_url", "without a path"), api_url="{api_url}/partner/customers"),
     _option("api_url_with_query", ("api_url", "query"), api_url="{api_url}/?$filter=x"),
     _option("api_url_with_user", ("api_url", "must not contain user credentials"), api_url="http://user:pw@{api_host}"),

@@ -115,6 +115,7 @@ def test_retries_exhausted_name_the_ids(sim, ansible):
     assert "1 customer(s) could not be fetched" in result["msg"]
     assert bad in result["msg"] and "HTTP 503" in result["msg"]
     assert "backend down" in result["msg"] and "req-42" in result["msg"]
+    assert result["failed_ids"] == [bad]
     assert "customers" not in result
 
 

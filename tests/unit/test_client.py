@@ -227,3 +227,14 @@ def test_a_failed_token_request_is_not_repeated_by_every_worker():
     with pytest.raises(ApiError, match="invalid_client"):
         client.get_customers(ids)
     assert transport.token_requests == 1
+
+
+def test_a_failure_storm_gives_a_bounded_message_and_every_id():
+    ids = ["%08x-0000-4000-8000-000000000000" % i for i in range(60)]
+    client = make_client(lambda *a: response(503, {"message": "busy"}, attempts=6))[0]
+    with pytest.raises(PartialFailureError) as error:
+        client.get_customers(ids)
+    assert error.value.failed_ids == ids
+    assert "60 customer(s) could not be fetched" in str(error.value)
+    assert "and 40 more (every ID is in failed_ids)" in str(error.value)
+    assert len(str(error.value)) < 8000

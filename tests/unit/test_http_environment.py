@@ -39,7 +39,7 @@ def test_the_proxy_option_is_used_without_environment_variables():
 
 def test_ca_bundle_variable_applies_only_without_ca_path(monkeypatch, tmp_path):
     ca = tmp_path / "ca.pem"
-    ca.write_text("not read here")
+    ca.write_text("-----BEGIN CERTIFICATE-----\n(not read here)\n-----END CERTIFICATE-----\n")
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/certs/ca-certificates.crt")
     assert transport().environment_for(API)["verify"] == "/etc/ssl/certs/ca-certificates.crt"
     assert transport(ca_path=str(ca)).environment_for(API)["verify"] == str(ca)

@@ -22,7 +22,7 @@ def test_defaults_select_the_commercial_cloud_and_partner_scope():
     assert s.api_url == "https://graph.avepointonlineservices.com"
     assert s.token_url == "https://identity.avepointonlineservices.com/connect/token"
     assert s.scope == "partner.customers.read.all"
-    assert (s.timeout, s.retries, s.concurrency, s.validate_certs) == (30.0, 5, 8, True)
+    assert (s.timeout, s.retries, s.concurrency, s.validate_certs) == (30.0, 5, 16, True)
 
 
 @pytest.mark.parametrize("cloud, token_host, api_host", [
@@ -103,3 +103,18 @@ def test_module_spec_has_env_fallbacks_and_no_log():
     assert spec["client_secret"]["no_log"] and spec["access_token"]["no_log"]
     assert spec["cloud"]["fallback"][1] == ["AVEPOINT_CLOUD"]
     assert all("env" not in entry for entry in spec.values())
+
+
+def test_ca_path_must_hold_a_pem_certificate(tmp_path):
+    not_pem = tmp_path / "ca.der"
+    not_pem.write_bytes(b"\x30\x82\x01\x0a")
+    with pytest.raises(ConfigurationError, match="holds no PEM certificate"):
+        settings(ca_path=str(not_pem))
+    with pytest.raises(ConfigurationError, match="is not a readable file"):
+        settings(ca_path=str(tmp_path))
+
+
+def test_a_proxy_password_is_a_secret():
+    s = settings(proxy="http://user:pr0xy-pa55@proxy.example:3128")
+    assert "pr0xy-pa55" in s.secrets
+    assert module_argument_spec()["proxy"]["no_log"] is True
