@@ -43,7 +43,7 @@ CONNECTION_OPTIONS: dict[str, dict[str, Any]] = {
     "ca_path": {"type": "path", "env": "AVEPOINT_CA_PATH"},
     "timeout": {"type": "float", "default": 30.0, "env": "AVEPOINT_TIMEOUT"},
     "retries": {"type": "int", "default": 5, "env": "AVEPOINT_RETRIES"},
-    "proxy": {"type": "str", "env": "AVEPOINT_PROXY"},
+    "proxy": {"type": "str", "no_log": True, "env": "AVEPOINT_PROXY"},  # may carry a proxy password
     "concurrency": {"type": "int", "default": DEFAULT_CONCURRENCY, "env": "AVEPOINT_CONCURRENCY"},
 }
 
@@ -82,7 +82,10 @@ class ConnectionSettings:
     @property
     def secrets(self) -> tuple[str, ...]:
         """Every secret value these settings hold, for redaction."""
-        return tuple(value for value in (self.client_secret, self.access_token, self.private_key_passphrase) if value)
+        proxy_password = urlsplit(self.proxy).password if self.proxy else None
+        return tuple(
+            value for value in (self.client_secret, self.access_token, self.private_key_passphrase, proxy_password) if value
+        )
 
     @property
     def credential_kind(self) -> str:
@@ -132,8 +135,7 @@ def settings_from_getter(get: OptionGetter) -> ConnectionSettings:
     ca_path = _text(get, "ca_path")
     if ca_path:
         ca_path = os.path.expanduser(ca_path)
-        if not os.path.isfile(ca_path) or not os.access(ca_path, os.R_OK):
-            raise ConfigurationError("ca_path '%s' is not a readable file" % ca_path)
+        _check_ca_bundle(ca_path)
 
     return ConnectionSettings(
         api=api,
@@ -257,6 +259,17 @@ def _scope(scope: str) -> str:
     if len(scope) > MAX_SCOPE_LENGTH:
         raise ConfigurationError("option 'scope' is longer than %d characters" % MAX_SCOPE_LENGTH)
     return " ".join(scope.split())
+
+
+def _check_ca_bundle(path: str) -> None:
+    """A CA bundle that is not PEM would only fail later, as a puzzling TLS error."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(1024 * 1024)
+    except OSError:
+        raise ConfigurationError("ca_path '%s' is not a readable file" % path) from None
+    if b"-----BEGIN CERTIFICATE-----" not in head:
+        raise ConfigurationError("ca_path '%s' holds no PEM certificate (-----BEGIN CERTIFICATE-----)" % path)
 
 
 def _proxy(proxy: Optional[str]) -> Optional[str]:
