@@ -138,7 +138,7 @@ options:
         one pooled connection set and one token, and all pause together when the service answers 429 or 503.
       - If not set, the value of the E(AVEPOINT_CONCURRENCY) environment variable is used.
     type: int
-    default: 8
+    default: 16
     version_added: 0.1.0
 notes:
   - Secrets (O(client_secret), O(private_key_passphrase), the private key, O(access_token) and the tokens

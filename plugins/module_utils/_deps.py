@@ -4,7 +4,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import traceback
+from types import ModuleType
 from typing import Optional
 
 from ansible.module_utils.basic import missing_required_lib
@@ -13,8 +15,8 @@ from ._errors import DependencyError
 
 # Other modules import the libraries from here, guarded.
 __all__ = [
-    "HTTPAdapter", "hashes", "jsonschema", "jwt", "requests", "rsa", "serialization", "x509",
-    "missing_libraries", "require_certificate_libraries", "require_libraries",
+    "HTTPAdapter", "hashes", "jwt", "requests", "rsa", "serialization", "x509",
+    "load_jsonschema", "missing_libraries", "require_certificate_libraries", "require_libraries",
 ]
 
 try:
@@ -27,13 +29,10 @@ except ImportError:  # pragma: no cover - depends on the host
 else:
     REQUESTS_IMPORT_ERROR = None
 
-try:
-    import jsonschema
-except ImportError:  # pragma: no cover - depends on the host
-    jsonschema = None
-    JSONSCHEMA_IMPORT_ERROR: Optional[str] = traceback.format_exc()
-else:
-    JSONSCHEMA_IMPORT_ERROR = None
+# jsonschema is only looked for here and imported on first use (load_jsonschema): responses that
+# pass the fast checks of _schema_fastpath never need it, and importing it costs 100-150 ms
+# in every module process.
+JSONSCHEMA_IMPORT_ERROR: Optional[str] = None if importlib.util.find_spec("jsonschema") else "No module named 'jsonschema'"
 
 # Only certificate authentication needs these two, so they are checked when it is used.
 try:
@@ -77,6 +76,15 @@ def require_libraries() -> None:
     """Raise DependencyError for the first missing library (plugins call this)."""
     for name, error in missing_libraries().items():
         raise DependencyError(name, "install it on the Ansible controller (pip install %s)" % name)
+
+
+def load_jsonschema() -> ModuleType:
+    """The jsonschema package, imported when first needed."""
+    try:
+        import jsonschema  # pylint: disable=import-outside-toplevel
+    except ImportError:
+        raise DependencyError("jsonschema", "install it on the Ansible controller (pip install jsonschema)") from None
+    return jsonschema
 
 
 def require_certificate_libraries() -> None:

@@ -23,7 +23,7 @@ from ._errors import ConfigurationError
 
 OptionGetter = Callable[[str], Any]
 
-DEFAULT_CONCURRENCY = 8
+DEFAULT_CONCURRENCY = 16
 MAX_CONCURRENCY = 64
 
 # name -> argument spec entry plus the environment variable it falls back to.

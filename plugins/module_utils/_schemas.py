@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from ._deps import jsonschema
+from ._deps import load_jsonschema
 from ._errors import ContractError
+from ._schema_fastpath import fast_predicate
 
 GUID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 
@@ -112,6 +113,9 @@ ALL_SCHEMAS: dict[str, dict[str, Any]] = {
     "token_response": TOKEN_RESPONSE,
 }
 
+# Per-document checks that say "valid" quickly; jsonschema judges whatever they do not pass.
+FAST_CHECKS = {name: fast_predicate(schema) for name, schema in ALL_SCHEMAS.items()}
+
 _validators: dict[str, Any] = {}
 
 
@@ -120,13 +124,16 @@ def validator(name: str) -> Any:
     compiled = _validators.get(name)
     if compiled is None:
         schema = ALL_SCHEMAS[name]
-        cls = jsonschema.validators.validator_for(schema)
+        cls = load_jsonschema().validators.validator_for(schema)
         compiled = _validators[name] = cls(schema)
     return compiled
 
 
 def check(name: str, document: Any, what: str) -> None:
     """Raise ContractError naming the field and the item (``what``) that break the schema."""
+    fast = FAST_CHECKS[name]
+    if fast is not None and fast(document):
+        return
     error = _first_error(name, document)
     if error is not None:
         raise ContractError(
@@ -135,7 +142,7 @@ def check(name: str, document: Any, what: str) -> None:
 
 
 def _first_error(name: str, document: Any) -> Optional[str]:
-    best = jsonschema.exceptions.best_match(validator(name).iter_errors(document))
+    best = load_jsonschema().exceptions.best_match(validator(name).iter_errors(document))
     if best is None:
         return None
     location = ".".join(str(part) for part in best.absolute_path)

@@ -1,0 +1,44 @@
+"""benchmarks/run.py --quick: every case runs and makes exactly the requests it should (no timing assertions)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+CASE_NAMES = {"baseline", "module-partner", "module-elements", "module-all", "role", "lookup", "inventory-cold", "inventory-warm"}
+
+
+def test_quick_benchmark_runs_every_case_with_the_expected_requests(tmp_path):
+    out = tmp_path / "bench.json"
+    proc = subprocess.run([sys.executable, str(REPO / "benchmarks" / "run.py"), "--quick", "--json", str(out)],
+                          cwd=REPO, capture_output=True, text=True, timeout=600, check=False)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert "median s" in proc.stdout and "token req" in proc.stdout  # the table is printed
+
+    report = json.loads(out.read_text())
+    results = {(r["case"], r["customers"]): r for r in report["results"]}
+    assert {case for case, _n in results} == CASE_NAMES
+    for (case, n), result in results.items():
+        assert result["error"] is None, (case, result["error"])
+        assert len(result["runs"]) == 1 and result["median_wall"] > 0, case
+        for run in result["runs"]:
+            tokens, api = run["token_requests"], run["api_requests"]
+            if case == "inventory-warm":
+                assert (tokens, api) == (0, 0), (case, run)  # answered from the cache alone
+                continue
+            assert tokens == 1, (case, run)  # one token per task, lookup call and inventory run
+            if case in ("baseline", "module-partner", "role", "lookup"):
+                assert api == n, (case, run)  # one GET per customer
+            elif case == "module-elements":
+                assert api == -(-n // 100), (case, run)  # batches of 100 IDs
+            else:
+                assert api == 1, (case, run)  # the customer list endpoint, once
+            assert run["connections"] <= 1 + api + tokens  # pooled: never more connections than requests
+        assert result["counts_as_expected"], case
+    assert ("module-elements", 250) in results  # several batches
+
+    modules = [r for (case, _n), r in results.items() if case.startswith("module-") or case == "role"]
+    assert all(run["module_max_rss_kb"] for r in modules for run in r["runs"])  # the module process was measured
