@@ -64,7 +64,7 @@ def test_last_response_is_returned_when_retries_run_out():
 
 def test_connection_errors_and_timeouts_are_retried():
     t, sleeps, _left = transport(script=[requests.exceptions.ConnectionError("Connection reset by peer"),
-                                     requests.exceptions.ReadTimeout("timed out"), 200])
+                                         requests.exceptions.ReadTimeout("timed out"), 200])
     assert t.send("GET", "https://graph.example.test/x").status == 200
     assert len(sleeps) == 2
 
