@@ -173,7 +173,8 @@ from ansible_collections.avepoint.graph.plugins.module_utils._client import Cust
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import AvePointError, ConfigurationError  # noqa: E402
 from ansible_collections.avepoint.graph.plugins.plugin_utils._filters import matches, parse_filters  # noqa: E402
 from ansible_collections.avepoint.graph.plugins.plugin_utils._hostnames import HOSTNAME_SOURCES, customer_host_names  # noqa: E402
-from ansible_collections.avepoint.graph.plugins.plugin_utils._connection import client_for, connection_settings  # noqa: E402
+from ansible_collections.avepoint.graph.plugins.plugin_utils._connection import (  # noqa: E402
+    client_for, connection_settings, templated_options, templated_variables)
 from ansible_collections.avepoint.graph.plugins.plugin_utils._inventory_cache import (  # noqa: E402
     cache_entry,
     customer_cache_key,
@@ -194,8 +195,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def parse(self, inventory: Any, loader: Any, path: str, cache: bool = True) -> None:
         super().parse(inventory, loader, path, cache)
-        self._read_config_data(path)
         try:
+            self._read_config_data(path)
             mode = self._choice("mode", MODES)
             settings = connection_settings(self, self.templar)
             if mode == "hosts":
@@ -205,6 +206,13 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         except AvePointError as error:
             # str(error) is user-safe (secrets masked); the traceback adds nothing for the user.
             raise AnsibleParserError("avepoint_customers inventory %s: %s" % (path, error)) from None
+
+    def set_options(self, task_keys: Any = None, var_options: Any = None, direct: Any = None) -> None:
+        # Connection options (file, -e ansible_avepoint_*) are rendered and booleans checked before Ansible's
+        # type checks, so `timeout: "{{ t }}"` works and `validate_certs: "{{ v }}"` is not silently false.
+        super().set_options(task_keys=task_keys,
+                            var_options=None if var_options is None else templated_variables(var_options, self.templar),
+                            direct=None if direct is None else templated_options(direct, self.templar))
 
     def _choice(self, name: str, choices: tuple[str, ...]) -> str:
         value = self.get_option(name)

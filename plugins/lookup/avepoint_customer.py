@@ -172,7 +172,8 @@ from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import AvePointError
-from ansible_collections.avepoint.graph.plugins.plugin_utils._connection import connection_settings, templated_variables
+from ansible_collections.avepoint.graph.plugins.plugin_utils._connection import (
+    connection_settings, templated_options, templated_variables)
 from ansible_collections.avepoint.graph.plugins.plugin_utils._customer_lookup import (
     cache_seconds, customer_ids_from_terms, lookup_customers)
 
@@ -181,8 +182,8 @@ display = Display()
 
 class LookupModule(LookupBase):
     def run(self, terms, variables=None, **kwargs):
-        self.set_options(var_options=templated_variables(variables, self._templar), direct=kwargs)
         try:
+            self.set_options(var_options=templated_variables(variables, self._templar), direct=templated_options(kwargs, self._templar))
             ids = customer_ids_from_terms(terms)  # before anything else: bad input never reaches the network
             return lookup_customers(
                 ids,

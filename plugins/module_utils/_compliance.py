@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Optional
 
-from ._customers import describe, normalize_customer_id
+from ._customers import describe, normalize_customer_id, type_name
 from ._errors import ConfigurationError
 
 # The customer facts a declaration may set expectations for, in report order.
@@ -80,7 +80,7 @@ def parse_declaration(
     if expected is None:
         expected = []
     if not isinstance(expected, list):
-        raise ConfigurationError("customer_compliance_expected must be a list of customer entries, got %s" % type(expected).__name__)
+        raise ConfigurationError("customer_compliance_expected must be a list of customer entries, got %s" % type_name(expected))
     parsed_defaults = _parse_fields(defaults or {}, "customer_compliance_defaults", allowed_keys=CHECKED_FIELDS)
     entries: list[Expectation] = []
     seen: dict[str, int] = {}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, FrozenSet, Mapping, Optional
 
-from ansible_collections.avepoint.graph.plugins.module_utils._customers import describe
+from ansible_collections.avepoint.graph.plugins.module_utils._customers import describe, type_name
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import ConfigurationError
 
 FILTER_FIELDS = ("job_status", "country_or_region")
@@ -27,7 +27,7 @@ def parse_filters(raw: Optional[Mapping[str, Any]], option: str = "filters") -> 
     if raw is None:
         return {}
     if not isinstance(raw, Mapping):
-        raise ConfigurationError("option '%s' must be a dictionary, got %s" % (option, type(raw).__name__))
+        raise ConfigurationError("option '%s' must be a dictionary, got %s" % (option, type_name(raw)))
     unknown = sorted(str(key) for key in raw if key not in FILTER_FIELDS)
     if unknown:
         raise ConfigurationError(

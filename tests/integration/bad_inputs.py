@@ -2,9 +2,10 @@
 
 Each case is plain data: the customer IDs asked for, the connection options set (or removed),
 environment variables, and the substrings the error message must contain. A consumer
-(module, lookup, inventory, role) turns a case into its own input with a small adapter;
-``module_args`` below is the one for ``avepoint.graph.avepoint_customer_info``. Later tests
-add adapters for the plugins and the role and reuse the same cases.
+(module, lookup, inventory, role) turns a case into its own input with a small adapter:
+``module_args`` below for ``avepoint.graph.avepoint_customer_info``; the lookup, inventory and
+role adapters live in their test files (test_bad_input_<consumer>.py). Cases that concern one
+consumer only (its own options) carry them in ``consumer_args`` and name that consumer.
 
 Option values may contain ``{api_url}``, ``{token_url}`` and ``{api_host}`` placeholders: the
 adapter fills them from the simulator, so a case that slipped through validation would show
@@ -16,12 +17,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional
+from urllib.parse import urlsplit
 
 MODULE = "module"
 LOOKUP = "lookup"
 INVENTORY = "inventory"
 ROLE = "role"
 ALL_CONSUMERS = frozenset((MODULE, LOOKUP, INVENTORY, ROLE))
+TASK_CONSUMERS = frozenset((MODULE, ROLE))  # those that run as tasks, so a task's `environment:` reaches them
 
 VALID_ID = "0f8fad5b-d9cb-469f-a165-70867728950e"
 SECOND_ID = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
@@ -30,6 +33,8 @@ NOT_PEM_FILE = os.path.abspath(__file__)  # a readable file that is no certifica
 UNSET = "__unset__"  # an option value that removes the option from the base connection options
 
 ID_ERROR = "invalid customer ID"
+# How each consumer words "this is not a customer ID" (the inventory reads IDs from host variables).
+ID_ERROR_FOR = {INVENTORY: "is not a customer ID (expected a GUID)"}
 
 
 @dataclass(frozen=True)
@@ -43,13 +48,18 @@ class BadInput:
     consumers: frozenset = ALL_CONSUMERS
     # Where a consumer's framework words the error differently (e.g. Ansible's option type checks).
     expect_for: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # The consumer's own arguments (lookup keywords, inventory file keys, role variables).
+    consumer_args: Mapping[str, Any] = field(default_factory=dict)
 
     def expected(self, consumer: str) -> tuple[str, ...]:
-        return self.expect_for.get(consumer, self.expect)
+        if consumer in self.expect_for:
+            return self.expect_for[consumer]
+        wording = ID_ERROR_FOR.get(consumer, ID_ERROR)
+        return tuple(wording if fragment == ID_ERROR else fragment for fragment in self.expect)
 
 
-def _ids(name: str, *ids: Any, expect: Optional[tuple[str, ...]] = None) -> BadInput:
-    return BadInput(name, expect or (ID_ERROR,), ids=ids)
+def _ids(name: str, *ids: Any, expect: Optional[tuple[str, ...]] = None, **expect_for: tuple[str, ...]) -> BadInput:
+    return BadInput(name, expect or (ID_ERROR,), ids=ids, expect_for=expect_for)
 
 
 def _option(name: str, expect: tuple[str, ...], **options: Any) -> BadInput:
@@ -74,7 +84,8 @@ BAD_IDS = [
     _ids("nul_byte", VALID_ID + "\x00", expect=(ID_ERROR, "\\x00")),
     _ids("empty_string", "", expect=(ID_ERROR, "empty string")),
     _ids("blank", "   ", expect=(ID_ERROR, "'   '")),
-    _ids("null", None, expect=(ID_ERROR,)),
+    # An inventory host whose ID variable is null has no ID: a warning that no host has one, no request.
+    _ids("null", None, expect=(ID_ERROR,), inventory=("no host defined by earlier inventory sources has the variable",)),
     _ids("integer", 12345, expect=(ID_ERROR, "12345")),
     _ids("float", 1.5, expect=(ID_ERROR, "1.5")),
     _ids("boolean", True, expect=(ID_ERROR, "True")),
@@ -129,11 +140,13 @@ BAD_OPTIONS = [
     _option("proxy_without_scheme", ("proxy", "must be a URL"), proxy="proxy.example-msp.invalid:3128"),
     _option("scope_too_long", ("scope", "300"), scope="partner.customers.read.all " + "x" * 300),
     _option("validate_certs_not_bool", ("validate_certs",), validate_certs="maybe"),
-    # The same checks apply to values from the environment.
-    BadInput("env_timeout_negative", ("timeout", "between"), env={"AVEPOINT_TIMEOUT": "-1"}),
-    BadInput("env_unknown_cloud", ("cloud", "mars"), env={"AVEPOINT_CLOUD": "mars"}),
+    # The same checks apply to values from the environment. A task's `environment:` reaches modules
+    # (and so the role) only: plugins read the environment of the controller process, which one
+    # playbook cannot vary per case; test_bad_input_settings.py checks those values in-process.
+    BadInput("env_timeout_negative", ("timeout", "between"), env={"AVEPOINT_TIMEOUT": "-1"}, consumers=TASK_CONSUMERS),
+    BadInput("env_unknown_cloud", ("cloud", "mars"), env={"AVEPOINT_CLOUD": "mars"}, consumers=TASK_CONSUMERS),
     BadInput("env_second_credential", ("exactly one kind of credential", "AVEPOINT_"),
-             env={"AVEPOINT_ACCESS_TOKEN": "an-access-token-value"}),
+             env={"AVEPOINT_ACCESS_TOKEN": "an-access-token-value"}, consumers=TASK_CONSUMERS),
 ]
 
 # Module arguments of avepoint_customer_info (replace ``ids``).
@@ -147,7 +160,44 @@ BAD_MODULE_ARGS = [
     _module("unknown_argument", ("Unsupported parameters", "customer_ids"), customer_ids=[VALID_ID]),
 ]
 
-ALL_CASES = BAD_IDS + BAD_OPTIONS + BAD_MODULE_ARGS
+
+def _own(consumer: str, name: str, expect: tuple[str, ...], ids: tuple[Any, ...] = (VALID_ID,), **consumer_args: Any) -> BadInput:
+    return BadInput(name, expect, ids=ids, consumer_args=consumer_args, consumers=frozenset((consumer,)))
+
+
+# Options of the avepoint_customer lookup (keyword arguments).
+BAD_LOOKUP_ARGS = [
+    _own(LOOKUP, "lookup_on_missing_unknown", ("on_missing", "bogus"), on_missing="bogus"),
+    _own(LOOKUP, "lookup_cache_ttl_negative", ("cache_ttl", "between 0 and"), cache_ttl=-1),
+    _own(LOOKUP, "lookup_cache_ttl_too_long", ("cache_ttl", "between 0 and"), cache_ttl=10 ** 9),
+    _own(LOOKUP, "lookup_cache_ttl_not_a_number", ("cache_ttl", "soon"), cache_ttl="soon"),
+    _own(LOOKUP, "lookup_term_is_a_dict", (ID_ERROR, "a dict, not a string"), ids=({"id": VALID_ID},)),
+    _own(LOOKUP, "lookup_nested_list_term", (ID_ERROR, "a list, not a string"), ids=([VALID_ID],)),
+]
+
+# Keys of an avepoint_customers inventory file.
+BAD_INVENTORY_ARGS = [
+    _own(INVENTORY, "inventory_mode_unknown", ("mode", "bogus"), mode="bogus"),
+    _own(INVENTORY, "inventory_hostname_unknown", ("hostname", "fqdn"), hostname="fqdn"),
+    _own(INVENTORY, "inventory_filters_not_a_dict", ("filters", "'dict'", "Working"), filters="Working"),
+    _own(INVENTORY, "inventory_filter_unknown_key", ("filters", "status"), filters={"status": ["Working"]}),
+    _own(INVENTORY, "inventory_customer_id_var_not_a_name", ("customer_id_var", "variable name", "customer id"),
+         mode="enrich", customer_id_var="customer id"),
+    _own(INVENTORY, "inventory_validate_certs_template", ("validate_certs", "boolean", "maybe"), validate_certs="{{ 'may' ~ 'be' }}"),
+]
+
+# Variables of the customer_compliance role (test_compliance_role.py has more declaration cases).
+BAD_ROLE_ARGS = [
+    _own(ROLE, "role_expected_not_a_list", ("customer_compliance_expected",), customer_compliance_expected={"id": VALID_ID}),
+    _own(ROLE, "role_entry_not_a_dict", ("customer_compliance_expected",), customer_compliance_expected=["contoso"]),
+    _own(ROLE, "role_entry_without_id", ("customer_compliance_expected", "id"), customer_compliance_expected=[{"name": "Contoso"}]),
+    _own(ROLE, "role_entry_name_not_a_string", ("customer_compliance_expected[0].name",),
+         customer_compliance_expected=[{"id": VALID_ID, "name": ["Contoso"]}]),
+    _own(ROLE, "role_defaults_not_a_dict", ("customer_compliance_defaults",), customer_compliance_defaults="Working"),
+    _own(ROLE, "role_fail_on_drift_not_bool", ("customer_compliance_fail_on_drift",), customer_compliance_fail_on_drift="maybe"),
+]
+
+ALL_CASES = BAD_IDS + BAD_OPTIONS + BAD_MODULE_ARGS + BAD_LOOKUP_ARGS + BAD_INVENTORY_ARGS + BAD_ROLE_ARGS
 
 
 def cases_for(consumer: str) -> list[BadInput]:
@@ -180,3 +230,13 @@ def module_args(case: BadInput, base: Mapping[str, Any], context: Mapping[str, s
     else:
         args["ids"] = list(case.ids)
     return args
+
+
+def simulator_options(sim: Any, client_id: str, client_secret: str) -> dict[str, Any]:
+    """Base connection options: the simulator's URLs and its test app's credentials."""
+    return {"api_url": sim.url, "token_url": sim.token_url, "client_id": client_id, "client_secret": client_secret}
+
+
+def simulator_placeholders(sim: Any) -> dict[str, str]:
+    """Values for the ``{api_url}``, ``{token_url}`` and ``{api_host}`` placeholders."""
+    return {"api_url": sim.url, "token_url": sim.token_url, "api_host": urlsplit(sim.url).netloc}
