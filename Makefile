@@ -15,19 +15,30 @@ ANSIBLE_CORE ?= -
 # ansible-test sanity: ansible-core spec and Python (scripts/sanity.sh).
 SANITY_CORE ?= $(ANSIBLE_CORE)
 SANITY_PYTHON ?= $(PYTHON)
-# Extra arguments: pytest (e.g. PYTEST_ARGS="-n 2 -x") and ansible-test (SANITY_ARGS="--test pep8").
+# Extra arguments: pytest (e.g. PYTEST_ARGS="-x -k token") and ansible-test (SANITY_ARGS="--test pep8").
 PYTEST_ARGS ?=
 SANITY_ARGS ?=
+# pytest-xdist workers for the integration tests (0: no xdist)
+JOBS ?= 2
+# Virtualenv of the release tools: antsibull-docs, pandoc, galaxy-importer, ansible-builder
+TOOLS_VENV ?= .venv-tools
+# Arguments for benchmarks/run.py (make bench BENCH_ARGS=--quick)
+BENCH_ARGS ?=
+
+# What `make test` (and so CI, .ci/run) runs, in this order.
+TEST_STEPS := units simulator-tests integration test-2.16 test-2.21 sanity-matrix \
+              build-check galaxy-import ee-check docs-lint changelog-lint
 
 BUILD_DIR := .build
 VERSION := $(shell sed -n 's/^version: *//p' galaxy.yml)
 TARBALL := $(BUILD_DIR)/avepoint-graph-$(VERSION).tar.gz
 VENV_STAMP := $(VENV)/.make-venv.stamp
 
-export VENV PYTEST_ARGS SANITY_ARGS
+export VENV PYTEST_ARGS SANITY_ARGS TOOLS_VENV
 
-.PHONY: help venv demo test units simulator-tests integration sanity sanity-matrix \
-        build build-check changelog-lint clean distclean
+.PHONY: help venv tools-venv demo bench test units simulator-tests integration lint test-2.16 test-2.21 \
+        sanity sanity-matrix build build-check galaxy-import ee-check docs docs-lint docsite-rst \
+        changelog-lint release clean distclean
 
 help: ## Show this help
 	@echo "avepoint.graph: make <target> [VAR=value ...]"
@@ -36,21 +47,33 @@ help: ## Show this help
 	@echo
 	@echo "Variables: PYTHON=$(PYTHON) VENV=$(VENV) ANSIBLE_CORE=$(ANSIBLE_CORE)"
 	@echo "           SANITY_CORE=$(SANITY_CORE) SANITY_PYTHON=$(SANITY_PYTHON) PYTEST_ARGS= SANITY_ARGS="
+	@echo "           JOBS=$(JOBS) TOOLS_VENV=$(TOOLS_VENV) BENCH_ARGS="
 	@echo "Examples:  make sanity SANITY_CORE='ansible-core==2.16.*' SANITY_PYTHON=3.11"
-	@echo "           make test VENV=.venv-2.21 PYTHON=3.13 ANSIBLE_CORE='ansible-core==2.21.*'"
+	@echo "           make integration VENV=.venv-2.21 PYTHON=3.13 ANSIBLE_CORE='ansible-core==2.21.*'"
+	@echo "           make release VERSION=1.0.0"
 
 venv: ## Create/refresh the virtualenv VENV (idempotent; instant when up to date)
 	@scripts/make-venv.sh "$(VENV)" "$(PYTHON)" "$(ANSIBLE_CORE)"
 
+tools-venv: ## Create/refresh TOOLS_VENV from requirements-tools.txt (docs, galaxy-importer, ansible-builder)
+	@REQUIREMENTS="$(CURDIR)/requirements-tools.txt" scripts/make-venv.sh "$(TOOLS_VENV)" "$(PYTHON)"
+
 demo: venv ## Run examples/demo.yml against a local simulator
 	@scripts/demo.sh
 
-test: venv ## Everything: units, simulator-tests, integration, sanity, build-check
-	@failed=""; \
-	for t in units simulator-tests integration sanity build-check; do \
-	    echo "===== make $$t ====="; \
-	    $(MAKE) --no-print-directory $$t || failed="$$failed $$t"; \
+bench: venv ## Benchmark against the simulator (see docs/performance.md)
+	@if [ -f benchmarks/run.py ]; then $(VENV)/bin/python benchmarks/run.py $(BENCH_ARGS); \
+	else echo "bench: benchmarks/run.py does not exist yet"; fi
+
+test: ## Everything CI runs (TEST_STEPS); prints the time of each step
+	@scripts/ensure-chromium.sh
+	@failed=""; times=""; start=$$SECONDS; \
+	for t in $(TEST_STEPS); do \
+	    echo "===== make $$t ====="; began=$$SECONDS; \
+	    if $(MAKE) --no-print-directory $$t; then result=ok; else result=FAILED; failed="$$failed $$t"; fi; \
+	    times="$$times$$(printf '  %-16s %-6s %5ss' "$$t" "$$result" "$$((SECONDS - began))")"$$'\n'; \
 	done; \
+	echo "===== make test: $$((SECONDS - start))s in total ====="; printf '%s' "$$times"; \
 	if [ -n "$$failed" ]; then echo "===== make test: FAILED:$$failed ====="; exit 1; fi; \
 	echo "===== make test: all passed ====="
 
@@ -60,8 +83,17 @@ units: venv ## Unit tests (pytest tests/unit)
 simulator-tests: venv ## Simulator self-tests (pytest tests/simulator_tests)
 	@scripts/pytest.sh tests/simulator_tests
 
-integration: venv ## Integration tests against the simulator (pytest tests/integration)
-	@scripts/pytest.sh tests/integration
+integration: venv ## Integration tests against the simulator (pytest tests/integration, JOBS workers)
+	@scripts/pytest.sh tests/integration $(if $(filter-out 0,$(JOBS)),-n $(JOBS) --dist loadscope)
+
+lint: venv ## ansible-lint, production profile, on roles/, examples/ and the EE files
+	@scripts/pytest.sh tests/integration/test_compliance_lint.py
+
+test-2.16: ## Unit and integration tests on ansible-core 2.16 / Python 3.11 (.venv-2.16)
+	@$(MAKE) -k --no-print-directory units integration VENV=.venv-2.16 PYTHON=3.11 ANSIBLE_CORE='ansible-core==2.16.*'
+
+test-2.21: ## Unit and integration tests on ansible-core 2.21 / Python 3.13 (.venv-2.21)
+	@$(MAKE) -k --no-print-directory units integration VENV=.venv-2.21 PYTHON=3.13 ANSIBLE_CORE='ansible-core==2.21.*'
 
 sanity: ## ansible-test sanity, no Docker (SANITY_CORE, SANITY_PYTHON, SANITY_ARGS)
 	@scripts/sanity.sh "$(SANITY_CORE)" "$(SANITY_PYTHON)"
@@ -81,11 +113,30 @@ build: venv ## Build the collection tarball into .build/
 build-check: build ## Install the tarball into a temp dir and check that Ansible sees it
 	@scripts/build-check.sh "$(TARBALL)"
 
+galaxy-import: build tools-venv ## galaxy-importer on the tarball, as Galaxy runs it (scripts/galaxy-importer.cfg)
+	@scripts/galaxy-import.sh "$(TARBALL)"
+
+ee-check: build tools-venv ## ansible-builder: the collection's EE requirements, docs/execution-environment.yml
+	@scripts/ee-check.sh "$(TARBALL)"
+
+docs: tools-venv ## Build the HTML docsite (antsibull-docs) into .build/docsite/build/html
+	@scripts/docs.sh build
+
+docs-lint: tools-venv ## docs/docsite/rst up to date with docs/*.md; antsibull-docs lint-collection-docs
+	@scripts/docs.sh lint
+
+docsite-rst: tools-venv ## Regenerate docs/docsite/rst/*.rst from docs/*.md (after editing a guide)
+	@scripts/docs.sh rst
+
 changelog-lint: venv ## Lint changelogs/ (antsibull-changelog lint)
-	@$(VENV)/bin/antsibull-changelog lint
+	@$(VENV)/bin/antsibull-changelog lint && echo "changelog-lint: OK"
+
+release: venv ## Set galaxy.yml's version to VERSION and release the changelog (no commit, no tag)
+	@if [ "$(origin VERSION)" != "command line" ]; then echo "release: give the version: make release VERSION=x.y.z" >&2; exit 1; fi
+	@scripts/release.sh "$(VERSION)"
 
 clean: ## Remove build/test output (keeps virtualenvs)
-	rm -rf $(BUILD_DIR)/collections $(BUILD_DIR)/ansible-home $(BUILD_DIR)/*.tar.gz tests/output .pytest_cache reports
+	rm -rf $(BUILD_DIR)/collections $(BUILD_DIR)/ansible-home $(BUILD_DIR)/docsite $(BUILD_DIR)/*.tar.gz tests/output .pytest_cache reports
 	find . -path ./.git -prune -o -path './.venv*' -prune -o -name __pycache__ -type d -print0 | xargs -0 rm -rf
 
 distclean: clean ## Also remove the virtualenvs and the ansible-test cache

@@ -39,7 +39,7 @@ installed="$work/collections/ansible_collections/avepoint/graph"
 # 3. documentation of every shipped plugin renders from the installed copy
 count=0
 for type in module lookup inventory filter test callback connection; do
-    dir="$installed/plugins/${type}s"
+    dir="$installed/plugins/$type"  # plugins/lookup, plugins/inventory, ... (only modules is plural)
     [[ "$type" == module ]] && dir="$installed/plugins/modules"
     [[ -d "$dir" ]] || continue
     for file in "$dir"/*.py "$dir"/*.yml "$dir"/*.yaml; do

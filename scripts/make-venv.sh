@@ -36,7 +36,8 @@ py_version="$("$python" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])
 # Requirement set actually installed: the dev file, ansible-core pin swapped if asked.
 req_text="$(cat "$requirements")"
 if [[ -n "$core_spec" ]]; then
-    req_text="$(grep -v -i -E '^[[:space:]]*ansible-core([^a-z0-9_.-]|$)' "$requirements")"$'\n'"$core_spec"
+    # (grep finds nothing to keep when the file holds only the ansible-core line)
+    req_text="$(grep -v -i -E '^[[:space:]]*ansible-core([^a-z0-9_.-]|$)' "$requirements" || true)"$'\n'"$core_spec"
 fi
 
 stamp="$venv/.make-venv.stamp"
