@@ -18,7 +18,7 @@ options:
     type: str
     choices: [aos2, commercial, fedramp, us_gov]
     default: commercial
-    version_added: 0.1.0
+    version_added: 1.0.0
   api_url:
     description:
       - Base URL of the AvePoint Graph API, without a path, for example C(https://graph.avepointonlineservices.com).
@@ -26,21 +26,21 @@ options:
       - Must use C(https://); plain C(http://) is accepted only for loopback addresses (the test simulator).
       - If not set, the value of the E(AVEPOINT_API_URL) environment variable is used.
     type: str
-    version_added: 0.1.0
+    version_added: 1.0.0
   token_url:
     description:
       - OAuth 2.0 token endpoint, for example C(https://identity.avepointonlineservices.com/connect/token).
         Overrides the URL that O(cloud) selects.
       - If not set, the value of the E(AVEPOINT_TOKEN_URL) environment variable is used.
     type: str
-    version_added: 0.1.0
+    version_added: 1.0.0
   client_id:
     description:
       - Application (client) ID of the API app registration in AvePoint Elements.
       - Required with O(client_secret).
       - If not set, the value of the E(AVEPOINT_CLIENT_ID) environment variable is used.
     type: str
-    version_added: 0.1.0
+    version_added: 1.0.0
   client_secret:
     description:
       - Client secret of the API app registration.
@@ -48,7 +48,7 @@ options:
         O(private_key_path)) or O(access_token); giving two is an error.
       - If not set, the value of the E(AVEPOINT_CLIENT_SECRET) environment variable is used.
     type: str
-    version_added: 0.1.0
+    version_added: 1.0.0
   certificate_path:
     description:
       - PEM file with the certificate whose public part (C(.cer)) is uploaded to the API app registration.
@@ -58,25 +58,25 @@ options:
       - Needs the Python libraries C(cryptography) and C(PyJWT).
       - If not set, the value of the E(AVEPOINT_CERTIFICATE_PATH) environment variable is used.
     type: path
-    version_added: 0.1.0
+    version_added: 1.0.0
   private_key_path:
     description:
       - PEM file with the RSA private key of O(certificate_path) (PKCS#8 or traditional format, encrypted or not).
       - If not set, the value of the E(AVEPOINT_PRIVATE_KEY_PATH) environment variable is used.
     type: path
-    version_added: 0.1.0
+    version_added: 1.0.0
   private_key_passphrase:
     description:
       - Passphrase of an encrypted O(private_key_path). Ignored when the key is not encrypted.
       - If not set, the value of the E(AVEPOINT_PRIVATE_KEY_PASSPHRASE) environment variable is used.
     type: str
-    version_added: 0.1.0
+    version_added: 1.0.0
   access_token:
     description:
       - A bearer token obtained elsewhere. It is used as is and cannot be refreshed.
       - If not set, the value of the E(AVEPOINT_ACCESS_TOKEN) environment variable is used.
     type: str
-    version_added: 0.1.0
+    version_added: 1.0.0
   api:
     description:
       - Which AvePoint API answers customer requests.
@@ -89,34 +89,34 @@ options:
     type: str
     choices: [elements, partner]
     default: partner
-    version_added: 0.1.0
+    version_added: 1.0.0
   scope:
     description:
       - OAuth scope requested with the token (space-separated permission names).
       - Defaults to the permission the selected O(api) needs, C(partner.customers.read.all) or C(elements.customers.read.all).
       - If not set, the value of the E(AVEPOINT_SCOPE) environment variable is used.
     type: str
-    version_added: 0.1.0
+    version_added: 1.0.0
   validate_certs:
     description:
       - Whether to verify the TLS certificates of the token and API endpoints. Only turn this off for tests.
       - If not set, the value of the E(AVEPOINT_VALIDATE_CERTS) environment variable is used.
     type: bool
     default: true
-    version_added: 0.1.0
+    version_added: 1.0.0
   ca_path:
     description:
       - A PEM bundle of CA certificates to trust instead of the system default, for example a corporate proxy's CA.
       - If not set, the value of the E(AVEPOINT_CA_PATH) environment variable is used.
     type: path
-    version_added: 0.1.0
+    version_added: 1.0.0
   timeout:
     description:
       - Seconds to wait for the service to connect and to answer each request.
       - If not set, the value of the E(AVEPOINT_TIMEOUT) environment variable is used.
     type: float
     default: 30
-    version_added: 0.1.0
+    version_added: 1.0.0
   retries:
     description:
       - How many times a transient failure (HTTP 408, 429, 500, 502, 503, 504, a dropped connection or
@@ -124,14 +124,14 @@ options:
       - If not set, the value of the E(AVEPOINT_RETRIES) environment variable is used.
     type: int
     default: 5
-    version_added: 0.1.0
+    version_added: 1.0.0
   proxy:
     description:
       - URL of an HTTP(S) proxy for both endpoints, for example C(http://proxy.example:3128).
         Without it the usual E(HTTPS_PROXY) and E(NO_PROXY) environment variables apply.
       - If not set, the value of the E(AVEPOINT_PROXY) environment variable is used.
     type: str
-    version_added: 0.1.0
+    version_added: 1.0.0
   concurrency:
     description:
       - How many requests may be in flight at once during a bulk fetch (1 to 64). All workers share
@@ -139,7 +139,7 @@ options:
       - If not set, the value of the E(AVEPOINT_CONCURRENCY) environment variable is used.
     type: int
     default: 16
-    version_added: 0.1.0
+    version_added: 1.0.0
 notes:
   - Secrets (O(client_secret), O(private_key_passphrase), the private key, O(access_token) and the tokens
     obtained) are never logged or returned.

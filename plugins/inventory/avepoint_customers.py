@@ -6,7 +6,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: avepoint_customers
 short_description: AvePoint customers as inventory hosts, or customer facts for existing hosts
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Reads the customers of a managed service provider from the AvePoint Graph API.
   - In V(hosts) mode (the default) every customer the app registration can see becomes a host
@@ -34,7 +34,7 @@ options:
     type: str
     required: true
     choices: [avepoint.graph.avepoint_customers]
-    version_added: 0.1.0
+    version_added: 1.0.0
   mode:
     description:
       - V(hosts) adds one host per customer.
@@ -44,7 +44,7 @@ options:
     type: str
     choices: [hosts, enrich]
     default: hosts
-    version_added: 0.1.0
+    version_added: 1.0.0
   hostname:
     description:
       - How hosts are named in V(hosts) mode.
@@ -58,7 +58,7 @@ options:
     type: str
     choices: [id, organization]
     default: id
-    version_added: 0.1.0
+    version_added: 1.0.0
   filters:
     description:
       - In V(hosts) mode, only customers that pass every filter become hosts.
@@ -75,7 +75,7 @@ options:
         description: Allowed country or region names, as the API spells them (for example C(Vietnam)).
         type: list
         elements: str
-    version_added: 0.1.0
+    version_added: 1.0.0
   customer_id_var:
     description:
       - In V(enrich) mode, the host variable holding the customer ID (a GUID) of each host.
@@ -85,7 +85,7 @@ options:
       - The value may be a template over those variables.
     type: str
     default: avepoint_customer_id
-    version_added: 0.1.0
+    version_added: 1.0.0
   strict:
     description:
       - If V(true), an expression in O(compose), O(groups) or O(keyed_groups) that fails is an error;
@@ -94,7 +94,7 @@ options:
         for this inventory source instead of a warning; an invalid ID fails before any request.
     type: bool
     default: false
-    version_added: 0.1.0
+    version_added: 1.0.0
 notes:
   - The C(ansible_avepoint_*) variables apply to an inventory source only as extra variables (C(-e));
     host and group variables cannot configure an inventory plugin.

@@ -6,7 +6,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: avepoint_customer
 short_description: Look up the facts of AvePoint customers by ID
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Returns the facts of each customer ID given as a term, in the same shape as the items of
     RV(avepoint.graph.avepoint_customer_info#module:customers).
@@ -36,7 +36,7 @@ options:
     type: str
     choices: [error, warn, skip]
     default: error
-    version_added: 0.1.0
+    version_added: 1.0.0
   cache_ttl:
     description:
       - How many seconds the facts of a customer, or the fact that it was not found, are reused by
@@ -55,7 +55,7 @@ options:
     ini:
       - section: avepoint_graph
         key: lookup_cache_ttl
-    version_added: 0.1.0
+    version_added: 1.0.0
 extends_documentation_fragment:
   - avepoint.graph.connection
   - avepoint.graph.connection.plugins

@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: avepoint_customer_info
 short_description: Read the facts of AvePoint customers from the AvePoint Graph API
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Reads one customer, a list of customers, or every customer the API app registration can see,
     and returns their facts in one shape whichever API answers.
@@ -24,14 +24,14 @@ options:
       - Mutually exclusive with O(ids). Without O(id) and O(ids), every customer the app can see is returned.
     type: str
     aliases: [customer_id]
-    version_added: 0.1.0
+    version_added: 1.0.0
   ids:
     description:
       - IDs of several customers (GUIDs). Duplicates are fetched once.
       - Customers are returned in the order given; IDs the service does not know are returned in RV(missing_ids).
     type: list
     elements: str
-    version_added: 0.1.0
+    version_added: 1.0.0
 extends_documentation_fragment:
   - avepoint.graph.connection
   - avepoint.graph.attributes.INFO_MODULE

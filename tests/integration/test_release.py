@@ -26,6 +26,8 @@ def copy_of_the_checkout(dest):
 
 def test_release_sets_galaxy_version_and_the_changelog_together(tmp_path):
     repo = copy_of_the_checkout(tmp_path / "repo")
+    # Right after a release the checkout has no fragment: add one so the release has content.
+    (repo / "changelogs" / "fragments" / "test-release.yml").write_text("---\nminor_changes:\n  - test - a change to release.\n")
     fragments = sorted(p.name for p in (repo / "changelogs" / "fragments").glob("*.yml"))
     env = dict(os.environ, VENV=str(BIN.parent), HOME=str(tmp_path))
 
