@@ -68,11 +68,6 @@ def _value_and_origin(plugin: Any, name: str) -> tuple[Any, Any]:
     return value, (origin if recomputed == value else "Direct")
 
 
-def plugin_client(plugin: Any, templar: Optional[Any] = None, warn: Optional[Callable[[str], None]] = None) -> AvePointClient:
-    """An API client for a plugin; raises AvePointError (caller converts it to its Ansible error)."""
-    return client_for(connection_settings(plugin, templar), warn)
-
-
 def client_for(settings: ConnectionSettings, warn: Optional[Callable[[str], None]] = None) -> AvePointClient:
     """An API client for settings a plugin has already validated."""
     require_libraries()
