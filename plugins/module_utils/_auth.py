@@ -16,7 +16,7 @@ from typing import Callable, Optional, Protocol
 
 from ._certificate import ASSERTION_TYPE, CertificateCredential, load_certificate_credential
 from ._errors import ApiError, AvePointError
-from ._http import Transport
+from ._http import HttpTransport
 from ._options import ConnectionSettings
 from ._responses import ErrorDetails, decode_json
 from ._schemas import check
@@ -25,6 +25,8 @@ EXPIRY_MARGIN_SECONDS = 60.0  # refresh this long before the token expires
 
 
 class TokenSource(Protocol):
+    issued: list[str]  # credentials this source obtained or built (tokens, client assertions), for redaction
+
     def token(self) -> str:
         """A valid bearer token."""
 
@@ -37,6 +39,7 @@ class GivenToken:
 
     def __init__(self, token: str) -> None:
         self._token = token
+        self.issued: list[str] = []  # the given token is one of the settings' secrets already
 
     def token(self) -> str:
         return self._token
@@ -63,7 +66,7 @@ def clear_token_cache() -> None:
 class ClientCredentialsToken:
     """OAuth 2.0 client credentials grant with a client secret."""
 
-    def __init__(self, settings: ConnectionSettings, transport: Transport, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, settings: ConnectionSettings, transport: HttpTransport, clock: Callable[[], float] = time.monotonic) -> None:
         self._settings = settings
         self._transport = transport
         self._clock = clock
@@ -133,7 +136,7 @@ class CertificateToken(ClientCredentialsToken):
     def __init__(
         self,
         settings: ConnectionSettings,
-        transport: Transport,
+        transport: HttpTransport,
         clock: Callable[[], float] = time.monotonic,
         credential: Optional[CertificateCredential] = None,
     ) -> None:
@@ -190,7 +193,7 @@ def token_error(status: int, details: ErrorDetails, settings: ConnectionSettings
                     request_id=details.request_id, trace_id=details.trace_id, fatal=True)
 
 
-def token_source_for(settings: ConnectionSettings, transport: Transport) -> TokenSource:
+def token_source_for(settings: ConnectionSettings, transport: HttpTransport) -> TokenSource:
     if settings.access_token:
         return GivenToken(settings.access_token)
     if settings.certificate_path:
