@@ -99,7 +99,9 @@ notes:
   - The C(ansible_avepoint_*) variables apply to an inventory source only as extra variables (C(-e));
     host and group variables cannot configure an inventory plugin.
   - With O(cache=true) the customer facts (never a credential) are stored in the inventory cache, under a key
-    derived from a hash of the inventory file path, O(mode), O(api), the URLs, O(client_id) and O(scope).
+    derived from a SHA-256 hash of the inventory file path, O(mode) and who asks where (O(cloud), O(api), the URLs,
+    O(scope), O(client_id) and every credential, with the content of certificate files), so another credential
+    never reads the entry; the hash cannot be turned back into a credential.
     Within O(cache_timeout) later runs send no request at all, not even for a token. In V(enrich) mode the
     cache answers while it knows every requested customer ID. Use C(--flush-cache) to refresh it.
   - In V(hosts) mode each host also gets C(avepoint_customer_id), so the hosts can feed another inventory in V(enrich) mode.

@@ -43,8 +43,10 @@ options:
         later runs of this lookup with the same connection options in the same process. V(0) turns
         the cache off, so every run asks the service.
       - The cache is kept in memory only, never on disk. Its key includes a SHA-256 hash of the connection
-        options, including the credential, so different credentials never share results; the
-        credential itself is not kept in it.
+        options that say who asks and where (O(cloud), the URLs, O(api), O(scope), O(client_id) and every
+        credential, with the content of the O(certificate_path) and O(private_key_path) files), so a
+        different, replaced or unreadable credential never gets another's results; the credential itself
+        is not kept in it.
       - Ansible runs each task in a new worker process, so the cache spans the templating done within
         one task (for example a lookup in a task's C(vars:) used several times); it does not carry
         results from one task to the next.

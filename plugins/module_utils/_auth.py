@@ -2,14 +2,13 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Bearer tokens: one per credential per process, reused until near expiry.
 
-A token is cached in process memory only (never on disk), keyed by a hash of the
-token URL, client ID, scope and credential, so a lookup templated many times in one
-worker, or an inventory with many pages, asks for one token.
+A token is cached in process memory only (never on disk), keyed by the one-way
+requester identity (``_identity``: URLs, client ID, scope and every credential), so a
+lookup templated many times in one worker, or an inventory with many pages, asks for one token.
 """
 
 from __future__ import annotations
 
-import hashlib
 import threading
 import time
 from typing import Callable, Optional, Protocol
@@ -17,6 +16,7 @@ from typing import Callable, Optional, Protocol
 from ._certificate import ASSERTION_TYPE, CertificateCredential, load_certificate_credential
 from ._errors import ApiError, AvePointError
 from ._http import HttpTransport
+from ._identity import requester_identity
 from ._options import ConnectionSettings
 from ._responses import ErrorDetails, decode_json
 from ._schemas import check
@@ -73,13 +73,7 @@ class ClientCredentialsToken:
         self._lock = threading.Lock()
         self.issued: list[str] = []  # tokens this source obtained, for redaction
         self._failure: Optional[AvePointError] = None
-        self._key = hashlib.sha256(
-            "\0".join((settings.token_url, settings.client_id or "", settings.scope, self.credential_fingerprint())).encode()
-        ).hexdigest()
-
-    def credential_fingerprint(self) -> str:
-        """What identifies the credential in the token cache key (hashed, never stored)."""
-        return self._settings.client_secret or ""
+        self._key = requester_identity(settings)  # one-way: the cache never holds a credential
 
     def token(self) -> str:
         with self._lock:  # one request even when many worker threads start at once
@@ -144,9 +138,6 @@ class CertificateToken(ClientCredentialsToken):
         self._credential = credential or load_certificate_credential(
             settings.certificate_path or "", settings.private_key_path or "", settings.private_key_passphrase)
         super().__init__(settings, transport, clock)
-
-    def credential_fingerprint(self) -> str:
-        return "x5t:" + self._credential.x5t
 
     def form(self) -> dict[str, str]:
         assertion = self._credential.client_assertion(self._settings.client_id or "", self._settings.token_url)

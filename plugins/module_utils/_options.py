@@ -66,6 +66,7 @@ class ConnectionSettings:
     api_url: str
     token_url: str
     scope: str
+    cloud: str = "commercial"  # the URLs above are what it selected (or the overrides)
     client_id: Optional[str] = None
     client_secret: Optional[str] = field(default=None, repr=False)
     access_token: Optional[str] = field(default=None, repr=False)
@@ -138,6 +139,7 @@ def settings_from_getter(get: OptionGetter) -> ConnectionSettings:
         _check_ca_bundle(ca_path)
 
     return ConnectionSettings(
+        cloud=cloud,
         api=api,
         api_url=api_url,
         token_url=token_url,
