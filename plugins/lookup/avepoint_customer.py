@@ -72,6 +72,8 @@ notes:
   - Errors are raised as lookup errors, so the usual C(errors='ignore') or C(errors='warn') keyword of
     C(lookup()) and C(query()) turns them into an empty result.
   - Customer IDs in results are lowercase, whatever letter case was asked for or returned.
+  - An unknown keyword (for example a misspelt option name) is an error naming it, and a value outside
+    an option's choices is an error listing them, before any request.
 seealso:
   - module: avepoint.graph.avepoint_customer_info
     description: The same customer facts from a task, also for every customer the app registration can see.
@@ -174,22 +176,21 @@ from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import AvePointError
-from ansible_collections.avepoint.graph.plugins.plugin_utils._connection import (
-    connection_settings, templated_options, templated_variables)
+from ansible_collections.avepoint.graph.plugins.plugin_utils._connection import PluginOptions
 from ansible_collections.avepoint.graph.plugins.plugin_utils._customer_lookup import (
     cache_seconds, customer_ids_from_terms, lookup_customers)
 
 display = Display()
 
 
-class LookupModule(LookupBase):
+class LookupModule(PluginOptions, LookupBase):
     def run(self, terms, variables=None, **kwargs):
         try:
-            self.set_options(var_options=templated_variables(variables, self._templar), direct=templated_options(kwargs, self._templar))
+            self.set_options(var_options=variables or {}, direct=kwargs)  # checked, rendered: see PluginOptions
             ids = customer_ids_from_terms(terms)  # before anything else: bad input never reaches the network
             return lookup_customers(
                 ids,
-                connection_settings(self, self._templar),
+                self.connection_settings(),
                 on_missing=self.get_option("on_missing"),
                 cache_ttl=cache_seconds(self.get_option("cache_ttl")),
                 warn=display.warning,

@@ -21,7 +21,6 @@ from ansible_collections.avepoint.graph.plugins.module_utils._options import Con
 from ansible_collections.avepoint.graph.plugins.plugin_utils._connection import client_for
 from ansible_collections.avepoint.graph.plugins.plugin_utils._lookup_cache import RESULTS, LookupCache
 
-ON_MISSING_CHOICES = ("error", "warn", "skip")
 DEFAULT_CACHE_TTL = 60.0
 MAX_CACHE_TTL = 86400.0
 
@@ -79,9 +78,7 @@ def lookup_customers(
     client_factory: Optional[ClientFactory] = None,
     cache: LookupCache = RESULTS,
 ) -> list[dict[str, Any]]:
-    """Facts for each ID in ``ids`` (validated lowercase GUIDs), in order, per ``on_missing``."""
-    if on_missing not in ON_MISSING_CHOICES:  # set_options checks plugin input; this guards other callers
-        raise ConfigurationError("option 'on_missing' must be one of %s, got %r" % (", ".join(ON_MISSING_CHOICES), on_missing))
+    """Facts for each ID in ``ids`` (validated lowercase GUIDs), in order, per ``on_missing`` (checked by the plugin's options)."""
     unique_ids = normalize_customer_ids(ids)
     results = fetch_results(unique_ids, settings, cache_ttl, warn, client_factory or client_for, cache)
     missing = [customer_id for customer_id in unique_ids if results[customer_id] is None]

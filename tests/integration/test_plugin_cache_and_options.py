@@ -1,8 +1,12 @@
-"""Cache identity through real runs: a result cached for one credential never answers another.
+"""The plugins' shared layer in real runs: cache identity and option errors.
 
-The lookup keeps results for cache_ttl seconds in the worker process, so two lookups in one
-expression share the cache: the second must not get the first one's customer unless it asks
-with the very same credential.
+Cache identity: a result cached for one credential never answers another. The lookup keeps
+results for cache_ttl seconds in the worker process, so two lookups in one expression share
+the cache: the second must not get the first one's customer unless it asks with the very same
+credential. The inventory cache is keyed the same way.
+
+Option errors: a typo'd key is refused (naming it and the closest option) and a value outside
+an option's choices lists them, before any request, in the lookup and the inventory.
 """
 
 from __future__ import annotations
@@ -107,3 +111,58 @@ def test_the_inventory_cache_answers_only_the_same_credential(sim, ansible, tmp_
     stored = "".join(path.name + path.read_text() for path in cache_dir.iterdir())
     assert sim.customers[0]["organization"] in stored
     assert DEFAULT_CLIENT_SECRET not in stored and "a-wrong-secret-7e1a" not in stored
+
+
+# --- option errors ----------------------------------------------------------------------------
+
+
+def inventory_run(ansible, tmp_path, env, **keys):
+    source = tmp_path / "x.avepoint_customers.yml"
+    source.write_text(yaml.safe_dump(dict({"plugin": "avepoint.graph.avepoint_customers"}, **keys)))
+    env = dict(env, ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED="True")
+    proc = subprocess.run([str(BIN / "ansible-inventory"), "-i", str(source), "--list"], cwd=tmp_path, env=ansible.env(env),
+                          capture_output=True, text=True, timeout=300)
+    return proc, " ".join(proc.stderr.split())
+
+
+@pytest.mark.parametrize("keys, expected", [
+    ({"filter": {"job_status": ["Failed"]}}, "unknown option 'filter' (did you mean 'filters'?)"),
+    ({"hostnme": "organization"}, "unknown option 'hostnme' (did you mean 'hostname'?)"),
+    ({"cloud": "mars"}, "option 'cloud' must be one of aos2, commercial, fedramp, us_gov, got 'mars'"),
+    ({"strict": "maybe"}, "option 'strict' must be a boolean (true or false), got 'maybe'"),
+])
+def test_inventory_option_errors_come_before_any_request(sim, ansible, tmp_path, keys, expected):
+    # Today's main ignored 'filter' and 'hostnme' (every customer became a host, named by ID).
+    proc, stderr = inventory_run(ansible, tmp_path, connection_env(sim), **keys)
+    assert proc.returncode != 0, proc.stdout
+    assert expected in stderr, stderr
+    assert sim.counters()["token_requests"] == 0 and sim.counters()["api_requests"] == 0
+
+
+def test_inventory_constructable_and_cache_keys_are_accepted(sim, ansible, tmp_path):
+    proc, stderr = inventory_run(ansible, tmp_path, connection_env(sim), strict=True, leading_separator=False,
+                                 keyed_groups=[{"key": "avepoint_customer.job_status", "prefix": "backup"}],
+                                 compose={"tier": "'gold'"}, groups={"all_customers": "true"}, cache=False)
+    assert proc.returncode == 0, stderr
+    assert len(json.loads(proc.stdout)["all_customers"]["hosts"]) == len(sim.customers)
+
+
+@pytest.mark.parametrize("options, expected", [
+    ({"on_mising": "'skip'"}, "unknown option 'on_mising' (did you mean 'on_missing'?) for the avepoint_customer lookup"),
+    ({"cloud": "'mars'"}, "option 'cloud' must be one of aos2, commercial, fedramp, us_gov, got 'mars'"),
+    ({"api": "bad_api"}, "option 'api' (ansible_avepoint_api) must be one of elements, partner, got 'graphql'"),
+])
+def test_lookup_option_errors_come_before_any_request(sim, ansible, options, expected):
+    customer_id = sim.customers[0]["id"]
+    arguments = ", ".join("%s=%s" % item for item in options.items() if item[0] != "api")
+    expression = "lookup(%r, %r%s)" % (LOOKUP, customer_id, ", " + arguments if arguments else "")
+    tasks = [
+        {"name": "lookup", "ansible.builtin.set_fact": {"value": "{{ %s }}" % expression}, "register": "outcome",
+         "ignore_errors": True, "vars": {"bad_api": "graphql", "ansible_avepoint_api": "{{ bad_api }}"} if "api" in options else {}},
+        {"name": "save", "ansible.builtin.copy": {"content": "{{ outcome | to_json }}", "dest": str(ansible.workdir / "o.json")}},
+    ]
+    proc = ansible.playbook([{"hosts": "localhost", "gather_facts": False, "tasks": tasks}], env=connection_env(sim))
+    outcome = json.loads((ansible.workdir / "o.json").read_text())
+    assert outcome.get("failed"), (outcome, proc.stdout)
+    assert expected in outcome["msg"], outcome["msg"]
+    assert sim.counters()["token_requests"] == 0 and sim.counters()["api_requests"] == 0
