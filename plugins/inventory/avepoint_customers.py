@@ -15,7 +15,8 @@ description:
     define with a customer ID variable (O(customer_id_var)) gets C(avepoint_customer). All those
     customers are fetched in one bulk operation.
   - The customer facts are C(id), C(organization), C(owner_email), C(job_status), C(job_status_code)
-    and C(country_or_region), the same as the R(avepoint.graph.avepoint_customer_info,ansible_collections.avepoint.graph.avepoint_customer_info_module)
+    and C(country_or_region), and with O(api=elements) also C(management_mode) and C(tenants), the same as the
+    R(avepoint.graph.avepoint_customer_info,ansible_collections.avepoint.graph.avepoint_customer_info_module)
     module returns.
   - The inventory source must be a YAML file whose name ends in C(avepoint_customers.yml) or C(avepoint_customers.yaml).
   - Connection options are read from the inventory file, the E(AVEPOINT_*) environment variables and
