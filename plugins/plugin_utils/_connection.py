@@ -36,6 +36,9 @@ from ansible_collections.avepoint.graph.plugins.module_utils._options import (
 # Values of these options are never shown in a message (the plugins' configuration has no no_log).
 SECRET_OPTIONS = frozenset(name for name, spec in CONNECTION_OPTIONS.items() if spec.get("no_log"))
 BOOLEAN_TYPES = ("bool", "boolean")
+# Options whose values may be templates; the inventory's compose/groups/keyed_groups are
+# expressions evaluated per host, so only the connection options are rendered here.
+TEMPLATED_OPTIONS = frozenset(CONNECTION_OPTIONS)
 
 
 class PluginOptions:
@@ -43,10 +46,6 @@ class PluginOptions:
 
     Use it first among the bases (``class LookupModule(PluginOptions, LookupBase)``).
     """
-
-    # Options whose values may be templates; the inventory's compose/groups/keyed_groups are
-    # expressions evaluated per host, so only the connection options are rendered here.
-    TEMPLATED_OPTIONS = frozenset(CONNECTION_OPTIONS)
 
     # Provided by Ansible's plugin base classes.
     plugin_type: str
@@ -104,7 +103,7 @@ def checked_direct_options(options: Mapping[str, Any], definitions: Mapping[str,
         raise ConfigurationError(unknown_keys_message(unknown, definitions, plugin))
     checked = dict(options)
     for name, value in options.items():
-        if name in PluginOptions.TEMPLATED_OPTIONS:
+        if name in TEMPLATED_OPTIONS:
             value = rendered(value, templar)
         checked[name] = checked_value(name, value, definitions[name], name)
     return checked
@@ -122,7 +121,7 @@ def checked_variables(variables: Mapping[str, Any], definitions: Mapping[str, Ma
         for entry in spec.get("vars") or ():
             variable = entry["name"]
             if variable in checked:
-                value = rendered(checked[variable], templar) if name in PluginOptions.TEMPLATED_OPTIONS else checked[variable]
+                value = rendered(checked[variable], templar) if name in TEMPLATED_OPTIONS else checked[variable]
                 checked[variable] = checked_value(name, value, spec, variable)
     return checked
 
