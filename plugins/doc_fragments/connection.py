@@ -1,7 +1,7 @@
 # Copyright: (c) 2026, avepoint.graph contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-# The option names, types and defaults here must match plugins/module_utils/_options.py
-# (tests/unit/test_doc_fragments.py checks that).
+# The option names, types, defaults, choices and environment variables here must match
+# CONNECTION_OPTIONS in plugins/module_utils/_options.py (tests/unit/test_completeness.py checks that).
 
 from __future__ import annotations
 

@@ -15,7 +15,8 @@ description:
     define with a customer ID variable (O(customer_id_var)) gets C(avepoint_customer). All those
     customers are fetched in one bulk operation.
   - The customer facts are C(id), C(organization), C(owner_email), C(job_status), C(job_status_code)
-    and C(country_or_region), the same as the R(avepoint.graph.avepoint_customer_info,ansible_collections.avepoint.graph.avepoint_customer_info_module)
+    and C(country_or_region), and with O(api=elements) also C(management_mode) and C(tenants), the same as the
+    R(avepoint.graph.avepoint_customer_info,ansible_collections.avepoint.graph.avepoint_customer_info_module)
     module returns.
   - The inventory source must be a YAML file whose name ends in C(avepoint_customers.yml) or C(avepoint_customers.yaml).
   - Connection options are read from the inventory file, the E(AVEPOINT_*) environment variables and
@@ -99,11 +100,15 @@ notes:
   - The C(ansible_avepoint_*) variables apply to an inventory source only as extra variables (C(-e));
     host and group variables cannot configure an inventory plugin.
   - With O(cache=true) the customer facts (never a credential) are stored in the inventory cache, under a key
-    derived from a hash of the inventory file path, O(mode), O(api), the URLs, O(client_id) and O(scope).
+    derived from a SHA-256 hash of the inventory file path, O(mode) and who asks where (O(cloud), O(api), the URLs,
+    O(scope), O(client_id) and every credential, with the content of certificate files), so another credential
+    never reads the entry; the hash cannot be turned back into a credential.
     Within O(cache_timeout) later runs send no request at all, not even for a token. In V(enrich) mode the
     cache answers while it knows every requested customer ID. Use C(--flush-cache) to refresh it.
   - In V(hosts) mode each host also gets C(avepoint_customer_id), so the hosts can feed another inventory in V(enrich) mode.
   - API strings (organization names and so on) are marked unsafe, so they are never templated.
+  - A key of the inventory file that is no option of this plugin (for example C(filter) for O(filters)) is an error
+    naming it, and a value outside an option's choices is an error listing them, before any request.
 seealso:
   - module: avepoint.graph.avepoint_customer_info
   - plugin: avepoint.graph.avepoint_customer
@@ -171,10 +176,10 @@ from ansible.utils.unsafe_proxy import wrap_var  # noqa: E402
 
 from ansible_collections.avepoint.graph.plugins.module_utils._client import CustomerSet  # noqa: E402
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import AvePointError, ConfigurationError  # noqa: E402
+from ansible_collections.avepoint.graph.plugins.module_utils._options import ConnectionSettings  # noqa: E402
 from ansible_collections.avepoint.graph.plugins.plugin_utils._filters import matches, parse_filters  # noqa: E402
-from ansible_collections.avepoint.graph.plugins.plugin_utils._hostnames import HOSTNAME_SOURCES, customer_host_names  # noqa: E402
-from ansible_collections.avepoint.graph.plugins.plugin_utils._connection import (  # noqa: E402
-    client_for, connection_settings, templated_options, templated_variables)
+from ansible_collections.avepoint.graph.plugins.plugin_utils._hostnames import customer_host_names  # noqa: E402
+from ansible_collections.avepoint.graph.plugins.plugin_utils._connection import PluginOptions, client_for  # noqa: E402
 from ansible_collections.avepoint.graph.plugins.plugin_utils._inventory_cache import (  # noqa: E402
     cache_entry,
     customer_cache_key,
@@ -184,10 +189,9 @@ from ansible_collections.avepoint.graph.plugins.plugin_utils._inventory_hosts im
 
 FACTS_VAR = "avepoint_customer"
 ID_VAR = "avepoint_customer_id"
-MODES = ("hosts", "enrich")
 
 
-class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
+class InventoryModule(PluginOptions, BaseInventoryPlugin, Constructable, Cacheable):
     NAME = "avepoint.graph.avepoint_customers"
 
     def verify_file(self, path: str) -> bool:
@@ -196,10 +200,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def parse(self, inventory: Any, loader: Any, path: str, cache: bool = True) -> None:
         super().parse(inventory, loader, path, cache)
         try:
-            self._read_config_data(path)
-            mode = self._choice("mode", MODES)
-            settings = connection_settings(self, self.templar)
-            if mode == "hosts":
+            self._read_config_data(path)  # unknown keys, choices, booleans and templates: see PluginOptions
+            settings = self.connection_settings()
+            if self.get_option("mode") == "hosts":
                 self._add_customer_hosts(path, cache, settings)
             else:
                 self._enrich_hosts(path, cache, settings)
@@ -207,25 +210,11 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             # str(error) is user-safe (secrets masked); the traceback adds nothing for the user.
             raise AnsibleParserError("avepoint_customers inventory %s: %s" % (path, error)) from None
 
-    def set_options(self, task_keys: Any = None, var_options: Any = None, direct: Any = None) -> None:
-        # Connection options (file, -e ansible_avepoint_*) are rendered and booleans checked before Ansible's
-        # type checks, so `timeout: "{{ t }}"` works and `validate_certs: "{{ v }}"` is not silently false.
-        super().set_options(task_keys=task_keys,
-                            var_options=None if var_options is None else templated_variables(var_options, self.templar),
-                            direct=None if direct is None else templated_options(direct, self.templar))
-
-    def _choice(self, name: str, choices: tuple[str, ...]) -> str:
-        value = self.get_option(name)
-        if value not in choices:
-            raise ConfigurationError("option '%s' must be one of %s, got %r" % (name, ", ".join(choices), value))
-        return value
-
-    def _add_customer_hosts(self, path: str, cache: bool, settings: Any) -> None:
+    def _add_customer_hosts(self, path: str, cache: bool, settings: ConnectionSettings) -> None:
         filters = parse_filters(self.get_option("filters"))
-        hostname_source = self._choice("hostname", HOSTNAME_SOURCES)
         customers = self._fetch(path, cache, "hosts", settings).customers
         # Names come from every customer, so a filter change never renames a host.
-        names = customer_host_names(customers, hostname_source)
+        names = customer_host_names(customers, self.get_option("hostname"))
         for facts in sorted(customers, key=lambda c: names[c["id"]]):
             if matches(facts, filters):
                 host = names[facts["id"]]
@@ -233,7 +222,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 self.inventory.set_variable(host, ID_VAR, facts["id"])
                 self._set_facts(host, facts)
 
-    def _enrich_hosts(self, path: str, cache: bool, settings: Any) -> None:
+    def _enrich_hosts(self, path: str, cache: bool, settings: ConnectionSettings) -> None:
         var_name = self.get_option("customer_id_var")
         if not isinstance(var_name, str) or not var_name.isidentifier():
             raise ConfigurationError("option 'customer_id_var' must be a variable name, got %r" % (var_name,))
@@ -268,7 +257,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         self._add_host_to_composed_groups(self.get_option("groups"), variables, host, strict=strict)
         self._add_host_to_keyed_groups(self.get_option("keyed_groups"), variables, host, strict=strict)
 
-    def _fetch(self, path: str, cache: bool, mode: str, settings: Any, ids: Any = None) -> CustomerSet:
+    def _fetch(self, path: str, cache: bool, mode: str, settings: ConnectionSettings, ids: Any = None) -> CustomerSet:
         """Customers from the inventory cache when allowed and sufficient, else from the API (one bulk call)."""
         use_cache = bool(self.get_option("cache"))
         key = customer_cache_key(self.NAME, path, mode, settings)

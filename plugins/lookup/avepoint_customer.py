@@ -43,8 +43,10 @@ options:
         later runs of this lookup with the same connection options in the same process. V(0) turns
         the cache off, so every run asks the service.
       - The cache is kept in memory only, never on disk. Its key includes a SHA-256 hash of the connection
-        options, including the credential, so different credentials never share results; the
-        credential itself is not kept in it.
+        options that say who asks and where (O(cloud), the URLs, O(api), O(scope), O(client_id) and every
+        credential, with the content of the O(certificate_path) and O(private_key_path) files), so a
+        different, replaced or unreadable credential never gets another's results; the credential itself
+        is not kept in it.
       - Ansible runs each task in a new worker process, so the cache spans the templating done within
         one task (for example a lookup in a task's C(vars:) used several times); it does not carry
         results from one task to the next.
@@ -70,6 +72,8 @@ notes:
   - Errors are raised as lookup errors, so the usual C(errors='ignore') or C(errors='warn') keyword of
     C(lookup()) and C(query()) turns them into an empty result.
   - Customer IDs in results are lowercase, whatever letter case was asked for or returned.
+  - An unknown keyword (for example a misspelt option name) is an error naming it, and a value outside
+    an option's choices is an error listing them, before any request.
 seealso:
   - module: avepoint.graph.avepoint_customer_info
     description: The same customer facts from a task, also for every customer the app registration can see.
@@ -172,22 +176,21 @@ from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import AvePointError
-from ansible_collections.avepoint.graph.plugins.plugin_utils._connection import (
-    connection_settings, templated_options, templated_variables)
+from ansible_collections.avepoint.graph.plugins.plugin_utils._connection import PluginOptions
 from ansible_collections.avepoint.graph.plugins.plugin_utils._customer_lookup import (
     cache_seconds, customer_ids_from_terms, lookup_customers)
 
 display = Display()
 
 
-class LookupModule(LookupBase):
+class LookupModule(PluginOptions, LookupBase):
     def run(self, terms, variables=None, **kwargs):
         try:
-            self.set_options(var_options=templated_variables(variables, self._templar), direct=templated_options(kwargs, self._templar))
+            self.set_options(var_options=variables or {}, direct=kwargs)  # checked, rendered: see PluginOptions
             ids = customer_ids_from_terms(terms)  # before anything else: bad input never reaches the network
             return lookup_customers(
                 ids,
-                connection_settings(self, self._templar),
+                self.connection_settings(),
                 on_missing=self.get_option("on_missing"),
                 cache_ttl=cache_seconds(self.get_option("cache_ttl")),
                 warn=display.warning,

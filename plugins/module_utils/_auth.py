@@ -2,21 +2,21 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Bearer tokens: one per credential per process, reused until near expiry.
 
-A token is cached in process memory only (never on disk), keyed by a hash of the
-token URL, client ID, scope and credential, so a lookup templated many times in one
-worker, or an inventory with many pages, asks for one token.
+A token is cached in process memory only (never on disk), keyed by the one-way
+requester identity (``_identity``: URLs, client ID, scope and every credential), so a
+lookup templated many times in one worker, or an inventory with many pages, asks for one token.
 """
 
 from __future__ import annotations
 
-import hashlib
 import threading
 import time
 from typing import Callable, Optional, Protocol
 
 from ._certificate import ASSERTION_TYPE, CertificateCredential, load_certificate_credential
 from ._errors import ApiError, AvePointError
-from ._http import Transport
+from ._http import HttpTransport
+from ._identity import requester_identity
 from ._options import ConnectionSettings
 from ._responses import ErrorDetails, decode_json
 from ._schemas import check
@@ -25,6 +25,8 @@ EXPIRY_MARGIN_SECONDS = 60.0  # refresh this long before the token expires
 
 
 class TokenSource(Protocol):
+    issued: list[str]  # credentials this source obtained or built (tokens, client assertions), for redaction
+
     def token(self) -> str:
         """A valid bearer token."""
 
@@ -37,6 +39,7 @@ class GivenToken:
 
     def __init__(self, token: str) -> None:
         self._token = token
+        self.issued: list[str] = []  # the given token is one of the settings' secrets already
 
     def token(self) -> str:
         return self._token
@@ -63,20 +66,14 @@ def clear_token_cache() -> None:
 class ClientCredentialsToken:
     """OAuth 2.0 client credentials grant with a client secret."""
 
-    def __init__(self, settings: ConnectionSettings, transport: Transport, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, settings: ConnectionSettings, transport: HttpTransport, clock: Callable[[], float] = time.monotonic) -> None:
         self._settings = settings
         self._transport = transport
         self._clock = clock
         self._lock = threading.Lock()
         self.issued: list[str] = []  # tokens this source obtained, for redaction
         self._failure: Optional[AvePointError] = None
-        self._key = hashlib.sha256(
-            "\0".join((settings.token_url, settings.client_id or "", settings.scope, self.credential_fingerprint())).encode()
-        ).hexdigest()
-
-    def credential_fingerprint(self) -> str:
-        """What identifies the credential in the token cache key (hashed, never stored)."""
-        return self._settings.client_secret or ""
+        self._key = requester_identity(settings)  # one-way: the cache never holds a credential
 
     def token(self) -> str:
         with self._lock:  # one request even when many worker threads start at once
@@ -133,7 +130,7 @@ class CertificateToken(ClientCredentialsToken):
     def __init__(
         self,
         settings: ConnectionSettings,
-        transport: Transport,
+        transport: HttpTransport,
         clock: Callable[[], float] = time.monotonic,
         credential: Optional[CertificateCredential] = None,
     ) -> None:
@@ -141,9 +138,6 @@ class CertificateToken(ClientCredentialsToken):
         self._credential = credential or load_certificate_credential(
             settings.certificate_path or "", settings.private_key_path or "", settings.private_key_passphrase)
         super().__init__(settings, transport, clock)
-
-    def credential_fingerprint(self) -> str:
-        return "x5t:" + self._credential.x5t
 
     def form(self) -> dict[str, str]:
         assertion = self._credential.client_assertion(self._settings.client_id or "", self._settings.token_url)
@@ -190,7 +184,7 @@ def token_error(status: int, details: ErrorDetails, settings: ConnectionSettings
                     request_id=details.request_id, trace_id=details.trace_id, fatal=True)
 
 
-def token_source_for(settings: ConnectionSettings, transport: Transport) -> TokenSource:
+def token_source_for(settings: ConnectionSettings, transport: HttpTransport) -> TokenSource:
     if settings.access_token:
         return GivenToken(settings.access_token)
     if settings.certificate_path:

@@ -12,24 +12,27 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.client import responses as reasons
-from typing import Any, Callable, Iterable, Iterator, Optional
+from typing import Any, Callable, Iterable, Iterator, Mapping, Optional, Sequence, TypeVar
 
 from ._auth import token_source_for
+from ._backend import Backend, BackendFactory
 from ._clouds import API_SCOPES
 from ._customers import normalize_customer_ids
 from ._deps import require_libraries
 from ._elements_api import ElementsBackend
 from ._errors import ApiError, AvePointError, NotFoundError
-from ._http import HttpResponse, Transport
+from ._http import HttpResponse, HttpTransport, Transport
 from ._options import ConnectionSettings
 from ._parallel import map_bounded
 from ._partner_api import PartnerBackend
 from ._responses import ErrorDetails, decode_json
 
 Warn = Callable[[str], None]
+Item = TypeVar("Item")
+Result = TypeVar("Result")
 
-# Each API is a small backend with the same two methods: fetch_ids(ids) and fetch_all().
-BACKENDS: dict[str, Callable[[Any], Any]] = {"partner": PartnerBackend, "elements": ElementsBackend}
+# Each API is a small backend (the Backend protocol): fetch_ids(ids) and fetch_all().
+BACKENDS: dict[str, BackendFactory] = {"partner": PartnerBackend, "elements": ElementsBackend}
 
 
 @dataclass
@@ -41,13 +44,15 @@ class CustomerSet:
 
 
 class AvePointClient:
-    def __init__(self, settings: ConnectionSettings, warn: Optional[Warn] = None, transport: Optional[Transport] = None) -> None:
+    """Implements the BackendClient protocol (settings, warn, call, map_ids) its backend uses."""
+
+    def __init__(self, settings: ConnectionSettings, warn: Optional[Warn] = None, transport: Optional[HttpTransport] = None) -> None:
         require_libraries()
         self.settings = settings
-        self.warn: Warn = warn or (lambda message: None)
-        self.transport = transport or Transport(settings, warn=self.warn)
+        self._warn: Warn = warn or (lambda message: None)
+        self.transport: HttpTransport = transport or Transport(settings, warn=self._warn)
         self.tokens = token_source_for(settings, self.transport)
-        self.backend = BACKENDS[settings.api](self)
+        self.backend: Backend = BACKENDS[settings.api](self)
 
     def __enter__(self) -> "AvePointClient":
         return self
@@ -77,20 +82,23 @@ class AvePointClient:
 
     # Used by backends.
 
-    def map_ids(self, work: Callable[[str], Any], ids: list[str]) -> list[Any]:
-        """Run ``work`` for each ID concurrently (bounded by the concurrency option)."""
-        return map_bounded(work, ids, self.settings.concurrency, is_fatal)
+    def warn(self, message: str) -> None:
+        """Show a warning through the callback the caller gave (modules and plugins differ)."""
+        self._warn(message)
 
-    def call(self, method: str, path_or_url: str, *, what: str, params: Optional[dict[str, Any]] = None, json_body: Any = None,
-             headers: Optional[dict[str, str]] = None) -> Any:
+    def map_ids(self, work: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
+        """Run ``work`` for each item (an ID, a batch of IDs) concurrently, bounded by the concurrency option."""
+        return map_bounded(work, items, self.settings.concurrency, is_fatal)
+
+    def call(self, method: str, path_or_url: str, *, what: str, params: Optional[Mapping[str, Any]] = None, json_body: Any = None,
+             headers: Optional[Mapping[str, str]] = None) -> Any:
         """An authenticated call returning the decoded JSON body of a 2xx response."""
         url = path_or_url if "://" in path_or_url else self.settings.api_url + path_or_url
-        extra = {"headers": headers} if headers else {}  # only when asked: transports without the argument still work
         token = self.tokens.token()
-        response = self.transport.send(method, url, token=token, params=params, json_body=json_body, **extra)
+        response = self.transport.send(method, url, token=token, params=params, json_body=json_body, headers=headers)
         if response.status == 401 and self.tokens.invalidate(token):
             # The token may have expired or been revoked: fetch a new one, once.
-            response = self.transport.send(method, url, token=self.tokens.token(), params=params, json_body=json_body, **extra)
+            response = self.transport.send(method, url, token=self.tokens.token(), params=params, json_body=json_body, headers=headers)
         if not 200 <= response.status < 300:
             raise http_error(response, what, self.settings)
         return decode_json(response, what)
@@ -103,11 +111,7 @@ class AvePointClient:
             raise error.redacted(self.known_secrets()) from None
 
     def known_secrets(self) -> list[str]:
-        secrets = list(self.settings.secrets)
-        issued = getattr(self.tokens, "issued", None)
-        if issued:
-            secrets.extend(issued)
-        return secrets
+        return list(self.settings.secrets) + list(self.tokens.issued)
 
 
 def is_fatal(error: AvePointError) -> bool:

@@ -24,13 +24,8 @@ JOB_STATUS_NAMES: dict[int, str] = {
 }
 _JOB_STATUS_CODES = {name.lower(): code for code, name in JOB_STATUS_NAMES.items()}
 
-# managementMode codes (Elements v3 API); facts keep the integer, this is for documentation.
-MANAGEMENT_MODES: dict[int, str] = {
-    0: "customer-managed",
-    1: "partner-managed",
-    2: "to be configured",
-}
-
+# The customer facts every consumer returns, in this order; the documentation of every consumer
+# is checked against these lists (tests/unit/test_completeness.py).
 FACT_FIELDS = ("id", "organization", "owner_email", "job_status", "job_status_code", "country_or_region")
 ELEMENTS_FACT_FIELDS = FACT_FIELDS + ("management_mode", "tenants")  # only the elements API has these
 
@@ -105,13 +100,6 @@ def customer_facts(
     **extra: Any,
 ) -> dict[str, Any]:
     """Build the customer facts dict; ``extra`` holds API-specific facts (e.g. tenants)."""
-    facts = {
-        "id": customer_id.lower(),
-        "organization": organization,
-        "owner_email": owner_email,
-        "job_status": job_status,
-        "job_status_code": job_status_code_value,
-        "country_or_region": country_or_region,
-    }
+    facts = dict(zip(FACT_FIELDS, (customer_id.lower(), organization, owner_email, job_status, job_status_code_value, country_or_region)))
     facts.update(extra)
     return facts

@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 from typing import Any, Callable, Optional
 
+from ._backend import BackendClient
 from ._customers import customer_facts, job_status_name, unknown_job_status
 from ._errors import ApiError, ContractError, NotFoundError, PartialFailureError
 from ._schemas import check
@@ -94,7 +95,7 @@ def elements_facts(item: dict[str, Any], status_name: Callable[[int], str]) -> d
 class ElementsBackend:
     """Batches of at most 100 IDs (run concurrently by the client); one paged request for all."""
 
-    def __init__(self, client: Any) -> None:
+    def __init__(self, client: BackendClient) -> None:
         self._client = client
         self._codes = UnknownStatusCodes(client.warn)
 

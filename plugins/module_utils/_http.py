@@ -2,6 +2,10 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The HTTP seam: one pooled ``requests`` session with timeouts and polite retries.
 
+Two declared seams: :class:`HttpTransport` is what the client and the token sources need
+(``send`` with retries, ``close``), and :class:`Wire` is one exchange without retries, which
+:class:`Transport` is given (tests script it; production uses :class:`RequestsWire`).
+
 Transient failures (408, 429, 5xx, dropped connections, timeouts) are retried with
 capped exponential backoff. A 429/503 pauses *every* worker thread, not just the one
 that saw it, so concurrency never turns a rate limit into more load.
@@ -15,7 +19,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Optional
+from typing import Any, Callable, Mapping, Optional, Protocol
 from urllib.parse import urlsplit
 
 from ._deps import HTTPAdapter, requests
@@ -94,25 +98,51 @@ class BearerAuth(_NoAuth):
         return "BearerAuth(********)"
 
 
-class Transport:
-    """Sends requests over one pooled session; returns the final response or raises ApiError."""
+class Wire(Protocol):
+    """One HTTP exchange, without retries: the final response, or a ``requests`` exception on a network failure.
 
-    def __init__(
+    ``token`` is sent as a bearer token; redirects are never followed.
+    """
+
+    def __call__(
         self,
-        settings: ConnectionSettings,
-        pool_size: Optional[int] = None,
-        policy: Optional[RetryPolicy] = None,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
-        warn: Optional[Callable[[str], None]] = None,
-    ) -> None:
+        method: str,
+        url: str,
+        *,
+        token: Optional[str],
+        data: Optional[Mapping[str, str]],
+        json_body: Any,
+        params: Optional[Mapping[str, Any]],
+        headers: Optional[Mapping[str, str]],
+    ) -> HttpResponse:
+        ...
+
+
+class HttpTransport(Protocol):
+    """What the client and the token sources need from the HTTP layer: :class:`Transport` or a test double."""
+
+    def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        token: Optional[str] = None,
+        data: Optional[Mapping[str, str]] = None,
+        json_body: Any = None,
+        params: Optional[Mapping[str, Any]] = None,
+        headers: Optional[Mapping[str, str]] = None,
+    ) -> HttpResponse:
+        """The final response after retries; raises ApiError when the service cannot be reached."""
+
+    def close(self) -> None:
+        """Release pooled connections."""
+
+
+class RequestsWire:
+    """The :class:`Wire` of production: one pooled ``requests`` session."""
+
+    def __init__(self, settings: ConnectionSettings, pool_size: Optional[int] = None) -> None:
         self.settings = settings
-        insecure = insecure_tls_warning(settings)
-        if insecure and warn is not None:
-            warn(insecure)  # once per client, not once per request
-        self.policy = policy or RetryPolicy(retries=settings.retries)
-        self._sleep = sleep
-        self.throttle = Throttle(sleep=sleep, clock=clock)
         self.session = requests.Session()
         adapter = HTTPAdapter(pool_connections=2, pool_maxsize=pool_size or settings.concurrency, max_retries=0)
         self.session.mount("https://", adapter)
@@ -145,6 +175,67 @@ class Transport:
             self._environment[origin] = found
         return found
 
+    def __call__(
+        self,
+        method: str,
+        url: str,
+        *,
+        token: Optional[str],
+        data: Optional[Mapping[str, str]],
+        json_body: Any,
+        params: Optional[Mapping[str, Any]],
+        headers: Optional[Mapping[str, str]],
+    ) -> HttpResponse:
+        environment = self.environment_for(url)
+        with self.session.request(
+            method,
+            url,
+            auth=BearerAuth(token) if token else _NoAuth(),
+            headers=headers,
+            data=data,
+            json=json_body,
+            params=params,
+            timeout=self.settings.timeout,
+            proxies=environment["proxies"],
+            verify=environment["verify"],
+            allow_redirects=False,  # a redirect must never carry the bearer token elsewhere
+            stream=True,
+        ) as raw:
+            body = _read_limited(raw)
+            return HttpResponse(raw.status_code, raw.headers, body, raw.url, 1)
+
+
+class Transport:
+    """Sends requests through a :class:`Wire` with retries; returns the final response or raises ApiError.
+
+    ``wire`` defaults to a pooled ``requests`` session (:class:`RequestsWire`), which ``close`` releases;
+    tests give a scripted one.
+    """
+
+    def __init__(
+        self,
+        settings: ConnectionSettings,
+        pool_size: Optional[int] = None,
+        policy: Optional[RetryPolicy] = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        warn: Optional[Callable[[str], None]] = None,
+        wire: Optional[Wire] = None,
+    ) -> None:
+        self.settings = settings
+        insecure = insecure_tls_warning(settings)
+        if insecure and warn is not None:
+            warn(insecure)  # once per client, not once per request
+        self.policy = policy or RetryPolicy(retries=settings.retries)
+        self._sleep = sleep
+        self.throttle = Throttle(sleep=sleep, clock=clock)
+        self._owned_wire = RequestsWire(settings, pool_size) if wire is None else None
+        self._wire: Wire = wire or self._owned_wire  # type: ignore[assignment]
+
+    def close(self) -> None:
+        if self._owned_wire is not None:
+            self._owned_wire.close()
+
     def send(
         self,
         method: str,
@@ -156,12 +247,11 @@ class Transport:
         params: Optional[Mapping[str, Any]] = None,
         headers: Optional[Mapping[str, str]] = None,
     ) -> HttpResponse:
-        auth = BearerAuth(token) if token else _NoAuth()
         attempt = 0
         while True:
             self.throttle.wait()
             try:
-                response = self._send_once(method, url, auth, data, json_body, params, **({"headers": headers} if headers else {}))
+                response = self._wire(method, url, token=token, data=data, json_body=json_body, params=params, headers=headers)
             except requests.exceptions.SSLError as exc:
                 raise ApiError(_tls_message(url, exc), fatal=True) from None
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
@@ -182,25 +272,6 @@ class Transport:
             else:
                 self._sleep(delay)
             attempt += 1
-
-    def _send_once(self, method: str, url: str, auth: Any, data: Any, json_body: Any, params: Any, headers: Any = None) -> HttpResponse:
-        environment = self.environment_for(url)
-        with self.session.request(
-            method,
-            url,
-            auth=auth,
-            headers=headers,
-            data=data,
-            json=json_body,
-            params=params,
-            timeout=self.settings.timeout,
-            proxies=environment["proxies"],
-            verify=environment["verify"],
-            allow_redirects=False,  # a redirect must never carry the bearer token elsewhere
-            stream=True,
-        ) as raw:
-            body = _read_limited(raw)
-            return HttpResponse(raw.status_code, raw.headers, body, raw.url, 1)
 
 
 def insecure_tls_warning(settings: ConnectionSettings) -> Optional[str]:

@@ -4,8 +4,9 @@
 
 Modules read options from ``module.params`` (environment variables arrive through
 ``env_fallback``); plugins read them from ``get_option`` (``env``/``ini``/``vars`` come
-from the doc fragment). Both hand a getter to :func:`settings_from_getter`, so every
-check and default below applies identically everywhere.
+from the doc fragment) through the option layer in ``plugin_utils/_connection.py``. Both
+hand a getter to :func:`settings_from_getter`, so every check and default below applies
+identically everywhere.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any, Callable, Optional
 from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import env_fallback
+from ansible.module_utils.parsing.convert_bool import BOOLEANS_FALSE, BOOLEANS_TRUE
 
 from ._clouds import API_SCOPES, CLOUDS, MAX_SCOPE_LENGTH
 from ._errors import ConfigurationError
@@ -66,6 +68,7 @@ class ConnectionSettings:
     api_url: str
     token_url: str
     scope: str
+    cloud: str = "commercial"  # the URLs above are what it selected (or the overrides)
     client_id: Optional[str] = None
     client_secret: Optional[str] = field(default=None, repr=False)
     access_token: Optional[str] = field(default=None, repr=False)
@@ -107,11 +110,6 @@ def settings_from_module(module: Any) -> ConnectionSettings:
     return settings_from_getter(module.params.get)
 
 
-def settings_from_plugin(plugin: Any) -> ConnectionSettings:
-    """Adapter for lookup and inventory plugins: options come from ``get_option``."""
-    return settings_from_getter(plugin.get_option)
-
-
 def settings_from_getter(get: OptionGetter) -> ConnectionSettings:
     """Validate every connection option; raise ConfigurationError naming the first problem."""
     cloud = _choice(get, "cloud", sorted(CLOUDS))
@@ -138,6 +136,7 @@ def settings_from_getter(get: OptionGetter) -> ConnectionSettings:
         _check_ca_bundle(ca_path)
 
     return ConnectionSettings(
+        cloud=cloud,
         api=api,
         api_url=api_url,
         token_url=token_url,
@@ -190,16 +189,28 @@ def _choice(get: OptionGetter, name: str, choices: list[str]) -> str:
     return value
 
 
-def _boolean(get: OptionGetter, name: str) -> bool:
-    value = _raw(get, name)
+def parse_boolean(value: Any) -> Optional[bool]:
+    """``value`` as a bool in Ansible's own vocabulary (yes/no, true/false, on/off, 1/0, y/n, t/f, any
+    letter case), or None when it is not a boolean; the one place booleans are parsed."""
     if isinstance(value, bool):
         return value
-    text = str(value).strip().lower()
-    if text in ("1", "true", "yes", "on", "y", "t"):
-        return True
-    if text in ("0", "false", "no", "off", "n", "f"):
-        return False
-    raise ConfigurationError("option '%s' must be a boolean, got %r" % (name, _shorten(value)))
+    normalized = value.strip().lower() if isinstance(value, str) else value
+    try:
+        if normalized in BOOLEANS_TRUE:
+            return True
+        if normalized in BOOLEANS_FALSE:
+            return False
+    except TypeError:  # unhashable, such as a list
+        pass
+    return None
+
+
+def _boolean(get: OptionGetter, name: str) -> bool:
+    value = _raw(get, name)
+    boolean = parse_boolean(value)
+    if boolean is None:
+        raise ConfigurationError("option '%s' must be a boolean (true or false), got %r" % (name, _shorten(value)))
+    return boolean
 
 
 def _number(get: OptionGetter, name: str, kind: type, minimum: float, maximum: float) -> float:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any, Optional
 from urllib.parse import quote, urlsplit
 
+from ._backend import BackendClient
 from ._customers import customer_facts, job_status_code
 from ._errors import ContractError, NotFoundError
 from ._schemas import check
@@ -31,7 +32,7 @@ def partner_facts(document: dict[str, Any]) -> dict[str, Any]:
 class PartnerBackend:
     """One GET per customer ID (run concurrently by the client); the list endpoint for all."""
 
-    def __init__(self, client: Any) -> None:
+    def __init__(self, client: BackendClient) -> None:
         self._client = client
 
     def fetch_ids(self, ids: list[str]) -> dict[str, dict[str, Any]]:

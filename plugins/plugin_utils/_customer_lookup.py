@@ -16,11 +16,11 @@ from typing import Any, Callable, Iterable, Optional
 from ansible_collections.avepoint.graph.plugins.module_utils._client import AvePointClient, CustomerSet
 from ansible_collections.avepoint.graph.plugins.module_utils._customers import normalize_customer_id, normalize_customer_ids
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import AvePointError, ConfigurationError
+from ansible_collections.avepoint.graph.plugins.module_utils._identity import requester_identity
 from ansible_collections.avepoint.graph.plugins.module_utils._options import ConnectionSettings
 from ansible_collections.avepoint.graph.plugins.plugin_utils._connection import client_for
-from ansible_collections.avepoint.graph.plugins.plugin_utils._lookup_cache import RESULTS, LookupCache, connection_key
+from ansible_collections.avepoint.graph.plugins.plugin_utils._lookup_cache import RESULTS, LookupCache
 
-ON_MISSING_CHOICES = ("error", "warn", "skip")
 DEFAULT_CACHE_TTL = 60.0
 MAX_CACHE_TTL = 86400.0
 
@@ -78,9 +78,7 @@ def lookup_customers(
     client_factory: Optional[ClientFactory] = None,
     cache: LookupCache = RESULTS,
 ) -> list[dict[str, Any]]:
-    """Facts for each ID in ``ids`` (validated lowercase GUIDs), in order, per ``on_missing``."""
-    if on_missing not in ON_MISSING_CHOICES:  # set_options checks plugin input; this guards other callers
-        raise ConfigurationError("option 'on_missing' must be one of %s, got %r" % (", ".join(ON_MISSING_CHOICES), on_missing))
+    """Facts for each ID in ``ids`` (validated lowercase GUIDs), in order, per ``on_missing`` (checked by the plugin's options)."""
     unique_ids = normalize_customer_ids(ids)
     results = fetch_results(unique_ids, settings, cache_ttl, warn, client_factory or client_for, cache)
     missing = [customer_id for customer_id in unique_ids if results[customer_id] is None]
@@ -103,7 +101,7 @@ def fetch_results(
     cache: LookupCache,
 ) -> dict[str, Optional[dict[str, Any]]]:
     """ID -> facts, or None for IDs the service does not know; only uncached IDs are requested."""
-    connection = connection_key(settings)
+    connection = requester_identity(settings)  # who asks, and where: never another caller's answers
     results = cache.fresh(connection, unique_ids) if cache_ttl > 0 else {}
     wanted = [customer_id for customer_id in unique_ids if customer_id not in results]
     if wanted:

@@ -2,9 +2,10 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """What the avepoint_customers inventory keeps in the Ansible inventory cache.
 
-The key is a hash of what selects the data (inventory file, mode, API, URLs, client ID,
-scope), never of a credential; the value holds customer facts only, so a cache file can
-never leak a secret.
+The key is a one-way hash of what selects the data: the inventory file, the mode and the
+requester identity (URLs, API, scope, client ID and every credential, see
+``module_utils._identity``), so a different credential never reads another's entry. The
+value holds customer facts only, so a cache file can never leak a secret.
 """
 
 from __future__ import annotations
@@ -14,14 +15,15 @@ import json
 from typing import Any, Iterable, Optional
 
 from ansible_collections.avepoint.graph.plugins.module_utils._client import CustomerSet
+from ansible_collections.avepoint.graph.plugins.module_utils._identity import requester_identity
 from ansible_collections.avepoint.graph.plugins.module_utils._options import ConnectionSettings
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: keyed by the requester identity
 
 
 def customer_cache_key(plugin_name: str, path: str, mode: str, settings: ConnectionSettings) -> str:
     """A cache key that changes with anything that changes which customers the API returns."""
-    selector = [FORMAT_VERSION, path, mode, settings.api, settings.api_url, settings.token_url, settings.client_id or "", settings.scope]
+    selector = [FORMAT_VERSION, path, mode, requester_identity(settings)]
     digest = hashlib.sha256(json.dumps(selector).encode("utf-8")).hexdigest()
     return "%s_%s" % (plugin_name.replace(".", "_"), digest[:32])
 

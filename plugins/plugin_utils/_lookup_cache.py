@@ -5,28 +5,17 @@
 Ansible templates a lookup again every time a variable that uses it is read (``vars:``,
 ``when:``, ``loop:``...), so one task can run the same lookup several times. The cache
 answers those repeats from memory for ``cache_ttl`` seconds. It lives in the memory of
-the process that runs the lookup only (never on disk), keyed by a hash of the connection
-(URLs, API, scope, client ID and credential: never the credential itself) and the ID.
+the process that runs the lookup only (never on disk), keyed by the requester identity
+(a one-way digest of the URLs, API, scope, client ID and every credential, see
+``module_utils._identity``) and the customer ID.
 """
 
 from __future__ import annotations
 
 import copy
-import hashlib
 import threading
 import time
 from typing import Any, Callable, Iterable, Optional
-
-from ansible_collections.avepoint.graph.plugins.module_utils._options import ConnectionSettings
-
-# The settings that decide which facts come back; timeouts, retries, TLS and proxy do not.
-_IDENTITY_FIELDS = ("api", "api_url", "token_url", "scope", "client_id", "client_secret", "access_token")
-
-
-def connection_key(settings: ConnectionSettings) -> str:
-    """A stable, one-way identifier of the connection (who asks, and where)."""
-    parts = [str(getattr(settings, name) or "") for name in _IDENTITY_FIELDS]
-    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
 
 class _Entry:
@@ -70,10 +59,6 @@ class LookupCache:
             self._drop_expired(now)
             for customer_id, facts in results.items():
                 self._entries[(connection, customer_id)] = _Entry(copy.deepcopy(facts), expires_at)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
 
     def __len__(self) -> int:
         with self._lock:

@@ -1,9 +1,9 @@
-"""A scripted stand-in for the HTTP seam (module_utils._http.Transport)."""
+"""Scripted stand-ins for the declared seams of module_utils._http (HttpTransport and Wire)."""
 
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Mapping, Optional
 
 from ansible_collections.avepoint.graph.plugins.module_utils._http import HttpResponse
 
@@ -18,7 +18,7 @@ def response(status: int = 200, body: Any = None, headers: Optional[dict] = None
 
 
 class FakeTransport:
-    """Answers token requests itself and API requests through ``handler(method, url, token, json_body)``."""
+    """An HttpTransport: answers token requests itself and API requests through ``handler(method, url, token, json_body)``."""
 
     def __init__(self, handler: Callable[..., HttpResponse], token_response: Optional[HttpResponse] = None) -> None:
         self.handler = handler
@@ -27,15 +27,57 @@ class FakeTransport:
         self.token_requests = 0
         self.closed = False
 
-    def send(self, method: str, url: str, *, token=None, data=None, json_body=None, params=None) -> HttpResponse:
+    def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        token: Optional[str] = None,
+        data: Optional[Mapping[str, str]] = None,
+        json_body: Any = None,
+        params: Optional[Mapping[str, Any]] = None,
+        headers: Optional[Mapping[str, str]] = None,
+    ) -> HttpResponse:
         self.calls.append((method, url))
         if url == TOKEN_URL:
             self.token_requests += 1
             return self.token_response or response(200, {"access_token": "tok-%d" % self.token_requests, "expires_in": 3600})
+        return self.answer(method, url, token=token, json_body=json_body, params=params, headers=headers)
+
+    def answer(self, method: str, url: str, *, token: Optional[str], json_body: Any, params: Optional[Mapping[str, Any]],
+               headers: Optional[Mapping[str, str]]) -> HttpResponse:
+        """An API request's response; subclasses hand the handler more of the request."""
         return self.handler(method, url, token, json_body)
 
     def close(self) -> None:
         self.closed = True
+
+
+class ScriptedWire:
+    """A Wire that plays ``script`` in order: a status, a (status, headers) pair, or an exception to raise."""
+
+    def __init__(self, script: Any) -> None:
+        self.answers = list(script)
+        self.requests: list[dict[str, Any]] = []
+
+    def __call__(
+        self,
+        method: str,
+        url: str,
+        *,
+        token: Optional[str],
+        data: Optional[Mapping[str, str]],
+        json_body: Any,
+        params: Optional[Mapping[str, Any]],
+        headers: Optional[Mapping[str, str]],
+    ) -> HttpResponse:
+        self.requests.append({"method": method, "url": url, "token": token, "data": data, "json_body": json_body,
+                              "params": params, "headers": headers})
+        answer = self.answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        status, head = answer if isinstance(answer, tuple) else (answer, {})
+        return HttpResponse(status, head, b"{}", url, 1)
 
 
 def customer(customer_id: str, **overrides: Any) -> dict:

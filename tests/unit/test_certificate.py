@@ -193,7 +193,7 @@ class FormRecorder(FakeTransport):
     def send(self, method, url, *, token=None, data=None, json_body=None, params=None, headers=None):
         if url == TOKEN_URL:
             self.forms.append(dict(data))
-        return super().send(method, url, token=token, data=data, json_body=json_body, params=params)
+        return super().send(method, url, token=token, data=data, json_body=json_body, params=params, headers=headers)
 
 
 def test_the_token_request_carries_a_verified_assertion_and_no_secret(certs):

@@ -2,34 +2,17 @@
 
 from __future__ import annotations
 
-import ast
 import re
-from pathlib import Path
 
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
+from collection_docs import ROOT, documentation, load_yaml, plugin_files
+
 ACTION_GROUP = "avepoint"
 MODULE_FRAGMENTS = {"avepoint.graph.connection"}
 PLUGIN_FRAGMENTS = {"avepoint.graph.connection", "avepoint.graph.connection.plugins"}
 SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
-
-
-def load_yaml(relative: str):
-    return yaml.safe_load((ROOT / relative).read_text(encoding="utf-8"))
-
-
-def documentation(path: Path) -> dict:
-    """The DOCUMENTATION block of a plugin file, without importing it."""
-    for node in ast.parse(path.read_text(encoding="utf-8")).body:
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "DOCUMENTATION" for t in node.targets):
-            return yaml.safe_load(node.value.value)
-    raise AssertionError("%s has no DOCUMENTATION" % path)
-
-
-def plugin_files(kind: str) -> list[Path]:
-    return sorted(p for p in (ROOT / "plugins" / kind).glob("*.py") if not p.name.startswith("_"))
 
 
 def version(text: str) -> tuple[int, ...]:

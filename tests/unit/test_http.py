@@ -9,9 +9,10 @@ import pytest
 import requests
 
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import ApiError
-from ansible_collections.avepoint.graph.plugins.module_utils._http import (
-    HttpResponse, RetryPolicy, Throttle, Transport, parse_retry_after)
+from ansible_collections.avepoint.graph.plugins.module_utils._http import RetryPolicy, Throttle, Transport, parse_retry_after
 from ansible_collections.avepoint.graph.plugins.module_utils._options import settings_from_getter
+
+from fakes import ScriptedWire
 
 
 def transport(retries=3, script=()):
@@ -23,18 +24,8 @@ def transport(retries=3, script=()):
         sleeps.append(seconds)
         now[0] += seconds
 
-    t = Transport(settings, sleep=sleep, clock=lambda: now[0])
-    answers = list(script)
-
-    def send_once(method, url, auth, data, json_body, params):
-        answer = answers.pop(0)
-        if isinstance(answer, Exception):
-            raise answer
-        status, headers = answer if isinstance(answer, tuple) else (answer, {})
-        return HttpResponse(status, headers, b"{}", url, 1)
-
-    t._send_once = send_once
-    return t, sleeps, answers
+    wire = ScriptedWire(script)
+    return Transport(settings, sleep=sleep, clock=lambda: now[0], wire=wire), sleeps, wire.answers
 
 
 def test_transient_statuses_are_retried_then_succeed():

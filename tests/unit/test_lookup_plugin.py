@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from ansible import constants as C
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.loader import lookup_loader
 
@@ -11,10 +10,9 @@ from ansible_collections.avepoint.graph.plugins.module_utils._client import AveP
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.avepoint.graph.plugins.module_utils._options import settings_from_getter
 from ansible_collections.avepoint.graph.plugins.plugin_utils import _customer_lookup
-from ansible_collections.avepoint.graph.plugins.plugin_utils._connection import connection_settings
 from ansible_collections.avepoint.graph.plugins.plugin_utils._customer_lookup import (
     MissingCustomersError, cache_seconds, customer_ids_from_terms, lookup_customers)
-from ansible_collections.avepoint.graph.plugins.plugin_utils._lookup_cache import LookupCache, connection_key
+from ansible_collections.avepoint.graph.plugins.plugin_utils._lookup_cache import LookupCache
 
 from fakes import API_URL, TOKEN_URL, FakeTransport, customer, response
 
@@ -25,28 +23,6 @@ SECRET = "unit-test-client-secret-8d1f"
 
 
 # ---------------------------------------------------------------- option precedence (real set_options)
-
-@pytest.fixture
-def ini_file(tmp_path, monkeypatch):
-    """Point Ansible's already-loaded configuration at an ansible.cfg written by the test."""
-    path = tmp_path / "ansible.cfg"
-
-    def write(**settings):
-        path.write_text("[avepoint_graph]\n" + "".join("%s = %s\n" % item for item in settings.items()))
-        monkeypatch.setattr(C.config, "_config_file", str(path))
-        C.config._parsers.pop(str(path), None)  # pylint: disable=protected-access
-
-    yield write
-    C.config._parsers.pop(str(path), None)  # pylint: disable=protected-access
-
-
-@pytest.fixture
-def clean_env(monkeypatch):
-    for name in ("AVEPOINT_API_URL", "AVEPOINT_CLIENT_ID", "AVEPOINT_CLIENT_SECRET", "AVEPOINT_TIMEOUT",
-                 "AVEPOINT_ACCESS_TOKEN", "AVEPOINT_LOOKUP_CACHE_TTL", "AVEPOINT_TOKEN_URL"):
-        monkeypatch.delenv(name, raising=False)
-    return monkeypatch
-
 
 def loaded_lookup():
     plugin = lookup_loader.get(NAME)
@@ -91,31 +67,11 @@ def test_settings_from_the_options_are_validated(ini_file, clean_env):
     ini_file(client_id="app", client_secret=SECRET)
     plugin = loaded_lookup()
     plugin.set_options(var_options={"ansible_avepoint_cloud": "us_gov"}, direct={"retries": 2})
-    settings = connection_settings(plugin)
+    settings = plugin.connection_settings()
     assert (settings.api_url, settings.retries, settings.client_secret) == ("https://graph-gov.avepointonlineservices.com", 2, SECRET)
     plugin.set_options(var_options={}, direct={"api_url": "http://graph.example.test"})
     with pytest.raises(ConfigurationError, match="refusing to send credentials over plain http"):
-        connection_settings(plugin)
-
-
-def test_connection_option_values_that_are_templates_are_rendered():
-    class Templar:  # the two methods of Ansible's templar the plugin uses
-        @staticmethod
-        def is_template(value):
-            return "{{" in value
-
-        @staticmethod
-        def template(value):
-            return {"{{ vaulted }}": SECRET}[value]
-
-    class Plugin:
-        options = {"client_id": "app", "client_secret": "{{ vaulted }}"}
-
-        def get_option(self, name):
-            return self.options.get(name)
-
-    assert connection_settings(Plugin(), Templar()).client_secret == SECRET
-    assert connection_settings(Plugin(), None).client_secret == "{{ vaulted }}"
+        plugin.connection_settings()
 
 
 # ---------------------------------------------------------------- terms and the cache option
@@ -217,13 +173,6 @@ def test_on_missing_skip_is_silent():
     assert warnings == []
 
 
-def test_unknown_on_missing_value_is_refused_before_any_request():
-    service = Service()
-    with pytest.raises(ConfigurationError, match="option 'on_missing' must be one of error, warn, skip"):
-        run(service, [IDS[0]], on_missing="ignore")
-    assert service.transports == []
-
-
 def test_cache_answers_repeats_until_it_expires():
     now = [1000.0]
     cache = LookupCache(clock=lambda: now[0])
@@ -248,12 +197,14 @@ def test_cache_ttl_zero_turns_the_cache_off():
     assert len(service.api_calls) == 2 and len(cache) == 0
 
 
-def test_cache_key_depends_on_the_credential_and_hides_it():
-    key = connection_key(settings())
-    assert SECRET not in key and len(key) == 64
-    assert connection_key(settings(client_secret="another-secret")) != key
-    assert connection_key(settings(api_url="https://other.example.test")) != key
-    assert connection_key(settings(timeout=5, retries=1)) == key  # transport tuning does not change the answers
+def test_a_different_credential_is_never_answered_from_the_cache():
+    cache = LookupCache()
+    service = Service()
+    lookup_customers([IDS[0]], settings(), client_factory=service.client_factory, cache=cache, cache_ttl=60)
+    lookup_customers([IDS[0]], settings(client_secret="another-secret"), client_factory=service.client_factory,
+                     cache=cache, cache_ttl=60)
+    lookup_customers([IDS[0]], settings(timeout=5, retries=1), client_factory=service.client_factory, cache=cache, cache_ttl=60)
+    assert len(service.api_calls) == 2  # transport tuning does not change who asks
 
 
 # ---------------------------------------------------------------- the plugin: errors become AnsibleLookupError
@@ -297,4 +248,10 @@ def test_plugin_errors_are_lookup_errors_without_a_chained_traceback(fake_servic
 def test_plugin_refuses_a_bad_id_before_building_a_client(fake_service):
     with pytest.raises(AnsibleLookupError, match="invalid customer ID '../partner/customers'"):
         run_plugin([IDS[0], "../partner/customers"])
+    assert fake_service.transports == []
+
+
+def test_plugin_refuses_an_unknown_on_missing_before_building_a_client(fake_service):
+    with pytest.raises(AnsibleLookupError, match="option 'on_missing' must be one of error, warn, skip, got 'ignore'"):
+        run_plugin([IDS[0]], on_missing="ignore")
     assert fake_service.transports == []

@@ -6,7 +6,7 @@ import pytest
 
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.avepoint.graph.plugins.module_utils._options import (
-    CONNECTION_OPTIONS, module_argument_spec, settings_from_getter, settings_from_plugin)
+    CONNECTION_OPTIONS, module_argument_spec, settings_from_getter)
 
 BASE = {"client_id": "11111111-2222-3333-4444-555555555555", "client_secret": "s3cret"}
 
@@ -88,12 +88,8 @@ def test_repr_hides_secrets():
     assert s.secrets == ("hunter2-secret",)
 
 
-def test_plugin_adapter_reads_get_option():
-    class Plugin:
-        def get_option(self, name):
-            return dict(BASE, timeout="12.5", validate_certs="no").get(name)
-
-    s = settings_from_plugin(Plugin())
+def test_text_values_are_converted():
+    s = settings_from_getter(dict(BASE, timeout="12.5", validate_certs="no").get)
     assert s.timeout == 12.5 and s.validate_certs is False
 
 

@@ -16,6 +16,8 @@ from ansible_collections.avepoint.graph.plugins.module_utils._options import set
 from ansible_collections.avepoint.graph.plugins.module_utils._parallel import map_bounded
 from ansible_collections.avepoint.graph.plugins.module_utils._responses import ErrorDetails
 
+from fakes import ScriptedWire
+
 API = "https://graph.example.test"
 
 
@@ -34,14 +36,7 @@ def scripted_transport(script, retries=5):
         slept.append(seconds)
         now[0] += seconds
 
-    transport = Transport(settings(retries=retries), sleep=sleep, clock=lambda: now[0])
-    answers = list(script)
-
-    def send_once(method, url, auth, data, json_body, params, headers=None):
-        status, head = answers.pop(0)
-        return HttpResponse(status, head, b"{}", url, 1)
-
-    transport._send_once = send_once
+    transport = Transport(settings(retries=retries), sleep=sleep, clock=lambda: now[0], wire=ScriptedWire(script))
     return transport, slept, now
 
 
