@@ -132,7 +132,8 @@ class ElementsBackend:
     def __init__(self, client: Any) -> None:
         self._client = client
         self._codes = UnknownStatusCodes(client.warn)
-        self._halved = threading.Event()  # warn about a too-large batch_size once per client
+        self._refused_size = 0  # the smallest batch the service refused as too many; larger ones go in halves
+        self._lock = threading.Lock()
 
     def fetch_ids(self, ids: list[str]) -> dict[str, dict[str, Any]]:
         """Facts of the customers found, by lowercase ID; IDs absent from the answers are left out."""
@@ -154,21 +155,17 @@ class ElementsBackend:
 
     def _fetch_batch(self, batch: Batch) -> list[dict[str, Any]]:
         """One batch; if the service refuses it as too large, its two halves, each once."""
-        try:
-            return self._fetch_exact(batch)
-        except ApiError as error:
-            if len(batch.ids) < 2 or not refused_as_too_many(error):
-                raise
-            refusal = error
-        halves = batch.halves()
-        if not self._halved.is_set():
-            self._halved.set()
-            self._client.warn(
-                "the service refused %d customer IDs in one request as too many (%s); sending halves of up to %d IDs "
-                "instead. Set the option batch_size (AVEPOINT_BATCH_SIZE) to %d or less to save the refused requests"
-                % (len(batch.ids), refusal.server_message or "HTTP 400", len(halves[0].ids), len(halves[0].ids)))
+        with self._lock:
+            known_too_large = 0 < self._refused_size <= len(batch.ids)
+        if not known_too_large:
+            try:
+                return self._fetch_exact(batch)
+            except ApiError as error:
+                if len(batch.ids) < 2 or not refused_as_too_many(error):
+                    raise
+                self._note_refusal(batch, error)
         customers: list[dict[str, Any]] = []
-        for half in halves:
+        for half in batch.halves():
             try:
                 customers.extend(self._fetch_exact(half))
             except ApiError as error:
@@ -181,6 +178,18 @@ class ElementsBackend:
                     status=error.status, server_message=error.server_message, request_id=error.request_id,
                     trace_id=error.trace_id, fatal=True) from None
         return customers
+
+    def _note_refusal(self, batch: Batch, refusal: ApiError) -> None:
+        """Remember the refused size (later batches go in halves at once) and warn the first time."""
+        with self._lock:
+            first = not self._refused_size
+            self._refused_size = min(self._refused_size or len(batch.ids), len(batch.ids))
+        if first:
+            half = (len(batch.ids) + 1) // 2
+            self._client.warn(
+                "the service refused %d customer IDs in one request as too many (%s); sending halves of up to %d IDs "
+                "instead. Set the option batch_size (AVEPOINT_BATCH_SIZE) to %d or less to save the refused requests"
+                % (len(batch.ids), refusal.server_message or "HTTP 400", half, half))
 
     def _fetch_exact(self, batch: Batch) -> list[dict[str, Any]]:
         what = str(batch)

@@ -32,9 +32,12 @@ def missing_endpoint(error: ApiError, api: str, path: str, api_url: str, evidenc
                       "set cloud: commercial or use api: elements" % (CLOUDS["commercial"].api_url, cloud))
     else:
         advice = "check api_url and cloud, or use api: partner"
+    head = str(error)
+    if head.endswith(": not found"):
+        head = head[: -len(": not found")]  # said better below
     return ApiError(
         "%s: %s answers HTTP 404, so %s does not serve the %s API endpoint %s; %s"
-        % (error, evidence, api_url, api, path, advice),
+        % (head, evidence, api_url, api, path, advice),
         status=error.status, server_message=error.server_message, request_id=error.request_id,
         trace_id=error.trace_id, fatal=True,
     )
