@@ -428,7 +428,7 @@ class SimHandler(BaseHTTPRequestHandler):
 
     def _handle_route(self, method: str, path: str, route: Optional[str], one_id: Optional[str],
                       query: dict[str, str], body: bytes) -> tuple[int, Any]:
-        if route is None:
+        if route is None or (route in (ROUTE_ONE, ROUTE_LIST) and not self.state.shapes.get().partner_api):
             raise HttpError(404, f"No route for {method} {path}")
         if route == ROUTE_ONE:
             return self._get_one(unquote(one_id or ""))

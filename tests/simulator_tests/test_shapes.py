@@ -137,3 +137,11 @@ def test_body_required_and_batch_limit(sim, headers):
     resp = post_batch(sim, headers, {"customerIds": ids})
     assert resp.status_code == 400 and resp.json()["message"] == "customerIds accepts at most 5 ids"
     assert post_batch(sim, headers, {"customerIds": ids[:5]}).status_code == 200
+
+
+def test_a_host_without_the_partner_api(sim, headers):
+    sim.set_shapes({"partner_api": False})
+    one = requests.get(f"{sim.url}/partner/customers/{sim.customers[0]['id']}", headers=headers, timeout=5)
+    assert one.status_code == 404 and one.json()["message"].startswith("No route")
+    assert requests.get(f"{sim.url}/partner/customers", timeout=5).status_code == 404  # before any auth check
+    assert post_batch(sim, headers, {"customerIds": None}).status_code == 200
