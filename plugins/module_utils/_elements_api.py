@@ -61,9 +61,8 @@ def batches_of(ids: list[str], size: int = DEFAULT_BATCH_SIZE) -> list[Batch]:
 
 
 def refused_as_too_many(error: ApiError) -> bool:
-    """A 400 whose message says the batch has too many IDs (see TOO_MANY_IDS)."""
-    text = " ".join(part for part in (error.server_message, error.message) if part)
-    return error.status == 400 and bool(TOO_MANY_IDS.search(text))
+    """A 400 whose server message says the batch has too many IDs (see TOO_MANY_IDS)."""
+    return error.status == 400 and bool(TOO_MANY_IDS.search(error.server_message or ""))
 
 
 class UnknownStatusCodes:
