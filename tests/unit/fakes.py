@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any, Callable, Optional
 
+from ansible_collections.avepoint.graph.plugins.module_utils._client import AvePointClient
 from ansible_collections.avepoint.graph.plugins.module_utils._http import HttpResponse
+from ansible_collections.avepoint.graph.plugins.module_utils._options import settings_from_getter
 
 TOKEN_URL = "https://identity.example.test/connect/token"
 API_URL = "https://graph.example.test"
@@ -66,11 +68,8 @@ class ScriptedTransport(FakeTransport):
         return self.handler(method, url, dict(params) if params else None, json_body)
 
 
-def scripted_client(handler: Callable[..., HttpResponse], warnings: Optional[list] = None, **options: Any) -> Any:
-    """An AvePointClient over a ScriptedTransport (imported late: fakes stays importable on its own)."""
-    from ansible_collections.avepoint.graph.plugins.module_utils._client import AvePointClient
-    from ansible_collections.avepoint.graph.plugins.module_utils._options import settings_from_getter
-
+def scripted_client(handler: Callable[..., HttpResponse], warnings: Optional[list] = None, **options: Any) -> AvePointClient:
+    """An AvePointClient over a ScriptedTransport; ``options`` are connection options."""
     values = {"client_id": "app", "client_secret": "the-secret", "api_url": API_URL, "token_url": TOKEN_URL, "concurrency": 4}
     values.update(options)
     warn = warnings.append if warnings is not None else None
