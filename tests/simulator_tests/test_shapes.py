@@ -7,7 +7,8 @@ from urllib.parse import quote
 import pytest
 import requests
 
-from avepoint_simulator import JOB_STATUS_NAMES
+from avepoint_simulator import JOB_STATUS_NAMES, Simulator
+from avepoint_simulator.__main__ import build_parser, config_from_args
 from sim_helpers import BATCH_PATH
 
 
@@ -145,3 +146,12 @@ def test_a_host_without_the_partner_api(sim, headers):
     assert one.status_code == 404 and one.json()["message"].startswith("No route")
     assert requests.get(f"{sim.url}/partner/customers", timeout=5).status_code == 404  # before any auth check
     assert post_batch(sim, headers, {"customerIds": None}).status_code == 200
+
+
+def test_shapes_file_on_the_command_line(tmp_path):
+    path = tmp_path / "shapes.json"
+    path.write_text(json.dumps({"next_link": "token", "partner_page_size": 5}))
+    config = config_from_args(build_parser().parse_args(["--shapes-file", str(path)]))
+    assert config.shapes == {"next_link": "token", "partner_page_size": 5}
+    with Simulator(config) as sim:
+        assert sim.shapes()["next_link"] == "token" and sim.shapes()["partner_page_size"] == 5
