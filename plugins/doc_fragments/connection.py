@@ -140,6 +140,31 @@ options:
     type: int
     default: 16
     version_added: 1.0.0
+  max_pages:
+    description:
+      - The most pages one customer list may have (1 to 100000). AvePoint does not document how the
+        partner list is paged, nor a bound for the Elements v3 C(metadata.totalCount); a service that keeps
+        sending a next page (or announces more customers than this many pages can hold) fails the task,
+        naming the page count and this option, instead of running until it is killed.
+      - A page that repeats a customer ID already seen, or adds no customer while linking to another page,
+        fails at once whatever this limit.
+      - With the Elements v3 API a page holds 100 customers, so the default allows 100,000 customers.
+      - If not set, the value of the E(AVEPOINT_MAX_PAGES) environment variable is used.
+    type: int
+    default: 1000
+    version_added: 1.1.0
+  batch_size:
+    description:
+      - With O(api=elements), how many customer IDs are sent in one request (1 to 1000).
+        AvePoint does not document the maximum of C(customerIds) per request.
+      - If the service answers HTTP 400 saying a batch has too many IDs (its message mentions C(too many),
+        C(at most), C(maximum), C(exceed), C(limit) or C(more than)), the batch is split in two halves and
+        each half is sent once; a half that is refused again fails the task, naming this option.
+      - Ignored with O(api=partner), which asks for one customer per request.
+      - If not set, the value of the E(AVEPOINT_BATCH_SIZE) environment variable is used.
+    type: int
+    default: 100
+    version_added: 1.1.0
 notes:
   - Secrets (O(client_secret), O(private_key_passphrase), the private key, O(access_token) and the tokens
     obtained) are never logged or returned.
@@ -216,4 +241,12 @@ options:
     env: [{name: AVEPOINT_CONCURRENCY}]
     ini: [{section: avepoint_graph, key: concurrency}]
     vars: [{name: ansible_avepoint_concurrency}]
+  max_pages:
+    env: [{name: AVEPOINT_MAX_PAGES}]
+    ini: [{section: avepoint_graph, key: max_pages}]
+    vars: [{name: ansible_avepoint_max_pages}]
+  batch_size:
+    env: [{name: AVEPOINT_BATCH_SIZE}]
+    ini: [{section: avepoint_graph, key: batch_size}]
+    vars: [{name: ansible_avepoint_batch_size}]
 """

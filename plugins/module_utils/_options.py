@@ -27,6 +27,11 @@ OptionGetter = Callable[[str], Any]
 
 DEFAULT_CONCURRENCY = 16
 MAX_CONCURRENCY = 64
+# Paging and batching limits the AvePoint documentation leaves open (docs/api-migration.md).
+DEFAULT_MAX_PAGES = 1000
+MAX_MAX_PAGES = 100000
+DEFAULT_BATCH_SIZE = 100
+MAX_BATCH_SIZE = 1000
 
 # name -> argument spec entry plus the environment variable it falls back to.
 CONNECTION_OPTIONS: dict[str, dict[str, Any]] = {
@@ -47,6 +52,8 @@ CONNECTION_OPTIONS: dict[str, dict[str, Any]] = {
     "retries": {"type": "int", "default": 5, "env": "AVEPOINT_RETRIES"},
     "proxy": {"type": "str", "no_log": True, "env": "AVEPOINT_PROXY"},  # may carry a proxy password
     "concurrency": {"type": "int", "default": DEFAULT_CONCURRENCY, "env": "AVEPOINT_CONCURRENCY"},
+    "max_pages": {"type": "int", "default": DEFAULT_MAX_PAGES, "env": "AVEPOINT_MAX_PAGES"},
+    "batch_size": {"type": "int", "default": DEFAULT_BATCH_SIZE, "env": "AVEPOINT_BATCH_SIZE"},
 }
 
 
@@ -81,6 +88,8 @@ class ConnectionSettings:
     certificate_path: Optional[str] = None
     private_key_path: Optional[str] = None
     private_key_passphrase: Optional[str] = field(default=None, repr=False)
+    max_pages: int = DEFAULT_MAX_PAGES
+    batch_size: int = DEFAULT_BATCH_SIZE
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -153,6 +162,8 @@ def settings_from_getter(get: OptionGetter) -> ConnectionSettings:
         certificate_path=certificate_path,
         private_key_path=private_key_path,
         private_key_passphrase=passphrase or None,
+        max_pages=int(_number(get, "max_pages", int, minimum=1, maximum=MAX_MAX_PAGES)),
+        batch_size=int(_number(get, "batch_size", int, minimum=1, maximum=MAX_BATCH_SIZE)),
     )
 
 

@@ -5,26 +5,32 @@
 from __future__ import annotations
 
 from typing import Any, Optional
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from ._backend import BackendClient
 from ._customers import customer_facts, job_status_code
+from ._endpoints import missing_endpoint
 from ._errors import ContractError, NotFoundError
+from ._paging import CustomerPages, next_link, resolve_link
 from ._schemas import check
 
 CUSTOMERS_PATH = "/partner/customers"
-MAX_PAGES = 10000  # a guard against a nextLink that never ends
+
+
+def named_status(name: Optional[str]) -> tuple[Optional[str], Optional[int]]:
+    """job_status and job_status_code for a jobStatus sent as a name (partner API; v3 when it sends a string)."""
+    return name, job_status_code(name)
 
 
 def partner_facts(document: dict[str, Any]) -> dict[str, Any]:
-    """Customer facts from a validated partner API customer object."""
-    status = document["jobStatus"]
+    """Customer facts from a validated partner API customer object (null values stay null)."""
+    status, code = named_status(document["jobStatus"])
     return customer_facts(
         document["id"],
         document["organization"],
         document["ownerEmail"],
         status,
-        job_status_code(status),
+        code,
         document["countryOrRegion"],
     )
 
@@ -38,6 +44,8 @@ class PartnerBackend:
     def fetch_ids(self, ids: list[str]) -> dict[str, dict[str, Any]]:
         """Facts of the customers found, by lowercase ID; IDs that give 404 are left out."""
         found = self._client.map_ids(self._fetch_one, ids)
+        if ids and all(facts is None for facts in found):
+            self._probe_endpoint(len(ids))
         return {customer_id: facts for customer_id, facts in zip(ids, found) if facts is not None}
 
     def _fetch_one(self, customer_id: str) -> Optional[dict[str, Any]]:
@@ -50,36 +58,43 @@ class PartnerBackend:
         check("partner_customer", document, what)
         facts = partner_facts(document)
         if facts["id"] != customer_id:
-            raise ContractError("the API answered the request for %s with customer %s" % (what, facts["id"]))
+            raise ContractError("the API answered the request for %s with customer %s: a contract error; "
+                                "refusing to report another customer's facts" % (what, facts["id"]))
         return facts
 
-    def fetch_all(self) -> list[dict[str, Any]]:
-        """Every customer the app can see, following @odata.nextLink pages."""
-        customers: list[dict[str, Any]] = []
-        url: Optional[str] = CUSTOMERS_PATH
-        seen: set[str] = set()
-        for page in range(1, MAX_PAGES + 1):
-            what = "the customer list (page %d)" % page
-            document = self._client.call("GET", url, what=what)
-            check("partner_customer_list", document, what)
-            for index, item in enumerate(document["value"]):
-                check("partner_customer", item, _item_name(item, index, page))
-                customers.append(partner_facts(item))
-            url = document.get("@odata.nextLink")
-            if not url:
-                return customers
-            self._check_next_link(url, seen)
-        raise ContractError("the customer list has more than %d pages; giving up" % MAX_PAGES)
+    def _probe_endpoint(self, asked: int) -> None:
+        """Every ID answered 404: one list request tells a host without the partner API from unknown IDs."""
+        what = "the customer list (asked because every requested customer ID answered HTTP 404)"
+        try:
+            document = self._client.call("GET", CUSTOMERS_PATH, what=what)
+        except NotFoundError as error:
+            evidence = "every one of the %d customer ID(s) asked and the customer list" % asked
+            raise missing_endpoint(error, "partner", CUSTOMERS_PATH, self._client.settings.api_url, evidence) from None
+        check("partner_customer_list", document, what)  # a 200 that is no customer list is no proof either
 
-    def _check_next_link(self, url: str, seen: set[str]) -> None:
-        api = urlsplit(self._client.settings.api_url)
-        link = urlsplit(url)
-        if (link.scheme, link.netloc) != (api.scheme, api.netloc):
-            # The bearer token must never be sent to a host the user did not configure.
-            raise ContractError("refusing to follow @odata.nextLink to %s://%s: it is not the API host" % (link.scheme, link.netloc))
-        if url in seen:
-            raise ContractError("the customer list repeats the page %s (@odata.nextLink loop)" % url)
-        seen.add(url)
+    def fetch_all(self) -> list[dict[str, Any]]:
+        """Every customer the app can see, following next page links (see _paging)."""
+        api_url = self._client.settings.api_url
+        url = api_url + CUSTOMERS_PATH
+        pages = CustomerPages("the customer list", self._client.settings.max_pages, first_url=url)
+        while True:
+            where = pages.next_page()
+            try:
+                document = self._client.call("GET", url, what=where)
+            except NotFoundError as error:
+                if pages.page > 1:
+                    raise
+                raise missing_endpoint(error, "partner", CUSTOMERS_PATH, api_url, "the customer list") from None
+            check("partner_customer_list", document, where)
+            for index, item in enumerate(document["value"]):
+                check("partner_customer", item, _item_name(item, index, pages.page))
+                pages.add(partner_facts(item))
+            link = next_link(document, where)
+            if link is None:
+                return pages.customers
+            next_url = resolve_link(link, url, api_url, CUSTOMERS_PATH)
+            pages.follow(link, next_url, len(document["value"]))
+            url = next_url
 
 
 def _item_name(item: Any, index: int, page: int) -> str:

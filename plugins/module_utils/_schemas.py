@@ -17,7 +17,9 @@ from ._schema_fastpath import fast_predicate
 
 GUID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 
-# Unknown extra fields are accepted: a real service may add fields at any time.
+# Unknown extra fields are accepted: a real service may add fields at any time. AvePoint does not
+# document nullability: a field may be null (the fact is then null), but a field the documentation
+# lists must be present, except the Elements v3 managementMode (docs/api-migration.md).
 PARTNER_CUSTOMER: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "avepoint.graph/partner_customer.schema.json",
@@ -26,10 +28,10 @@ PARTNER_CUSTOMER: dict[str, Any] = {
     "required": ["id", "organization", "ownerEmail", "jobStatus", "countryOrRegion"],
     "properties": {
         "id": {"type": "string", "pattern": GUID_PATTERN},
-        "organization": {"type": "string"},
-        "ownerEmail": {"type": "string"},
-        "jobStatus": {"type": "string"},
-        "countryOrRegion": {"type": "string"},
+        "organization": {"type": ["string", "null"]},
+        "ownerEmail": {"type": ["string", "null"]},
+        "jobStatus": {"type": ["string", "null"]},
+        "countryOrRegion": {"type": ["string", "null"]},
     },
 }
 
@@ -42,6 +44,7 @@ PARTNER_CUSTOMER_LIST: dict[str, Any] = {
     "properties": {
         "value": {"type": "array"},
         "@odata.nextLink": {"type": ["string", "null"]},
+        "nextLink": {"type": ["string", "null"]},
     },
 }
 
@@ -50,16 +53,17 @@ ELEMENTS_CUSTOMER: dict[str, Any] = {
     "$id": "avepoint.graph/elements_customer.schema.json",
     "title": "Elements v3 API customer (an item of data in POST /partner/external/v3/general/customers/batch)",
     "type": "object",
-    "required": ["id", "organization", "ownerEmail", "jobStatus", "countryOrRegion", "managementMode", "tenants"],
+    "required": ["id", "organization", "ownerEmail", "jobStatus", "countryOrRegion", "tenants"],
     "properties": {
         "id": {"type": "string", "pattern": GUID_PATTERN},
-        "organization": {"type": "string"},
-        "ownerEmail": {"type": "string"},
-        "jobStatus": {"type": "integer"},
-        "countryOrRegion": {"type": "string"},
-        "managementMode": {"type": "integer"},
+        "organization": {"type": ["string", "null"]},
+        "ownerEmail": {"type": ["string", "null"]},
+        # Documented as an integer code; a name (as the partner API sends) is mapped the same way.
+        "jobStatus": {"type": ["integer", "string", "null"]},
+        "countryOrRegion": {"type": ["string", "null"]},
+        "managementMode": {"type": ["integer", "null"]},
         "tenants": {
-            "type": "array",
+            "type": ["array", "null"],
             "items": {
                 "type": "object",
                 "required": ["id"],

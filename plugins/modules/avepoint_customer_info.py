@@ -86,12 +86,20 @@ EXAMPLES = r"""
 - name: Customers whose backup is not working
   ansible.builtin.debug:
     msg: "{{ all_customers.customers | rejectattr('job_status', 'equalto', 'Working') | map(attribute='organization') }}"
+
+- name: Elements API with smaller batches, and a list of at most 50 pages of 100 customers
+  avepoint.graph.avepoint_customer_info:
+    api: elements
+    batch_size: 50
+    max_pages: 50
+  register: elements_customers
 """
 
 RETURN = r"""
 customers:
   description:
     - The customers found, in the order asked (the service's order when all customers are listed).
+    - A fact the service sends as null is null (AvePoint does not document which may be); null tenants are an empty list.
   returned: always
   type: list
   elements: dict

@@ -30,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--app-cert-dir", help="generate/trust test app certificates here")
     p.add_argument("--allowed-scopes", default=" ".join(KNOWN_SCOPES), help="space-separated")
     p.add_argument("--faults-file", help="JSON list of fault rules to install at start")
+    p.add_argument("--shapes-file", help="JSON object of response shape switches to turn on at start")
     p.add_argument("--verbose", action="store_true", help="log every request to stderr")
     return p
 
@@ -39,13 +40,17 @@ def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
     if args.faults_file:
         with open(args.faults_file, encoding="utf-8") as handle:
             faults = json.load(handle)
+    shapes = {}
+    if args.shapes_file:
+        with open(args.shapes_file, encoding="utf-8") as handle:
+            shapes = json.load(handle)
     return SimulatorConfig(
         host=args.host, port=args.port, port_file=args.port_file, customers=args.customers,
         seed=args.seed, dataset_file=args.dataset_file, latency_ms=args.latency_ms, https=args.https,
         tls_dir=args.tls_dir, client_id=args.client_id, client_secret=args.client_secret,
         token_ttl=args.token_ttl, partner_page_size=args.partner_page_size,
         app_cert_dir=args.app_cert_dir, allowed_scopes=args.allowed_scopes.split(),
-        faults=faults, verbose=args.verbose,
+        faults=faults, shapes=shapes, verbose=args.verbose,
     )
 
 

@@ -15,8 +15,9 @@ from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any, Optional
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from .dataset import is_guid, partner_view, v3_view
+from .dataset import is_guid, job_status_name, partner_view, v3_view
 from .faults import POST_KINDS, PRE_KINDS, TOKEN_PATH, FaultRule
+from .shapes import FOREIGN_HOST, Shapes, fresh_customer
 from .tokens import OAuthError, resolve_scopes
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -33,9 +34,10 @@ _RE_ONE = re.compile(r"^/partner/customers/([^/]+)/?$", re.IGNORECASE)
 _RE_LIST = re.compile(r"^/partner/customers/?$", re.IGNORECASE)
 _RE_BATCH = re.compile(r"^/partner/external/v3/general/customers/batch/?$", re.IGNORECASE)
 
-MAX_BATCH_IDS = 100
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 50
+ENDLESS_PAGE_SIZE = 10  # partner list page size when `endless` is on without a page size
+ENDLESS_TOTAL = 10 ** 9  # v3 totalCount when `endless` is on without `total_count`
 
 HTML_PAGE = ("<html><head><title>{status} Bad Gateway</title></head><body>"
              "<center><h1>{status} Bad Gateway</h1></center><hr><center>nginx</center>"
@@ -58,6 +60,13 @@ def error_body(status: int, message: str, errors: Optional[list[dict[str, str]]]
     """AvePoint's documented error envelope."""
     return {"statusCode": status, "message": message, "errors": errors or [],
             "requestId": str(uuid.uuid4()), "traceId": secrets.token_hex(16)}
+
+
+class RawBody:
+    """A response body sent as is (e.g. an empty 200), not JSON-encoded."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
 
 
 def _field_error(field: str, message: str) -> list[dict[str, str]]:
@@ -207,6 +216,18 @@ class SimHandler(BaseHTTPRequestHandler):
             self._send_json(200, {"ok": True})
         elif key == "POST /_sim/revoke-tokens":
             state.tokens.revoke_all()
+            self._send_json(200, {"ok": True})
+        elif key == "GET /_sim/shapes":
+            self._send_json(200, state.shapes.get().describe())
+        elif key == "POST /_sim/shapes":
+            try:
+                shapes = state.shapes.set(json.loads(body or b"{}"))
+            except (ValueError, TypeError) as exc:
+                self._send_error(HttpError(400, f"Invalid shapes: {exc}"))
+                return
+            self._send_json(200, {"ok": True, "shapes": shapes.describe()})
+        elif key == "DELETE /_sim/shapes":
+            state.shapes.clear()
             self._send_json(200, {"ok": True})
         elif key == "GET /_sim/dataset":
             self._send_json(200, state.customers)
@@ -369,6 +390,9 @@ class SimHandler(BaseHTTPRequestHandler):
                 status, payload = self._handle_route(method, path, route, one_id, query, body)
             except HttpError as err:
                 status, payload, headers = err.status, error_body(err.status, err.message, err.errors), err.headers
+            if isinstance(payload, RawBody):
+                self._send(status, payload.data, headers=headers)
+                return
             truncate = False
             if primary is not None and primary.kind in POST_KINDS:
                 payload, truncate = self._apply_post_fault(primary, status, payload)
@@ -404,7 +428,7 @@ class SimHandler(BaseHTTPRequestHandler):
 
     def _handle_route(self, method: str, path: str, route: Optional[str], one_id: Optional[str],
                       query: dict[str, str], body: bytes) -> tuple[int, Any]:
-        if route is None:
+        if route is None or (route in (ROUTE_ONE, ROUTE_LIST) and not self.state.shapes.get().partner_api):
             raise HttpError(404, f"No route for {method} {path}")
         if route == ROUTE_ONE:
             return self._get_one(unquote(one_id or ""))
@@ -421,25 +445,39 @@ class SimHandler(BaseHTTPRequestHandler):
         customer = self.state.index.get(cid.lower())
         if customer is None:
             raise HttpError(404, f"Customer {cid} not found")
+        shapes = self.state.shapes.get()
+        if cid.lower() in shapes.empty_body:
+            return shapes.empty_status, RawBody(b"")
+        if cid.lower() in shapes.wrong_id:
+            customer = self._another_customer({cid.lower()})
         payload = {"@odata.context": f"{self._base_url()}/partner/$metadata#Customers/$entity"}
-        payload.update(partner_view(customer))
+        payload.update(shapes.shape_item(partner_view(customer)))
         return 200, payload
+
+    def _another_customer(self, asked: set[str]) -> dict[str, Any]:
+        """A customer that was not asked for (the `wrong_id` shape answers with it)."""
+        return next((c for c in self.state.customers if str(c["id"]).lower() not in asked), fresh_customer(-1))
 
     def _get_list(self, query: dict[str, str]) -> tuple[int, Any]:
         self._require(PARTNER_SCOPE)
-        customers = self.state.customers
+        shapes = self.state.shapes.get()
+        customers = shapes.with_duplicates(self.state.customers)
         base = self._base_url()
         payload: dict[str, Any] = {"@odata.context": f"{base}/partner/$metadata#Customers"}
-        page_size = self.state.config.partner_page_size
-        if page_size > 0:
-            offset = _decode_skiptoken(query["$skiptoken"]) if "$skiptoken" in query else 0
-            chunk = customers[offset: offset + page_size]
-            payload["value"] = [partner_view(c) for c in chunk]
-            if offset + page_size < len(customers):
-                payload["@odata.nextLink"] = (f"{base}/partner/customers?$skiptoken="
-                                              f"{_encode_skiptoken(offset + page_size)}")
-        else:
-            payload["value"] = [partner_view(c) for c in customers]
+        page_size = shapes.partner_page_size or self.state.config.partner_page_size
+        if shapes.endless and page_size <= 0:
+            page_size = ENDLESS_PAGE_SIZE
+        if page_size <= 0:
+            payload["value"] = [shapes.shape_item(partner_view(c)) for c in customers]
+            return 200, payload
+        offset = _decode_skiptoken(query["$skiptoken"]) if "$skiptoken" in query else 0
+        chunk = _page(customers, offset, page_size, shapes)
+        payload["value"] = [shapes.shape_item(partner_view(c)) for c in chunk]
+        if shapes.endless or offset + page_size < len(customers):
+            key, link = _next_link(shapes, base, _encode_skiptoken(offset + page_size))
+            payload[key] = link
+        elif shapes.next_link in ("plain", "token"):
+            payload["nextLink"] = ""  # how AvePoint's documented samples end a plain-nextLink list
         return 200, payload
 
     @staticmethod
@@ -458,9 +496,13 @@ class SimHandler(BaseHTTPRequestHandler):
 
     def _batch(self, query: dict[str, str], body: bytes) -> tuple[int, Any]:
         self._require(ELEMENTS_SCOPE)
+        shapes = self.state.shapes.get()
         page_index = self._int_param(query, "pageIndex", 1, 1, None)
         page_size = self._int_param(query, "pageSize", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
         selected = self.state.customers
+        if not body.strip() and shapes.require_body:
+            # What an ASP.NET [FromBody] parameter answers to a request without a body.
+            raise HttpError(400, "A non-empty request body is required.", _field_error("body", "required"))
         if body.strip():
             try:
                 parsed = json.loads(body)
@@ -476,15 +518,46 @@ class SimHandler(BaseHTTPRequestHandler):
             if ids is not None:
                 if not isinstance(ids, list):
                     raise HttpError(400, "customerIds must be a list", _field_error("customerIds", "not a list"))
-                if len(ids) > MAX_BATCH_IDS:
-                    raise HttpError(400, f"customerIds accepts at most {MAX_BATCH_IDS} ids",
-                                    _field_error("customerIds", f"more than {MAX_BATCH_IDS} ids"))
+                limit = shapes.max_batch_ids
+                if len(ids) > limit:
+                    raise HttpError(400, f"customerIds accepts at most {limit} ids",
+                                    _field_error("customerIds", f"more than {limit} ids"))
                 if not all(is_guid(i) for i in ids):
                     raise HttpError(400, "customerIds must contain GUIDs", _field_error("customerIds", "not a GUID"))
                 wanted = {i.lower() for i in ids}
                 # Dataset order, unknown IDs silently absent, duplicates collapsed.
                 selected = [c for c in selected if str(c["id"]).lower() in wanted]
-        start = (page_index - 1) * page_size
-        data = [v3_view(c) for c in selected[start: start + page_size]]
-        return 200, {"data": data,
-                     "metadata": {"pageIndex": page_index, "pageSize": page_size, "totalCount": len(selected)}}
+                if wanted & shapes.wrong_id:
+                    other = self._another_customer(wanted)
+                    selected = [other if str(c["id"]).lower() in shapes.wrong_id else c for c in selected]
+        selected = shapes.with_duplicates(selected)
+        total = len(selected)
+        if shapes.total_count is not None:
+            total = shapes.total_count
+        elif shapes.endless:
+            total = ENDLESS_TOTAL
+        data = [shapes.shape_item(v3_view(c), job_status_name(c["jobStatusCode"]))
+                for c in _page(selected, (page_index - 1) * page_size, page_size, shapes)]
+        return 200, {"data": data, "metadata": {"pageIndex": page_index, "pageSize": page_size, "totalCount": total}}
+
+
+def _page(customers: list[dict[str, Any]], offset: int, size: int, shapes: Shapes) -> list[dict[str, Any]]:
+    """One page; past the end an `endless` list repeats page 1, invents customers, or is empty."""
+    if offset < len(customers) or not shapes.endless:
+        return customers[offset: offset + size]
+    if shapes.endless == "repeat":
+        return customers[:size]
+    if shapes.endless == "fresh":
+        return [fresh_customer(offset + n) for n in range(size)]
+    return []
+
+
+def _next_link(shapes: Shapes, base: str, token: str) -> tuple[str, str]:
+    """The key and value naming the next page, in the `next_link` style."""
+    style = shapes.next_link
+    if style == "token":
+        return "nextLink", token
+    if style == "relative":
+        return "@odata.nextLink", f"/partner/customers?$skiptoken={token}"
+    host = FOREIGN_HOST if style == "foreign" else base
+    return ("nextLink" if style == "plain" else "@odata.nextLink"), f"{host}/partner/customers?$skiptoken={token}"

@@ -17,6 +17,7 @@ from .counters import Counters
 from .dataset import generate_customers, load_dataset_file, normalize_customers
 from .faults import FaultEngine
 from .handlers import SimHandler
+from .shapes import ShapeState
 from .tokens import KNOWN_SCOPES, ClientAuthenticator, TokenStore
 
 DEFAULT_CLIENT_ID = "11111111-2222-3333-4444-555555555555"
@@ -42,6 +43,7 @@ class SimulatorConfig:
     allowed_scopes: list[str] = field(default_factory=lambda: list(KNOWN_SCOPES))
     extra_audiences: list[str] = field(default_factory=list)
     faults: list[dict[str, Any]] = field(default_factory=list)
+    shapes: dict[str, Any] = field(default_factory=dict)  # shapes.py switches to turn on at start
     verbose: bool = False
 
 
@@ -54,6 +56,7 @@ class SimState:
         self.index = {str(c["id"]).lower(): c for c in customers}
         self.counters = Counters()
         self.faults = FaultEngine(config.seed)
+        self.shapes = ShapeState()
         self.tokens = TokenStore(config.token_ttl)
         self.auth = ClientAuthenticator(config.client_id, config.client_secret, trusted_cert)
         self.scheme = "https" if config.https else "http"
@@ -188,6 +191,8 @@ class Simulator:
         state = SimState(cfg, self._customers, trusted)
         if cfg.faults:
             state.faults.set_rules(cfg.faults)
+        if cfg.shapes:
+            state.shapes.set(cfg.shapes)
         server = SimServer((cfg.host, cfg.port), state, ssl_context)
         state.port = server.server_address[1]
         url_host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(cfg.host, cfg.host)
@@ -261,6 +266,16 @@ class Simulator:
 
     def faults(self) -> list[dict[str, Any]]:
         return self._require_state().faults.describe()
+
+    def set_shapes(self, shapes: dict[str, Any]) -> None:
+        """Turn on response shapes (see shapes.py); replaces the switches set before."""
+        self._require_state().shapes.set(shapes)
+
+    def clear_shapes(self) -> None:
+        self._require_state().shapes.clear()
+
+    def shapes(self) -> dict[str, Any]:
+        return self._require_state().shapes.get().describe()
 
     def revoke_tokens(self) -> None:
         self._require_state().tokens.revoke_all()

@@ -20,11 +20,13 @@ def simulator_server():
 
 @pytest.fixture
 def sim(simulator_server):
-    """The shared simulator with counters, faults and revoked tokens cleared."""
+    """The shared simulator with counters, faults and response shapes cleared."""
     simulator_server.clear_faults()
+    simulator_server.clear_shapes()
     simulator_server.reset_counters()
     yield simulator_server
     simulator_server.clear_faults()
+    simulator_server.clear_shapes()
 
 
 @pytest.fixture

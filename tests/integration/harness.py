@@ -24,7 +24,7 @@ BIN = Path(sys.executable).parent
 PYTHON = sys.executable
 
 __all__ = ["REPO", "BIN", "PYTHON", "DEFAULT_CLIENT_ID", "DEFAULT_CLIENT_SECRET", "Simulator", "SimulatorConfig",
-           "connection_env", "expected_facts", "AnsibleRun"]
+           "connection_env", "expected_facts", "plain", "AnsibleRun"]
 
 
 def expected_facts(raw: dict) -> dict:
@@ -37,6 +37,17 @@ def expected_facts(raw: dict) -> dict:
         "job_status_code": raw["jobStatusCode"],
         "country_or_region": raw["countryOrRegion"],
     }
+
+
+def plain(value: Any) -> Any:
+    """Drop the {"__ansible_unsafe": ...} wrappers ansible-inventory writes on ansible-core 2.19+."""
+    if isinstance(value, dict):
+        if set(value) == {"__ansible_unsafe"}:
+            return value["__ansible_unsafe"]
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    return value
 
 
 def connection_env(sim: Simulator, **overrides: str) -> dict[str, str]:

@@ -10,22 +10,11 @@ from typing import Any
 import pytest
 import yaml
 
-from harness import expected_facts, BIN, DEFAULT_CLIENT_SECRET, Simulator, SimulatorConfig, connection_env
+from harness import expected_facts, plain, BIN, DEFAULT_CLIENT_SECRET, Simulator, SimulatorConfig, connection_env
 
 PLUGIN = "avepoint.graph.avepoint_customers"
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
 WRONG_SECRET = "wrong-secret-1f2e3d"
-
-
-def plain(value: Any) -> Any:
-    """Drop the {"__ansible_unsafe": ...} wrappers ansible-inventory writes on ansible-core 2.19+."""
-    if isinstance(value, dict):
-        if set(value) == {"__ansible_unsafe"}:
-            return value["__ansible_unsafe"]
-        return {key: plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [plain(item) for item in value]
-    return value
 
 
 class Inventory:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any, Callable, Mapping, Optional
 
+from ansible_collections.avepoint.graph.plugins.module_utils._client import AvePointClient
 from ansible_collections.avepoint.graph.plugins.module_utils._http import HttpResponse
+from ansible_collections.avepoint.graph.plugins.module_utils._options import settings_from_getter
 
 TOKEN_URL = "https://identity.example.test/connect/token"
 API_URL = "https://graph.example.test"
@@ -91,3 +93,26 @@ def customer(customer_id: str, **overrides: Any) -> dict:
     }
     document.update(overrides)
     return document
+
+
+class ScriptedTransport(FakeTransport):
+    """FakeTransport whose handler gets every request detail: ``handler(method, url, params, json_body)``."""
+
+    def __init__(self, handler: Callable[..., HttpResponse]) -> None:
+        super().__init__(handler)
+        self.requests: list[tuple[str, str, Optional[dict], Any]] = []
+
+    def send(self, method: str, url: str, *, token=None, data=None, json_body=None, params=None, headers=None) -> HttpResponse:
+        if url == TOKEN_URL:
+            return super().send(method, url, token=token, data=data)
+        self.calls.append((method, url))
+        self.requests.append((method, url, dict(params) if params else None, json_body))
+        return self.handler(method, url, dict(params) if params else None, json_body)
+
+
+def scripted_client(handler: Callable[..., HttpResponse], warnings: Optional[list] = None, **options: Any) -> AvePointClient:
+    """An AvePointClient over a ScriptedTransport; ``options`` are connection options."""
+    values = {"client_id": "app", "client_secret": "the-secret", "api_url": API_URL, "token_url": TOKEN_URL, "concurrency": 4}
+    values.update(options)
+    warn = warnings.append if warnings is not None else None
+    return AvePointClient(settings_from_getter(values.get), warn=warn, transport=ScriptedTransport(handler))

@@ -7,7 +7,6 @@ import uuid
 
 import pytest
 
-from ansible_collections.avepoint.graph.plugins.module_utils import _elements_api
 from ansible_collections.avepoint.graph.plugins.module_utils._client import AvePointClient
 from ansible_collections.avepoint.graph.plugins.module_utils._customers import JOB_STATUS_NAMES
 from ansible_collections.avepoint.graph.plugins.module_utils._elements_api import BATCH_PATH, batches_of
@@ -47,7 +46,7 @@ class Service:
         with self.lock:
             self.requests.append((method, url, dict(params or {}), body, dict(headers or {})))
         selected = self.dataset
-        if body is not None:
+        if body["customerIds"] is not None:  # every call carries a body; null asks for every customer
             wanted = {i.lower() for i in body["customerIds"]}
             selected = [c for c in self.dataset if c["id"].lower() in wanted]
         size = min(params["pageSize"], self.page_size_cap)
@@ -113,12 +112,14 @@ def test_each_batch_is_paged_until_total_count():
     assert pages == [(50, 1), (50, 2), (100, 1), (100, 2), (100, 3)]
 
 
-def test_all_customers_without_a_body_paged_until_total_count():
+def test_all_customers_with_a_null_id_list_paged_until_total_count():
     service = Service([v3_customer(i) for i in IDS[:250]])
     client = make_client(service)
     customers = client.list_customers()
     assert [c["id"] for c in customers] == IDS[:250]
-    assert [(r[2]["pageIndex"], r[3]) for r in service.requests] == [(1, None), (2, None), (3, None)]
+    # A JSON body on every call, as public clients send it: an ASP.NET [FromBody] endpoint refuses none.
+    everyone = {"customerIds": None}
+    assert [(r[2]["pageIndex"], r[3]) for r in service.requests] == [(1, everyone), (2, everyone), (3, everyone)]
     assert all(r[4] == {"Content-Type": "application/json"} for r in service.requests)
 
 
@@ -137,16 +138,29 @@ def test_a_total_count_that_is_never_reached_is_an_error_not_a_partial_list():
     assert len(service.requests) == 3
 
 
-def test_a_server_that_pages_forever_is_stopped(monkeypatch):
-    monkeypatch.setattr(_elements_api, "MAX_PAGES", 5)
-
+def test_a_total_count_beyond_max_pages_stops_after_the_first_page():
     def endless(method, url, token, body, params, headers):
         return response(200, {"data": [v3_customer(IDS[params["pageIndex"]])], "metadata": {"totalCount": 10 ** 9}})
 
-    client = make_client(endless)
+    client = make_client(endless, max_pages=5)
     transport = client.transport
-    with pytest.raises(ContractError, match="more than 5 pages"):
+    with pytest.raises(ContractError) as error:
         client.list_customers()
+    assert ("the customer list (page 1) with metadata.totalCount 1000000000: at 100 customers a page that is more than the 5 "
+            "pages allowed by the option max_pages (AVEPOINT_MAX_PAGES)") in str(error.value)
+    assert len(transport.calls) == 2  # a token and one page
+
+
+def test_a_server_that_pages_forever_is_stopped_at_max_pages():
+    def drip(method, url, token, body, params, headers):  # one new customer per page, always one more to come
+        page = params["pageIndex"]
+        return response(200, {"data": [v3_customer(IDS[page])], "metadata": {"totalCount": page + 1}})
+
+    client = make_client(drip, max_pages=5)
+    transport = client.transport
+    with pytest.raises(ContractError) as error:
+        client.list_customers()
+    assert "the customer list (page 5) with metadata.totalCount 6" in str(error.value) and "option max_pages" in str(error.value)
     assert len(transport.calls) == 6  # a token and five pages
 
 
@@ -189,9 +203,10 @@ def test_facts_match_the_partner_api_plus_elements_fields():
 
 
 @pytest.mark.parametrize("overrides, message", [
-    ({"jobStatus": "Working"}, "field 'jobStatus' is 'Working', expected type integer"),
-    ({"jobStatus": True}, "field 'jobStatus' is True, expected type integer"),
-    ({"managementMode": None}, "field 'managementMode' is None, expected type integer"),
+    ({"jobStatus": True}, "field 'jobStatus' is True, expected type integer or string or null"),
+    ({"jobStatus": 1.5}, "field 'jobStatus' is 1.5, expected type integer or string or null"),
+    ({"managementMode": "partner"}, "field 'managementMode' is 'partner', expected type integer or null"),
+    ({"tenants": "t1"}, "field 'tenants' is 't1', expected type array or null"),
     ({"tenants": [{"name": "x"}]}, "'id' is a required property"),
     ({"id": "not-a-guid"}, "expected a GUID"),
 ])
@@ -244,7 +259,7 @@ def test_a_missing_endpoint_is_a_clear_fatal_error():
     transport = client.transport
     with pytest.raises(ApiError) as error:
         client.get_customers(IDS[:250])
-    assert "Elements v3 customer endpoint %s was not found at %s" % (BATCH_PATH, API_URL) in str(error.value)
+    assert "%s does not serve the elements API endpoint %s; check api_url and cloud" % (API_URL, BATCH_PATH) in str(error.value)
     assert error.value.fatal and len(transport.calls) == 2  # the token and one request: it stops at once
 
 

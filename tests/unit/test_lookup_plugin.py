@@ -111,6 +111,8 @@ class Service:
         if self.status:
             return response(self.status, {"message": "service trouble", "requestId": "req-7"})
         customer_id = url.rsplit("/", 1)[1]
+        if customer_id == "customers":  # the list: the client's probe when every ID asked answered 404
+            return response(200, {"value": [customer(known) for known in sorted(self.known)]})
         if customer_id not in self.known:
             return response(404, {"message": "Customer not found"})
         return response(200, customer(customer_id))

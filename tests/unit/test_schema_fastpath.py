@@ -24,11 +24,16 @@ PARTNER = {"id": GUID, "organization": "Contoso", "ownerEmail": "a@contoso.examp
 ELEMENTS = {"id": GUID, "organization": "Contoso", "ownerEmail": "a@contoso.example", "jobStatus": 1,
             "countryOrRegion": "Vietnam", "managementMode": 1,
             "tenants": [{"id": GUID, "name": "contoso.onmicrosoft.com"}, {"id": GUID, "name": None}]}
+# Shapes the documentation leaves open (docs/api-migration.md): null fields, a string jobStatus, no managementMode.
+PARTNER_NULLS = dict(PARTNER, organization=None, ownerEmail=None, jobStatus=None, countryOrRegion=None)
+ELEMENTS_ODD = {key: value for key, value in ELEMENTS.items() if key != "managementMode"}
 VALID: dict[str, list[Any]] = {
-    "partner_customer": [PARTNER, dict(PARTNER, id=GUID.upper(), extra={"x": 1})],
+    "partner_customer": [PARTNER, dict(PARTNER, id=GUID.upper(), extra={"x": 1}), PARTNER_NULLS],
     "partner_customer_list": [{"value": [PARTNER]}, {"value": [], "@odata.nextLink": None},
-                              {"value": [PARTNER], "@odata.nextLink": "https://graph.example/partner/customers?page=2"}],
-    "elements_customer": [ELEMENTS, dict(ELEMENTS, tenants=[])],
+                              {"value": [PARTNER], "@odata.nextLink": "https://graph.example/partner/customers?page=2"},
+                              {"value": [PARTNER_NULLS], "nextLink": "opaque-token"}, {"value": [], "nextLink": ""}],
+    "elements_customer": [ELEMENTS, dict(ELEMENTS, tenants=[]), dict(ELEMENTS_ODD, jobStatus="Failed", tenants=None),
+                          dict(ELEMENTS, organization=None, ownerEmail=None, countryOrRegion=None, jobStatus=None, managementMode=None)],
     "elements_customer_batch": [{"data": [ELEMENTS], "metadata": {"pageIndex": 1, "pageSize": 100, "totalCount": 1}},
                                 {"data": [], "metadata": {"totalCount": 0}}],
     "token_response": [{"access_token": "abc", "token_type": "Bearer", "expires_in": 3600},

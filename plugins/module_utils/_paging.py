@@ -1,0 +1,124 @@
+# Copyright: (c) 2026, avepoint.graph contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Paged customer lists: where the next page is, and when to stop.
+
+AvePoint documents neither how the partner list is paged nor a bound on the Elements v3
+``totalCount`` (docs/api-migration.md, "What the AvePoint documentation leaves open"). The rules
+here make every odd shape either the right answer or a loud error, never a shortened list:
+
+* The next page is named by ``@odata.nextLink`` or ``nextLink``; null, a missing key or an empty
+  string ends the list (AvePoint's own samples send ``"nextLink": ""`` on the last page).
+* A next link is an absolute URL, a reference relative to the current page (it contains ``?`` or
+  starts with ``/``), or else an opaque token, sent back as ``$skiptoken`` (the OData name) on the
+  list path. Only links to the API host are followed: the bearer token goes nowhere else.
+* A link seen before is a loop; a page that repeats a customer ID or adds no customer while
+  naming another page does not progress; more than ``max_pages`` pages is refused. Each is an
+  error naming the page, never a quietly shortened list.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+from urllib.parse import quote, urljoin, urlsplit
+
+from ._errors import ContractError
+
+NEXT_LINK_KEYS = ("@odata.nextLink", "nextLink")
+TOKEN_PARAMETER = "$skiptoken"
+_DEFAULT_PORTS = {"https": 443, "http": 80}
+
+
+def next_link(document: dict[str, Any], where: str) -> Optional[str]:
+    """The next-page link of a list page, or None on the last page."""
+    found: dict[str, str] = {}
+    for key in NEXT_LINK_KEYS:
+        value = document.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise ContractError("the API response for %s has a %s that is not a string: %s" % (where, key, _shown(value)))
+        if value.strip():
+            found[key] = value.strip()
+    if len(set(found.values())) > 1:
+        raise ContractError("the API response for %s names two different next pages (%s); refusing to guess"
+                            % (where, ", ".join("%s %s" % (key, _shown(value)) for key, value in found.items())))
+    return next(iter(found.values()), None)
+
+
+def resolve_link(link: str, current_url: str, api_url: str, list_path: str) -> str:
+    """The absolute URL of a next link; a ContractError naming the link if it leaves the API host."""
+    parts = urlsplit(link)
+    if parts.scheme or link.startswith("//"):
+        url = urljoin(current_url, link)
+    elif "?" in link or link.startswith("/"):
+        url = urljoin(current_url, link)  # a reference relative to the page that named it
+    else:
+        # An opaque token: sent back on the list path, the way OData services take $skiptoken.
+        return "%s%s?%s=%s" % (api_url, list_path, TOKEN_PARAMETER, quote(link, safe=""))
+    if _origin(url) != _origin(api_url):
+        # The bearer token must never be sent to a host the user did not configure.
+        raise ContractError("refusing to follow the next page link %s: it does not point to the API host %s"
+                            % (_shown(link), api_url))
+    return url
+
+
+class CustomerPages:
+    """The customers of one paged answer: every ID once, at most ``max_pages`` pages."""
+
+    def __init__(self, what: str, max_pages: int, first_url: Optional[str] = None) -> None:
+        self.what = what
+        self.max_pages = max_pages
+        self.page = 0
+        self.customers: list[dict[str, Any]] = []
+        self._page_of: dict[str, int] = {}  # lowercase ID -> the page it came on
+        self._links: set[str] = {first_url} if first_url else set()
+
+    def where(self) -> str:
+        return "%s (page %d)" % (self.what, self.page)
+
+    def next_page(self) -> str:
+        """Count one more page; refuse more than max_pages. Returns the page's name for messages."""
+        if self.page >= self.max_pages:
+            raise ContractError(
+                "%s still has more pages after %d pages, the limit set by the option max_pages (AVEPOINT_MAX_PAGES); "
+                "refusing to page on. If there really are that many, raise max_pages" % (self.what, self.page))
+        self.page += 1
+        return self.where()
+
+    def add(self, facts: dict[str, Any]) -> None:
+        """Keep one customer; a repeated ID (IDs are compared in lowercase) is a contract error."""
+        customer_id = facts["id"]
+        first = self._page_of.get(customer_id)
+        if first is not None:
+            where = "twice on page %d" % first if first == self.page else "on pages %d and %d" % (first, self.page)
+            raise ContractError(
+                "the API listed customer %s more than once in %s (%s): a contract error; refusing to choose "
+                "between the answers" % (customer_id, self.what, where))
+        self._page_of[customer_id] = self.page
+        self.customers.append(facts)
+
+    def follow(self, link: str, url: str, added: int) -> None:
+        """Check that the page just read progressed before following ``url`` (resolved from ``link``)."""
+        if not added:
+            raise ContractError(
+                "%s has no customers but links to another page (%s); refusing to follow a list that does not progress"
+                % (self.where(), _shown(link)))
+        if url in self._links:
+            raise ContractError("%s links back to a page already read (%s): a next page loop" % (self.where(), _shown(link)))
+        self._links.add(url)
+
+
+def _origin(url: str) -> tuple[str, str, Optional[int], bool]:
+    """Scheme, host, port (default ports filled in) and whether the URL carries user credentials."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port or _DEFAULT_PORTS.get(scheme)
+    except ValueError:
+        port = -1  # a malformed port never matches the API host
+    return scheme, (parts.hostname or "").lower(), port, bool(parts.username or parts.password)
+
+
+def _shown(value: Any, limit: int = 200) -> str:
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= limit else text[:limit] + "..."
