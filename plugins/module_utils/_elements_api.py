@@ -10,11 +10,10 @@ of IDs run concurrently through the client.
 
 from __future__ import annotations
 
-import threading
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
-from ._customers import customer_facts, job_status_name, unknown_job_status
 from ._errors import ApiError, ContractError, NotFoundError, PartialFailureError
+from ._fact_reader import FactReader
 from ._schemas import check
 
 BATCH_PATH = "/partner/external/v3/general/customers/batch"
@@ -44,47 +43,13 @@ def batches_of(ids: list[str], size: int = MAX_BATCH_IDS) -> list[Batch]:
     return [Batch(chunk, number, len(chunks)) for number, chunk in enumerate(chunks, 1)]
 
 
-class UnknownStatusCodes:
-    """Collects jobStatus codes this collection cannot name; warns once per code and client."""
-
-    def __init__(self, warn: Callable[[str], None]) -> None:
-        self._warn = warn
-        self._lock = threading.Lock()  # batches run in worker threads
-        self._pending: dict[int, int] = {}  # code -> customers seen with it
-        self._reported: set[int] = set()
-
-    def name(self, code: int) -> str:
-        known = job_status_name(code)
-        if known is not None:
-            return known
-        with self._lock:
-            self._pending[code] = self._pending.get(code, 0) + 1
-        return unknown_job_status(code)
-
-    def report(self) -> None:
-        """One warning for every code seen since the last report and not reported before."""
-        with self._lock:
-            fresh = {code: count for code, count in self._pending.items() if code not in self._reported}
-            self._reported.update(self._pending)
-            self._pending.clear()
-        if not fresh:
-            return
-        seen = ", ".join("%d (%d customer(s))" % (code, fresh[code]) for code in sorted(fresh))
-        self._warn(
-            "the elements API returned jobStatus code(s) this collection does not know: %s. They are returned as "
-            "job_status 'Unknown (<code>)' with job_status_code set to the code; a newer avepoint.graph may name them" % seen
-        )
-
-
-def elements_facts(item: dict[str, Any], status_name: Callable[[int], str]) -> dict[str, Any]:
+def elements_facts(item: dict[str, Any], reader: FactReader) -> dict[str, Any]:
     """Customer facts from a validated Elements v3 customer object."""
-    code = int(item["jobStatus"])
-    return customer_facts(
+    return reader.facts(
         item["id"],
         item["organization"],
         item["ownerEmail"],
-        status_name(code),
-        code,
+        item["jobStatus"],
         item["countryOrRegion"],
         management_mode=item["managementMode"],
         tenants=[{"id": tenant["id"], "name": tenant.get("name")} for tenant in item["tenants"]],
@@ -96,7 +61,7 @@ class ElementsBackend:
 
     def __init__(self, client: Any) -> None:
         self._client = client
-        self._codes = UnknownStatusCodes(client.warn)
+        self._codes = FactReader(client.warn)  # names jobStatus, cleans text, warns once
 
     def fetch_ids(self, ids: list[str]) -> dict[str, dict[str, Any]]:
         """Facts of the customers found, by lowercase ID; IDs absent from the answers are left out."""
@@ -135,7 +100,7 @@ class ElementsBackend:
             items = document["data"]
             for index, item in enumerate(items):
                 check("elements_customer", item, _item_name(item, index, where))
-                facts = elements_facts(item, self._codes.name)
+                facts = elements_facts(item, self._codes)
                 customers.setdefault(facts["id"], facts)
             received += len(items)
             total = document["metadata"]["totalCount"]  # the latest count wins: customers may come and go

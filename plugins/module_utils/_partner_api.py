@@ -7,23 +7,21 @@ from __future__ import annotations
 from typing import Any, Optional
 from urllib.parse import quote, urlsplit
 
-from ._customers import customer_facts, job_status_code
 from ._errors import ContractError, NotFoundError
+from ._fact_reader import FactReader
 from ._schemas import check
 
 CUSTOMERS_PATH = "/partner/customers"
 MAX_PAGES = 10000  # a guard against a nextLink that never ends
 
 
-def partner_facts(document: dict[str, Any]) -> dict[str, Any]:
+def partner_facts(document: dict[str, Any], reader: FactReader) -> dict[str, Any]:
     """Customer facts from a validated partner API customer object."""
-    status = document["jobStatus"]
-    return customer_facts(
+    return reader.facts(
         document["id"],
         document["organization"],
         document["ownerEmail"],
-        status,
-        job_status_code(status),
+        document["jobStatus"],
         document["countryOrRegion"],
     )
 
@@ -33,10 +31,14 @@ class PartnerBackend:
 
     def __init__(self, client: Any) -> None:
         self._client = client
+        self._reader = FactReader(client.warn)  # names jobStatus, cleans text, warns once
 
     def fetch_ids(self, ids: list[str]) -> dict[str, dict[str, Any]]:
         """Facts of the customers found, by lowercase ID; IDs that give 404 are left out."""
-        found = self._client.map_ids(self._fetch_one, ids)
+        try:
+            found = self._client.map_ids(self._fetch_one, ids)
+        finally:
+            self._reader.report()
         return {customer_id: facts for customer_id, facts in zip(ids, found) if facts is not None}
 
     def _fetch_one(self, customer_id: str) -> Optional[dict[str, Any]]:
@@ -47,13 +49,19 @@ class PartnerBackend:
         except NotFoundError:
             return None
         check("partner_customer", document, what)
-        facts = partner_facts(document)
+        facts = partner_facts(document, self._reader)
         if facts["id"] != customer_id:
             raise ContractError("the API answered the request for %s with customer %s" % (what, facts["id"]))
         return facts
 
     def fetch_all(self) -> list[dict[str, Any]]:
         """Every customer the app can see, following @odata.nextLink pages."""
+        try:
+            return self._fetch_all()
+        finally:
+            self._reader.report()
+
+    def _fetch_all(self) -> list[dict[str, Any]]:
         customers: list[dict[str, Any]] = []
         url: Optional[str] = CUSTOMERS_PATH
         seen: set[str] = set()
@@ -63,7 +71,7 @@ class PartnerBackend:
             check("partner_customer_list", document, what)
             for index, item in enumerate(document["value"]):
                 check("partner_customer", item, _item_name(item, index, page))
-                customers.append(partner_facts(item))
+                customers.append(partner_facts(item, self._reader))
             url = document.get("@odata.nextLink")
             if not url:
                 return customers
