@@ -89,4 +89,3 @@ def parse_aliases(raw: Any, option: str) -> dict[str, tuple[str, ...]]:
             seen[folded(member)] = folded(name)
         groups[name] = tuple(values)
     return groups
-

@@ -8,7 +8,7 @@ import re
 from typing import Any, Iterable, Optional
 
 from ._errors import ConfigurationError
-from ._job_status import JOB_STATUS_NAMES, code_for_name, unknown_code_name  # noqa: F401  (re-exported)
+from ._job_status import JOB_STATUS_NAMES, code_for_name, unknown_code_name
 
 # A GUID in its canonical 8-4-4-4-12 form, any letter case. Nothing else may reach a URL.
 _GUID = re.compile(r"\A[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")

@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 import pytest
 import yaml
 
-from harness import BIN, Simulator, SimulatorConfig, connection_env
+from harness import BIN, AnsibleRun, Simulator, SimulatorConfig, connection_env
 
 ROLE = "avepoint.graph.customer_compliance"
 
@@ -85,8 +85,6 @@ def inventory_run(odd_sim, tmp_path_factory):
         "filters": {"job_status": ["NoBackupUpdate", "working", 4, "Waiting for Configuration", 5, 2, "Backup paused"]},
         "keyed_groups": [{"key": "avepoint_customer.job_status_code | string", "prefix": "code"}],
     }))
-    from harness import AnsibleRun  # pylint: disable=import-outside-toplevel
-
     env = AnsibleRun(workdir).env(dict(connection_env(odd_sim), ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED="True"))
     proc = subprocess.run([str(BIN / "ansible-inventory"), "-i", "10-static.yml", "-i", "20-odd.avepoint_customers.yml", "--list"],
                           cwd=workdir, env=env, capture_output=True, text=True, timeout=300)
@@ -140,6 +138,11 @@ def declaration():
     ]
 
 
+SAVED = ("{{ {'partner': partner, 'elements': elements, 'looked_up': looked_up, 'looked_up_again': looked_up_again, "
+         "'partner_result': partner_result, 'elements_result': elements_result, "
+         "'empty_error': empty_error | default(None), 'empty_result': empty_result} | to_json }}")
+
+
 def include_role(role_vars, save_as, **block):
     return dict(block, block=[
         {"name": "run the role (%s)" % save_as, "ansible.builtin.include_role": {"name": ROLE}, "vars": role_vars},
@@ -171,13 +174,8 @@ def playbook_run(odd_sim, empty_sim, tmp_path_factory):
          "rescue": [{"ansible.builtin.set_fact": {"empty_error": "{{ ansible_failed_result.msg }}"}}]},
         include_role({"customer_compliance_scope": "all", "customer_compliance_allow_empty": True}, "empty_result",
                      module_defaults={"group/avepoint.graph.avepoint": empty_service}),
-        {"name": "save", "ansible.builtin.copy": {"dest": str(workdir / "results.json"), "content": "{{ {"
-                 "'partner': partner, 'elements': elements, 'looked_up': looked_up, 'looked_up_again': looked_up_again, "
-                 "'partner_result': partner_result, 'elements_result': elements_result, "
-                 "'empty_error': empty_error | default(None), 'empty_result': empty_result} | to_json }}"}},
+        {"name": "save", "ansible.builtin.copy": {"dest": str(workdir / "results.json"), "content": SAVED}},
     ]
-    from harness import AnsibleRun  # pylint: disable=import-outside-toplevel
-
     proc = AnsibleRun(workdir).playbook([{"hosts": "localhost", "gather_facts": False, "tasks": tasks}],
                                         env=connection_env(odd_sim))
     results = json.loads((workdir / "results.json").read_text()) if (workdir / "results.json").exists() else None
