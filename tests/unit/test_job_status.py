@@ -117,7 +117,11 @@ def test_reader_replaces_lone_surrogates_everywhere_and_names_the_customer():
 
 def test_reader_is_thread_safe():
     reader, warnings = reader_with_warnings()
-    threads = [threading.Thread(target=lambda: [reader.facts(ID, "O", None, 42, None) for _ in range(200)]) for _ in range(4)]
+    def read_many():
+        for _number in range(200):
+            reader.facts(ID, "O", None, 42, None)
+
+    threads = [threading.Thread(target=read_many) for _thread in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
