@@ -19,12 +19,16 @@ from ansible_collections.avepoint.graph.plugins.module_utils._compliance_reports
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import AvePointError
 
 
-def compliance_declaration(expected: Any, defaults: Any = None, scope: str = "listed", match: str = "forgiving") -> dict[str, Any]:
-    return parse_declaration(expected, defaults=defaults, scope=scope, match=match).as_dict()
+def compliance_declaration(expected: Any, defaults: Any = None, scope: str = "listed", match: str = "forgiving",
+                           country_aliases: Any = None, allow_empty: bool = False) -> dict[str, Any]:
+    return parse_declaration(expected, defaults=defaults, scope=scope, match=match, country_aliases=country_aliases,
+                             allow_empty=allow_empty).as_dict()
 
 
-def compliance_check(customers: Any, expected: Any, defaults: Any = None, scope: str = "listed", match: str = "forgiving") -> dict[str, Any]:
-    return check_compliance(customers, parse_declaration(expected, defaults=defaults, scope=scope, match=match))
+def compliance_check(customers: Any, expected: Any, defaults: Any = None, scope: str = "listed", match: str = "forgiving",
+                     country_aliases: Any = None, allow_empty: bool = False) -> dict[str, Any]:
+    return check_compliance(customers, parse_declaration(expected, defaults=defaults, scope=scope, match=match,
+                                                         country_aliases=country_aliases, allow_empty=allow_empty))
 
 
 def compliance_summary_lines(result: Any) -> list[str]:

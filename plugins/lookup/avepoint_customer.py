@@ -147,7 +147,10 @@ _raw:
       type: str
       sample: admin@contoso.example
     job_status:
-      description: Name of the backup job status, for example C(Working) or C(Failed).
+      description:
+        - Name of the backup job status, for example C(Working) or C(Failed); the same canonical name whichever
+          API answered and however the partner API spelled it (C(No Backup Update) becomes C(No backup updates)).
+        - A name this collection does not know is returned as sent, with C(job_status_code) null (and a warning).
       type: str
       sample: Working
     job_status_code:

@@ -12,12 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Optional
 
+from ._countries import CountryAliases, folded
 from ._customers import describe, normalize_customer_id, type_name
 from ._errors import ConfigurationError
+from ._job_status import JOB_STATUS_NAMES, actual_key, declared_key
 
-# The customer facts a declaration may set expectations for, in report order.
-CHECKED_FIELDS = ("job_status", "country_or_region")
-ENTRY_KEYS = ("id", "name") + CHECKED_FIELDS
 SCOPES = ("listed", "all")
 MATCH_MODES = ("forgiving", "exact")
 
@@ -26,13 +25,80 @@ STATUS_DRIFTED = "drifted"
 STATUS_MISSING = "missing"
 
 
+@dataclass(frozen=True)
+class Comparison:
+    """How declared values are compared with facts: the match mode and the country aliases."""
+
+    match: str = "forgiving"
+    country_aliases: CountryAliases = field(default_factory=CountryAliases)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One fact a declaration can set expectations for.
+
+    ``parse`` turns one declared value into the value kept (raising ConfigurationError naming
+    ``where``); ``check`` says whether a customer's facts satisfy any of the allowed values;
+    ``actual`` is what reports show. A new check (another fact, a derived value) is one more
+    Rule in RULES: the declaration keys, the validation, the comparison and the report
+    columns all follow from this table.
+    """
+
+    key: str
+    parse: Callable[[Any, str], Any]
+    check: Callable[[Mapping[str, Any], list[Any], Comparison], bool]
+    actual: Callable[[Mapping[str, Any]], Any]
+
+
+def _text_value(value: Any, where: str) -> str:
+    if not isinstance(value, str):
+        raise ConfigurationError("%s must contain only strings, got %s" % (where, describe(value)))
+    return value
+
+
+def _status_value(value: Any, where: str) -> Any:
+    """A known status as its canonical name, an unknown code as the int, an unknown name as given."""
+    key = declared_key(value)
+    if key is None:
+        raise ConfigurationError("%s must contain only status names (any spelling) or non-negative codes, got %s" % (where, describe(value)))
+    if isinstance(key, int):
+        return JOB_STATUS_NAMES.get(key, key)
+    return value
+
+
+def _status_ok(customer: Mapping[str, Any], allowed: list[Any], comparison: Comparison) -> bool:
+    # On the code whichever API answered; a name without a code only by its exact text.
+    actual = actual_key(customer)
+    return actual is not None and actual in {declared_key(value) for value in allowed}
+
+
+def _country_ok(customer: Mapping[str, Any], allowed: list[Any], comparison: Comparison) -> bool:
+    actual = customer.get("country_or_region")
+    if not isinstance(actual, str):
+        return False
+    if comparison.match == "exact":
+        return actual in allowed
+    key = comparison.country_aliases.key
+    return key(actual) in {key(value) for value in allowed}
+
+
+# The checks, in report order.
+RULES: tuple[Rule, ...] = (
+    Rule("job_status", _status_value, _status_ok, lambda customer: customer.get("job_status")),
+    Rule("country_or_region", _text_value, _country_ok, lambda customer: customer.get("country_or_region")),
+)
+RULES_BY_KEY = {rule.key: rule for rule in RULES}
+CHECKED_FIELDS = tuple(rule.key for rule in RULES)
+ENTRY_KEYS = ("id", "name") + CHECKED_FIELDS
+
+
 @dataclass
 class Expectation:
     """What one listed customer should look like; ``fields`` maps a fact to its allowed values."""
 
     id: str
     name: Optional[str] = None
-    fields: dict[str, list[str]] = field(default_factory=dict)
+    fields: dict[str, list[Any]] = field(default_factory=dict)
 
 
 @dataclass
@@ -40,16 +106,18 @@ class Declaration:
     """A validated desired state."""
 
     entries: list[Expectation]
-    defaults: dict[str, list[str]]
+    defaults: dict[str, list[Any]]
     scope: str = "listed"
     match: str = "forgiving"
+    comparison: Comparison = field(default_factory=Comparison)
+    allow_empty: bool = False
 
     @property
     def ids(self) -> list[str]:
         """The listed customer IDs (lowercase), in declaration order."""
         return [entry.id for entry in self.entries]
 
-    def expected_for(self, entry: Optional[Expectation]) -> dict[str, list[str]]:
+    def expected_for(self, entry: Optional[Expectation]) -> dict[str, list[Any]]:
         """The allowed values per fact for a customer: its entry's, else the defaults."""
         expected = dict(self.defaults)
         if entry is not None:
@@ -60,6 +128,7 @@ class Declaration:
         return {
             "scope": self.scope,
             "match": self.match,
+            "allow_empty": self.allow_empty,
             "ids": self.ids,
             "defaults": dict(self.defaults),
             "expected": [{"id": e.id, "name": e.name, **e.fields} for e in self.entries],
@@ -71,8 +140,13 @@ def parse_declaration(
     defaults: Any = None,
     scope: Any = "listed",
     match: Any = "forgiving",
+    country_aliases: Any = None,
+    allow_empty: Any = False,
 ) -> Declaration:
     """Validate a declaration; raise ConfigurationError naming the first problem found."""
+    if not isinstance(allow_empty, bool):
+        raise ConfigurationError("customer_compliance_allow_empty must be a boolean, got %s" % describe(allow_empty))
+    aliases = CountryAliases(country_aliases, "customer_compliance_country_aliases")
     if scope not in SCOPES:
         raise ConfigurationError("customer_compliance_scope must be one of %s, got %s" % (", ".join(SCOPES), describe(scope)))
     if match not in MATCH_MODES:
@@ -93,7 +167,8 @@ def parse_declaration(
         entries.append(entry)
     if scope == "listed" and not entries:
         raise ConfigurationError("customer_compliance_expected is empty: list the customers to check, or set customer_compliance_scope to 'all'")
-    return Declaration(entries=entries, defaults=parsed_defaults, scope=scope, match=match)
+    return Declaration(entries=entries, defaults=parsed_defaults, scope=scope, match=match,
+                       comparison=Comparison(match=match, country_aliases=aliases), allow_empty=allow_empty)
 
 
 def _parse_entry(raw: Any, where: str) -> Expectation:
@@ -109,42 +184,39 @@ def _parse_entry(raw: Any, where: str) -> Expectation:
     return Expectation(id=customer_id, name=name, fields=fields)
 
 
-def _parse_fields(raw: Any, where: str, allowed_keys: tuple[str, ...], extra_keys: tuple[str, ...] = ()) -> dict[str, list[str]]:
+def _parse_fields(raw: Any, where: str, allowed_keys: tuple[str, ...], extra_keys: tuple[str, ...] = ()) -> dict[str, list[Any]]:
     if not isinstance(raw, Mapping):
         raise ConfigurationError("%s must be a dictionary, got %s" % (where, describe(raw)))
     unknown = sorted(str(key) for key in raw if key not in allowed_keys)
     if unknown:
         raise ConfigurationError("%s has unknown key(s) %s; allowed keys are %s" % (
             where, ", ".join(unknown), ", ".join(extra_keys + allowed_keys)))
-    fields: dict[str, list[str]] = {}
+    fields: dict[str, list[Any]] = {}
     for name in allowed_keys:
         if name in raw and raw[name] is not None:
-            fields[name] = _allowed_values(raw[name], "%s.%s" % (where, name))
+            fields[name] = _allowed_values(raw[name], "%s.%s" % (where, name), RULES_BY_KEY[name])
     return fields
 
 
-def _allowed_values(value: Any, where: str) -> list[str]:
-    """A string or a non-empty list of strings, as a list."""
-    values = [value] if isinstance(value, str) else value
-    if not isinstance(values, list):
-        raise ConfigurationError("%s must be a string or a list of strings, got %s" % (where, describe(value)))
+def _allowed_values(value: Any, where: str, rule: Rule) -> list[Any]:
+    """One value or a non-empty list of values, each parsed by the rule, as a list."""
+    values = value if isinstance(value, list) else [value]
+    if not isinstance(value, (list, str, int)) or isinstance(value, bool):
+        raise ConfigurationError("%s must be a value or a list of values, got %s" % (where, describe(value)))
     if not values:
         raise ConfigurationError("%s is an empty list: give at least one allowed value" % where)
-    for item in values:
-        if not isinstance(item, str):
-            raise ConfigurationError("%s must contain only strings, got %s" % (where, describe(item)))
-    return list(values)
+    return [rule.parse(item, where) for item in values]
 
 
 def comparable(mode: str) -> Callable[[str], str]:
-    """How values are normalised before comparing in each match mode."""
+    """How text is normalised before comparing in each match mode."""
     if mode == "exact":
         return lambda text: text
-    # forgiving: case-insensitive, surrounding white space ignored, inner runs collapsed
-    return lambda text: " ".join(text.split()).casefold()
+    return folded  # forgiving: case-insensitive, surrounding white space ignored, inner runs collapsed
 
 
 def is_allowed(actual: Any, allowed: Iterable[str], mode: str) -> bool:
+    """Plain text comparison in a match mode (no aliases, no status codes)."""
     if not isinstance(actual, str):
         return False
     key = comparable(mode)
@@ -174,6 +246,8 @@ def check_compliance(fetched: Any, declaration: Declaration) -> dict[str, Any]:
     else:
         checked_ids = list(entries)
 
+    if not checked_ids and not declaration.allow_empty:
+        raise ConfigurationError(empty_scope_message(fetched))
     rows = [_check_one(cid, by_id.get(cid), entries.get(cid), declaration) for cid in checked_ids]
     compliant = [row["id"] for row in rows if row["status"] == STATUS_COMPLIANT]
     drifted = [
@@ -199,8 +273,22 @@ def _check_one(customer_id: str, customer: Optional[Mapping[str, Any]], entry: O
         return {"id": customer_id, "name": declared_name, "organization": None, "status": STATUS_MISSING, "fields": []}
     organization = customer.get("organization")
     fields = [
-        {"field": name, "expected": allowed, "actual": customer.get(name), "ok": is_allowed(customer.get(name), allowed, declaration.match)}
+        {"field": name, "expected": allowed, "actual": RULES_BY_KEY[name].actual(customer),
+         "ok": RULES_BY_KEY[name].check(customer, allowed, declaration.comparison)}
         for name, allowed in declaration.expected_for(entry).items()
     ]
     status = STATUS_COMPLIANT if all(f["ok"] for f in fields) else STATUS_DRIFTED
     return {"id": customer_id, "name": declared_name or organization, "organization": organization, "status": status, "fields": fields}
+
+
+def empty_scope_message(fetched: Any) -> str:
+    """Why zero customers is a failure, naming the service that answered when the input says."""
+    service = fetched.get("service") if isinstance(fetched, Mapping) else None
+    where = "the service"
+    if isinstance(service, Mapping) and service.get("api_url"):
+        where = "the %s API at %s (cloud %s)" % (service.get("api", "?"), service["api_url"], service.get("cloud", "?"))
+    return (
+        "customer_compliance_scope is 'all' but %s returned no customers, so nothing was checked. Check api_url, cloud "
+        "and the app registration's customer scope, or set customer_compliance_allow_empty: true (allow_empty=true "
+        "for the compliance filters) if an empty scope is expected" % where
+    )

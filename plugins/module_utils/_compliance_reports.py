@@ -19,8 +19,19 @@ from ._compliance import STATUS_COMPLIANT, STATUS_DRIFTED, STATUS_MISSING
 
 Result = Mapping[str, Any]
 
-# Characters XML 1.0 cannot carry at all (even escaped): dropped from API text.
-_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Control characters (C0 but tab, line feed and carriage return; DEL; C1), lone surrogates and
+# the non-characters U+FFFE/U+FFFF: invisible or invalid in HTML, and XML 1.0 cannot carry most
+# of them at all. Shown as \uXXXX, so API text is neither dropped nor hidden in a report.
+_INVISIBLE = re.compile("[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ud800-\udfff\ufffe\uffff]")
+
+
+def visible(text: str) -> str:
+    """``text`` with every control or invalid character written as a \\uXXXX escape."""
+    return _INVISIBLE.sub(lambda found: "\\u%04x" % ord(found.group()), text)
+
+
+def _html(value: Any) -> str:
+    return escape(visible(str(value)))
 
 
 def show_value(value: Any) -> str:
@@ -90,7 +101,7 @@ def _missing_names(result: Result) -> dict[str, Optional[str]]:
 
 
 def _xml_text(value: Any) -> str:
-    return _NOT_XML.sub("", str(value))
+    return visible(str(value))
 
 
 def junit_xml(result: Result, suite_name: str = "customer_compliance") -> str:
@@ -146,7 +157,7 @@ def html_report(result: Result, title: str = "Customer compliance") -> str:
         '<div class="card %s"><span class="count">%d</span>%s</div>' % (key, summary[key], label)
         for key, label in (("total", "customers"), ("compliant", "compliant"), ("drifted", "drifted"), ("missing", "not found"))
     )
-    head = "".join("<th>%s</th>" % escape(name) for name in ["Status", "Customer", "ID"] + columns)
+    head = "".join("<th>%s</th>" % _html(name) for name in ["Status", "Customer", "ID"] + columns)
     body = "\n".join(_html_row(row, columns) for row in rows)
     return (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -156,8 +167,8 @@ def html_report(result: Result, title: str = "Customer compliance") -> str:
         "<div class=\"cards\">%(cards)s</div>\n"
         "<table>\n<thead><tr>%(head)s</tr></thead>\n<tbody>\n%(body)s\n</tbody>\n</table>\n</body>\n</html>\n"
     ) % {
-        "title": escape(title), "style": _STYLE, "headline": escape(summary_lines(result)[0].rstrip(":")),
-        "scope": escape(str(result.get("scope", ""))), "match": escape(str(result.get("match", ""))),
+        "title": _html(title), "style": _STYLE, "headline": _html(summary_lines(result)[0].rstrip(":")),
+        "scope": _html(result.get("scope", "")), "match": _html(result.get("match", "")),
         "cards": cards, "head": head, "body": body,
     }
 
@@ -175,8 +186,8 @@ def _html_row(row: Mapping[str, Any], columns: list[str]) -> str:
     name = row.get("name") or row.get("organization") or ""
     cells = [
         '<td><span class="badge %s">%s</span></td>' % (status, "not found" if status == STATUS_MISSING else status),
-        "<td>%s</td>" % escape(name),
-        '<td class="id">%s</td>' % escape(row["id"]),
+        "<td>%s</td>" % _html(name),
+        '<td class="id">%s</td>' % _html(row["id"]),
     ]
     checks = {item["field"]: item for item in row["fields"]}
     for column in columns:
@@ -186,8 +197,8 @@ def _html_row(row: Mapping[str, Any], columns: list[str]) -> str:
         elif item is None:
             cells.append('<td class="unchecked">not checked</td>')
         elif item["ok"]:
-            cells.append('<td class="ok">%s</td>' % escape(show_value(item["actual"])))
+            cells.append('<td class="ok">%s</td>' % _html(show_value(item["actual"])))
         else:
             cells.append('<td class="drift">%s<span class="expected">expected %s</span></td>' % (
-                escape(show_value(item["actual"])), escape(show_expected(item["expected"]))))
-    return '<tr class="status-%s" data-customer-id="%s">%s</tr>' % (status, escape(row["id"]), "".join(cells))
+                _html(show_value(item["actual"])), _html(show_expected(item["expected"]))))
+    return '<tr class="status-%s" data-customer-id="%s">%s</tr>' % (status, _html(row["id"]), "".join(cells))

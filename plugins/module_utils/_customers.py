@@ -8,21 +8,10 @@ import re
 from typing import Any, Iterable, Optional
 
 from ._errors import ConfigurationError
+from ._job_status import JOB_STATUS_NAMES, code_for_name, unknown_code_name
 
 # A GUID in its canonical 8-4-4-4-12 form, any letter case. Nothing else may reach a URL.
 _GUID = re.compile(r"\A[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
-
-# jobStatus codes (Elements v3 API) and the names the partner API uses.
-JOB_STATUS_NAMES: dict[int, str] = {
-    0: "N/A",
-    1: "Working",
-    2: "Failed",
-    3: "Waiting for configuration",
-    4: "Multiple issues found",
-    5: "Finished with exception",
-    6: "No backup updates",
-}
-_JOB_STATUS_CODES = {name.lower(): code for code, name in JOB_STATUS_NAMES.items()}
 
 # The customer facts every consumer returns, in this order; the documentation of every consumer
 # is checked against these lists (tests/unit/test_completeness.py).
@@ -74,20 +63,18 @@ def describe(value: Any, limit: int = 60) -> str:
 
 
 def job_status_code(name: Optional[str]) -> Optional[int]:
-    """The code for a partner API jobStatus name, or None for a name we do not know."""
-    if name is None:
-        return None
-    return _JOB_STATUS_CODES.get(" ".join(name.split()).lower())
+    """The code for a partner API jobStatus name (any known spelling), or None for a name we do not know."""
+    return None if name is None else code_for_name(name)
 
 
 def job_status_name(code: int) -> Optional[str]:
-    """The name of an Elements v3 jobStatus code, or None for a code we do not know."""
+    """The canonical name of an Elements v3 jobStatus code, or None for a code we do not know."""
     return JOB_STATUS_NAMES.get(code)
 
 
 def unknown_job_status(code: int) -> str:
     """The job_status reported for a code this collection does not know yet."""
-    return "Unknown (%d)" % code
+    return unknown_code_name(code)
 
 
 def customer_facts(

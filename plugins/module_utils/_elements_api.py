@@ -14,15 +14,14 @@ from __future__ import annotations
 
 import re
 import threading
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 from ._backend import BackendClient
-from ._customers import customer_facts, job_status_name, unknown_job_status
 from ._endpoints import missing_endpoint
 from ._errors import ApiError, ContractError, NotFoundError, PartialFailureError
+from ._fact_reader import FactReader
 from ._options import DEFAULT_BATCH_SIZE
 from ._paging import CustomerPages
-from ._partner_api import named_status
 from ._schemas import check
 
 BATCH_PATH = "/partner/external/v3/general/customers/batch"
@@ -66,60 +65,13 @@ def refused_as_too_many(error: ApiError) -> bool:
     return error.status == 400 and bool(TOO_MANY_IDS.search(error.server_message or ""))
 
 
-class UnknownStatusCodes:
-    """Collects jobStatus codes this collection cannot name; warns once per code and client."""
-
-    def __init__(self, warn: Callable[[str], None]) -> None:
-        self._warn = warn
-        self._lock = threading.Lock()  # batches run in worker threads
-        self._pending: dict[int, int] = {}  # code -> customers seen with it
-        self._reported: set[int] = set()
-
-    def name(self, code: int) -> str:
-        known = job_status_name(code)
-        if known is not None:
-            return known
-        with self._lock:
-            self._pending[code] = self._pending.get(code, 0) + 1
-        return unknown_job_status(code)
-
-    def report(self) -> None:
-        """One warning for every code seen since the last report and not reported before."""
-        with self._lock:
-            fresh = {code: count for code, count in self._pending.items() if code not in self._reported}
-            self._reported.update(self._pending)
-            self._pending.clear()
-        if not fresh:
-            return
-        seen = ", ".join("%d (%d customer(s))" % (code, fresh[code]) for code in sorted(fresh))
-        self._warn(
-            "the elements API returned jobStatus code(s) this collection does not know: %s. They are returned as "
-            "job_status 'Unknown (<code>)' with job_status_code set to the code; a newer avepoint.graph may name them" % seen
-        )
-
-
-def elements_status(value: Any, status_name: Callable[[int], str]) -> tuple[Optional[str], Optional[int]]:
-    """job_status and job_status_code for a v3 jobStatus: the documented integer, or a name like the partner API's."""
-    if value is None:
-        return None, None
-    if isinstance(value, str):
-        text = value.strip()
-        if text.isascii() and text.isdigit():
-            value = int(text)  # a code sent as a string
-        else:
-            return named_status(value)
-    return status_name(value), value
-
-
-def elements_facts(item: dict[str, Any], status_name: Callable[[int], str]) -> dict[str, Any]:
+def elements_facts(item: dict[str, Any], reader: FactReader) -> dict[str, Any]:
     """Customer facts from a validated Elements v3 customer object (null stays null; null tenants are none)."""
-    status, code = elements_status(item["jobStatus"], status_name)
-    return customer_facts(
+    return reader.facts(
         item["id"],
         item["organization"],
         item["ownerEmail"],
-        status,
-        code,
+        item["jobStatus"],
         item["countryOrRegion"],
         management_mode=item.get("managementMode"),
         tenants=[{"id": tenant["id"], "name": tenant.get("name")} for tenant in item["tenants"] or []],
@@ -131,7 +83,7 @@ class ElementsBackend:
 
     def __init__(self, client: BackendClient) -> None:
         self._client = client
-        self._codes = UnknownStatusCodes(client.warn)
+        self._reader = FactReader(client.warn)  # names jobStatus, cleans text, warns once
         self._refused_size = 0  # the smallest batch the service refused as too many; larger ones go in halves
         self._lock = threading.Lock()
 
@@ -143,7 +95,7 @@ class ElementsBackend:
         except PartialFailureError as error:
             raise _batch_failure(error, batches) from None
         finally:
-            self._codes.report()
+            self._reader.report()
         return {facts["id"]: facts for page in pages for facts in page}
 
     def fetch_all(self) -> list[dict[str, Any]]:
@@ -151,7 +103,7 @@ class ElementsBackend:
         try:
             return self._paged(ALL_CUSTOMERS, "the customer list")
         finally:
-            self._codes.report()
+            self._reader.report()
 
     def _fetch_batch(self, batch: Batch) -> list[dict[str, Any]]:
         """One batch; if the service refuses it as too large, its two halves, each once."""
@@ -210,7 +162,7 @@ class ElementsBackend:
             items = document["data"]
             for index, item in enumerate(items):
                 check("elements_customer", item, _item_name(item, index, where))
-                pages.add(elements_facts(item, self._codes.name))
+                pages.add(elements_facts(item, self._reader))
             received += len(items)
             total = document["metadata"]["totalCount"]  # the latest count wins: customers may come and go
             if received >= total:

@@ -8,29 +8,22 @@ from typing import Any, Optional
 from urllib.parse import quote
 
 from ._backend import BackendClient
-from ._customers import customer_facts, job_status_code
 from ._endpoints import missing_endpoint
 from ._errors import ContractError, NotFoundError
+from ._fact_reader import FactReader
 from ._paging import CustomerPages, next_link, resolve_link
 from ._schemas import check
 
 CUSTOMERS_PATH = "/partner/customers"
 
 
-def named_status(name: Optional[str]) -> tuple[Optional[str], Optional[int]]:
-    """job_status and job_status_code for a jobStatus sent as a name (partner API; v3 when it sends a string)."""
-    return name, job_status_code(name)
-
-
-def partner_facts(document: dict[str, Any]) -> dict[str, Any]:
+def partner_facts(document: dict[str, Any], reader: FactReader) -> dict[str, Any]:
     """Customer facts from a validated partner API customer object (null values stay null)."""
-    status, code = named_status(document["jobStatus"])
-    return customer_facts(
+    return reader.facts(
         document["id"],
         document["organization"],
         document["ownerEmail"],
-        status,
-        code,
+        document["jobStatus"],
         document["countryOrRegion"],
     )
 
@@ -40,12 +33,16 @@ class PartnerBackend:
 
     def __init__(self, client: BackendClient) -> None:
         self._client = client
+        self._reader = FactReader(client.warn)  # names jobStatus, cleans text, warns once
 
     def fetch_ids(self, ids: list[str]) -> dict[str, dict[str, Any]]:
         """Facts of the customers found, by lowercase ID; IDs that give 404 are left out."""
-        found = self._client.map_ids(self._fetch_one, ids)
-        if ids and all(facts is None for facts in found):
-            self._probe_endpoint(len(ids))
+        try:
+            found = self._client.map_ids(self._fetch_one, ids)
+            if ids and all(facts is None for facts in found):
+                self._probe_endpoint(len(ids))
+        finally:
+            self._reader.report()
         return {customer_id: facts for customer_id, facts in zip(ids, found) if facts is not None}
 
     def _fetch_one(self, customer_id: str) -> Optional[dict[str, Any]]:
@@ -56,7 +53,7 @@ class PartnerBackend:
         except NotFoundError:
             return None
         check("partner_customer", document, what)
-        facts = partner_facts(document)
+        facts = partner_facts(document, self._reader)
         if facts["id"] != customer_id:
             raise ContractError("the API answered the request for %s with customer %s: a contract error; "
                                 "refusing to report another customer's facts" % (what, facts["id"]))
@@ -74,6 +71,12 @@ class PartnerBackend:
 
     def fetch_all(self) -> list[dict[str, Any]]:
         """Every customer the app can see, following next page links (see _paging)."""
+        try:
+            return self._fetch_all()
+        finally:
+            self._reader.report()
+
+    def _fetch_all(self) -> list[dict[str, Any]]:
         api_url = self._client.settings.api_url
         url = api_url + CUSTOMERS_PATH
         pages = CustomerPages("the customer list", self._client.settings.max_pages, first_url=url)
@@ -88,7 +91,7 @@ class PartnerBackend:
             check("partner_customer_list", document, where)
             for index, item in enumerate(document["value"]):
                 check("partner_customer", item, _item_name(item, index, pages.page))
-                pages.add(partner_facts(item))
+                pages.add(partner_facts(item, self._reader))
             link = next_link(document, where)
             if link is None:
                 return pages.customers

@@ -117,7 +117,10 @@ customers:
       type: str
       sample: admin@contoso.example
     job_status:
-      description: Name of the backup job status, for example C(Working) or C(Failed).
+      description:
+        - Name of the backup job status, for example C(Working) or C(Failed); the same canonical name whichever
+          API answered and however the partner API spelled it (C(No Backup Update) becomes C(No backup updates)).
+        - A name this collection does not know is returned as sent, with C(job_status_code) null (and a warning).
       type: str
       sample: Working
     job_status_code:
@@ -147,6 +150,23 @@ missing_ids:
   type: list
   elements: str
   sample: []
+service:
+  description:
+    - The service that answered, as the options chose it (no credential).
+  returned: success
+  type: dict
+  version_added: 1.1.0
+  sample: {"cloud": "commercial", "api": "partner", "api_url": "https://graph.avepointonlineservices.com"}
+  contains:
+    cloud:
+      description: The O(cloud) option.
+      type: str
+    api:
+      description: The API used, V(partner) or V(elements).
+      type: str
+    api_url:
+      description: The API base URL used (O(api_url), or the one of O(cloud)).
+      type: str
 failed_ids:
   description:
     - When the task fails because some customers could not be read after all retries, every one of their IDs
@@ -169,10 +189,12 @@ def requested_ids(params: dict) -> list | None:
 
 def run(module, client) -> dict:
     ids = requested_ids(module.params)
+    # which service answered, so a caller can name it (the compliance role does for an empty list)
+    service = {"cloud": module.params["cloud"], "api": client.settings.api, "api_url": client.settings.api_url}
     if ids is None:
-        return {"changed": False, "customers": client.list_customers(), "missing_ids": []}
+        return {"changed": False, "customers": client.list_customers(), "missing_ids": [], "service": service}
     found = client.get_customers(ids)
-    return {"changed": False, "customers": found.customers, "missing_ids": found.missing_ids}
+    return {"changed": False, "customers": found.customers, "missing_ids": found.missing_ids, "service": service}
 
 
 def main() -> None:

@@ -8,21 +8,31 @@ from typing import Any, Dict, FrozenSet, Mapping, Optional
 
 from ansible_collections.avepoint.graph.plugins.module_utils._customers import describe, type_name
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.avepoint.graph.plugins.module_utils._job_status import actual_key, declared_key
 
 FILTER_FIELDS = ("job_status", "country_or_region")
 
-Filters = Dict[str, FrozenSet[str]]  # typing names: evaluated at run time on Python 3.8 too
+Filters = Dict[str, FrozenSet[Any]]  # typing names: evaluated at run time on Python 3.8 too
 
 
 def _folded(value: Any) -> str:
     return " ".join(str(value).split()).casefold()
 
 
+def _allowed_key(field: str, value: Any) -> Any:
+    """A job_status code (from a code or any known spelling of a name), else the folded text."""
+    if field == "job_status":
+        key = declared_key(value)
+        if isinstance(key, int):
+            return key
+    return _folded(value)
+
+
 def parse_filters(raw: Optional[Mapping[str, Any]], option: str = "filters") -> Filters:
     """Validate the ``filters`` option: ``{field: [allowed values]}``; a single value is a one-item list.
 
     An omitted field or an empty list means no restriction. ``job_status`` values may be names
-    (``Working``) or numeric codes (``1``).
+    in any known spelling (``Working``, ``NoBackupUpdate``) or numeric codes (``1``).
     """
     if raw is None:
         return {}
@@ -45,7 +55,7 @@ def parse_filters(raw: Optional[Mapping[str, Any]], option: str = "filters") -> 
         for value in values:
             if isinstance(value, bool) or not isinstance(value, (str, int)) or not _folded(value):
                 raise ConfigurationError("option '%s.%s' has an invalid value %s" % (option, field, describe(value)))
-            allowed.add(_folded(value))
+            allowed.add(_allowed_key(field, value))
         if allowed:
             filters[field] = frozenset(allowed)
     return filters
@@ -54,9 +64,9 @@ def parse_filters(raw: Optional[Mapping[str, Any]], option: str = "filters") -> 
 def matches(facts: Mapping[str, Any], filters: Filters) -> bool:
     """True when the customer passes every filter (a field passes when any allowed value matches)."""
     for field, allowed in filters.items():
-        candidates = {_folded(facts.get(field))} if facts.get(field) is not None else set()
-        if field == "job_status" and facts.get("job_status_code") is not None:
-            candidates.add(_folded(facts["job_status_code"]))
+        candidates: set[Any] = {_folded(facts.get(field))} if facts.get(field) is not None else set()
+        if field == "job_status" and actual_key(facts) is not None:
+            candidates.add(actual_key(facts))
         if not candidates & allowed:
             return False
     return True

@@ -15,6 +15,16 @@ HOSTNAME_SOURCES = ("id", "organization")
 _UNSAFE_RUN = re.compile(r"[^a-z0-9]+")
 ID_SUFFIX_LENGTH = 8
 
+# Names Ansible gives a meaning of its own: the implicit groups (a host named 'all' aborts
+# every run with a group loop, 'ungrouped' raises) and the controller's implicit localhost
+# (a customer host named so would be the controller). Compared case-insensitively.
+RESERVED_HOST_NAMES = frozenset({"all", "ungrouped", "localhost", "127.0.0.1", "::1"})
+
+
+def is_reserved(name: str) -> bool:
+    """True for a name Ansible treats specially, in any letter case."""
+    return name.casefold() in RESERVED_HOST_NAMES
+
 
 def safe_name(text: Optional[str]) -> str:
     """Lowercase ASCII letters, digits and single dashes ('Müller & Söhne AG' -> 'muller-sohne-ag').
@@ -33,9 +43,10 @@ def customer_host_names(customers: Iterable[dict[str, Any]], source: str = "id")
 
     ``source`` ``id``: the (lowercase) customer ID. ``organization``: :func:`safe_name` of the
     organization, or the ID when nothing is left of it. When several customers would share a
-    name, each of them gets ``-`` and the first 8 characters of its ID appended, so the result
-    does not depend on the order the API listed them in; the rare clashes that remain fall back
-    to the full ID and then to a numeric suffix in ID order.
+    name (names differing only in letter case count as the same), or a name is reserved by
+    Ansible (:data:`RESERVED_HOST_NAMES`), each of them gets ``-`` and the first 8 characters
+    of its ID appended, so the result does not depend on the order the API listed them in;
+    the rare clashes that remain fall back to the full ID and then to a numeric suffix in ID order.
     """
     if source not in HOSTNAME_SOURCES:
         raise ValueError("unknown host name source %r" % (source,))
@@ -45,14 +56,15 @@ def customer_host_names(customers: Iterable[dict[str, Any]], source: str = "id")
 
     organizations = {str(c["id"]).lower(): c.get("organization") for c in customers}
     bases = {customer_id: safe_name(organizations[customer_id]) or customer_id for customer_id in ids}
-    base_counts = Counter(bases.values())
+    base_counts = Counter(base.casefold() for base in bases.values())
     names = {
-        customer_id: base if base_counts[base] == 1 else "%s-%s" % (base, customer_id[:ID_SUFFIX_LENGTH])
+        customer_id: base if base_counts[base.casefold()] == 1 and not is_reserved(base)
+        else "%s-%s" % (base, customer_id[:ID_SUFFIX_LENGTH])
         for customer_id, base in bases.items()
     }
-    name_counts = Counter(names.values())
+    name_counts = Counter(name.casefold() for name in names.values())
     for customer_id in ids:
-        if name_counts[names[customer_id]] > 1:
+        if name_counts[names[customer_id].casefold()] > 1:
             names[customer_id] = "%s-%s" % (bases[customer_id], customer_id) if bases[customer_id] != customer_id else customer_id
     return _number_leftovers(ids, names)
 
@@ -64,9 +76,9 @@ def _number_leftovers(ids: list[str], names: dict[str, str]) -> dict[str, str]:
     for customer_id in ids:
         name = names[customer_id]
         number = 2
-        while name in used:
+        while name.casefold() in used:
             name = "%s-%d" % (names[customer_id], number)
             number += 1
-        used.add(name)
+        used.add(name.casefold())
         unique[customer_id] = name
     return unique

@@ -134,12 +134,16 @@ def job_status_name(code: Any) -> Any:
 
 
 def partner_view(customer: dict[str, Any]) -> dict[str, Any]:
-    """Five-field shape of the legacy partner API (jobStatus as a name string)."""
+    """Five-field shape of the legacy partner API (jobStatus as a name string).
+
+    A dataset entry's ``partnerJobStatus`` is sent verbatim instead of the name of its code, to
+    serve the spellings the partner API does not document ("No Backup Update", "working").
+    """
     return {
         "id": customer["id"],
         "organization": customer["organization"],
         "ownerEmail": customer["ownerEmail"],
-        "jobStatus": job_status_name(customer["jobStatusCode"]),
+        "jobStatus": customer.get("partnerJobStatus", job_status_name(customer["jobStatusCode"])),
         "countryOrRegion": customer["countryOrRegion"],
     }
 

@@ -198,6 +198,9 @@ BAD_ROLE_ARGS = [
          customer_compliance_expected=[{"id": VALID_ID, "name": ["Contoso"]}]),
     _own(ROLE, "role_defaults_not_a_dict", ("customer_compliance_defaults",), customer_compliance_defaults="Working"),
     _own(ROLE, "role_fail_on_drift_not_bool", ("customer_compliance_fail_on_drift",), customer_compliance_fail_on_drift="maybe"),
+    _own(ROLE, "role_country_aliases_not_a_dict", ("customer_compliance_country_aliases",),
+         customer_compliance_country_aliases=["Viet Nam"]),
+    _own(ROLE, "role_allow_empty_not_bool", ("customer_compliance_allow_empty",), customer_compliance_allow_empty="maybe"),
 ]
 
 ALL_CASES = BAD_IDS + BAD_OPTIONS + BAD_MODULE_ARGS + BAD_LOOKUP_ARGS + BAD_INVENTORY_ARGS + BAD_ROLE_ARGS

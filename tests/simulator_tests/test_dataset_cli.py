@@ -51,6 +51,22 @@ def test_dataset_file(tmp_path):
         assert requests.get(f"{sim.url}/_sim/dataset", timeout=5).json()[1]["jobStatusCode"] == 6
 
 
+def test_partner_job_status_spelling_and_odd_text(tmp_path):
+    """partnerJobStatus is what the partner API sends; v3 still sends the code; odd text passes through."""
+    path = tmp_path / "ds.json"
+    path.write_text('[{"id": "aaaaaaaa-0000-0000-0000-000000000001", "jobStatusCode": 6, '
+                    '"partnerJobStatus": "No Backup Update", "organization": "Lone \\ud800 surrogate"}]')
+    with Simulator(SimulatorConfig(dataset_file=str(path))) as sim:
+        h = bearer(sim)
+        one = requests.get(f"{sim.url}/partner/customers/aaaaaaaa-0000-0000-0000-000000000001", headers=h, timeout=5)
+        assert one.json()["jobStatus"] == "No Backup Update"
+        assert b'"Lone \\ud800 surrogate"' in one.content  # JSON-escaped on the wire, as a service would
+        listed = requests.get(f"{sim.url}/partner/customers", headers=h, timeout=5).json()["value"]
+        assert listed[0]["jobStatus"] == "No Backup Update"
+        batch = requests.post(f"{sim.url}/partner/external/v3/general/customers/batch", headers=h, json={}, timeout=5)
+        assert batch.json()["data"][0]["jobStatus"] == 6
+
+
 def test_cli_port_file_and_sigterm(tmp_path):
     port_file = tmp_path / "port"
     env = dict(os.environ, PYTHONPATH=SIM_DIR)

@@ -240,7 +240,8 @@ def test_the_role_declares_the_entry_keys_and_status_names_the_code_knows():
     assert sorted(spec[ROLE_PREFIX + "expected"]["options"]) == sorted(ENTRY_KEYS)
     assert sorted(spec[ROLE_PREFIX + "defaults"]["options"]) == sorted(CHECKED_FIELDS)
     listed = re.findall(r"V\(([^)]*)\)", text(spec[ROLE_PREFIX + "expected"]["options"]["job_status"]["description"]))
-    assert sorted(set(listed)) == sorted(JOB_STATUS_NAMES.values())
+    # every canonical name is documented (next to other spellings and the codes)
+    assert set(JOB_STATUS_NAMES.values()) <= set(listed)
 
 
 # ---------------------------------------------------------------- customer facts

@@ -6,6 +6,7 @@ import pytest
 
 from ansible_collections.avepoint.graph.plugins.module_utils._compliance import check_compliance, is_allowed, parse_declaration
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.avepoint.graph.plugins.module_utils._job_status import from_name
 
 A = "0f8fad5b-d9cb-469f-a165-70867728950e"
 B = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
@@ -14,8 +15,9 @@ UNKNOWN = "00000000-0000-4000-8000-000000000000"
 
 
 def facts(customer_id, organization, job_status="Working", country="Vietnam"):
+    name, code = from_name(job_status)
     return {"id": customer_id, "organization": organization, "owner_email": "admin@example.com",
-            "job_status": job_status, "job_status_code": 1, "country_or_region": country}
+            "job_status": name, "job_status_code": code, "country_or_region": country}
 
 
 CUSTOMERS = [facts(A, "Contoso"), facts(B, "Fabrikam", job_status="Failed", country="France"), facts(C, "Northwind", country="Viet Nam")]
@@ -30,7 +32,13 @@ def check(customers, expected, **kwargs):
     ([{"id": "contoso"}], {}, "invalid customer ID in customer_compliance_expected[0] 'contoso'"),
     ([{"id": A, "job_status": []}], {}, "customer_compliance_expected[0].job_status is an empty list"),
     ([{"id": A, "country_or_region": ["Vietnam", 7]}], {}, "customer_compliance_expected[0].country_or_region must contain only strings"),
-    ([{"id": A, "job_status": 1}], {}, "must be a string or a list of strings"),
+    ([{"id": A, "job_status": True}], {}, "must be a value or a list of values"),
+    ([{"id": A, "job_status": [1, -2]}], {}, "customer_compliance_expected[0].job_status must contain only status names"),
+    ([{"id": A, "job_status": {"code": 1}}], {}, "must be a value or a list of values"),
+    ([{"id": A}], {"country_aliases": ["Vietnam"]}, "customer_compliance_country_aliases must be a dictionary"),
+    ([{"id": A}], {"country_aliases": {"Vietnam": ["Viet Nam", 3]}}, "every name must be a non-empty string"),
+    ([{"id": A}], {"country_aliases": {"Vietnam": "VN", "Viet Nam": ["vn"]}}, "'vn' is already an alias of 'vietnam'"),
+    ([{"id": A}], {"allow_empty": "yes"}, "customer_compliance_allow_empty must be a boolean"),
     ([{"name": "Contoso"}], {}, "customer_compliance_expected[0] has no id"),
     (["just-a-string"], {}, "customer_compliance_expected[0] must be a dictionary"),
     ([{"id": A}, {"id": A.upper()}], {}, "customer_compliance_expected[1]: customer %s is already listed in customer_compliance_expected[0]" % A),
@@ -100,8 +108,9 @@ def test_scope_all_uses_defaults_and_overrides():
     result = check(CUSTOMERS, [{"id": B, "job_status": "Failed"}, {"id": UNKNOWN}],
                    defaults={"job_status": "Working", "country_or_region": "Vietnam"}, scope="all")
     assert [row["id"] for row in result["customers"]] == [A, B, C, UNKNOWN]
-    assert result["compliant"] == [A]
-    assert [(d["id"], [f["field"] for f in d["fields"]]) for d in result["drifted"]] == [(B, ["country_or_region"]), (C, ["country_or_region"])]
+    assert result["compliant"] == [A, C]
+    assert [(d["id"], [f["field"] for f in d["fields"]]) for d in result["drifted"]] == [(B, ["country_or_region"])]
+    assert C in result["compliant"]  # "Viet Nam" is "Vietnam" (built-in country alias)
     assert result["missing"] == [UNKNOWN]
 
 
@@ -121,3 +130,78 @@ def test_no_expectation_means_only_existence_is_checked():
 def test_input_that_is_not_customer_facts(bad):
     with pytest.raises(ConfigurationError):
         check(bad, [{"id": A}])
+
+
+NO_UPDATES = dict(facts(A, "Contoso"), job_status="No backup updates", job_status_code=6)
+UNKNOWN_CODE = dict(facts(B, "Fabrikam"), job_status="Unknown (9)", job_status_code=9)
+UNKNOWN_NAME = dict(facts(C, "Northwind"), job_status="Backup paused", job_status_code=None)
+
+
+@pytest.mark.parametrize("declared", ["No backup updates", "No Backup Update", "NoBackupUpdates", 6, "6", ["Working", 6]])
+@pytest.mark.parametrize("match", ["forgiving", "exact"])
+def test_job_status_is_compared_on_the_code(declared, match):
+    result = check([NO_UPDATES], [{"id": A, "job_status": declared}], match=match)
+    assert result["compliant"] == [A], result
+
+
+def test_declared_statuses_are_reported_by_their_canonical_name():
+    result = check([NO_UPDATES], [{"id": A, "job_status": ["working", 2, "Backup paused", 9]}])
+    assert result["drifted"][0]["fields"] == [
+        {"field": "job_status", "expected": ["Working", "Failed", "Backup paused", 9], "actual": "No backup updates"}]
+
+
+def test_unknown_codes_and_names():
+    result = check([UNKNOWN_CODE, UNKNOWN_NAME], [{"id": B, "job_status": 9}, {"id": C, "job_status": "Backup paused"}])
+    assert result["compliant"] == [B, C]
+    # an unknown name is compared exactly, in both match modes
+    for match in ("forgiving", "exact"):
+        drifted = check([UNKNOWN_NAME], [{"id": C, "job_status": ["backup paused", "Backup  paused"]}], match=match)
+        assert drifted["summary"]["drifted"] == 1
+    assert check([UNKNOWN_CODE], [{"id": B, "job_status": "Unknown (9)"}])["summary"]["drifted"] == 1
+
+
+def test_a_gate_reads_the_same_whichever_api_answered():
+    partner = dict(NO_UPDATES)
+    elements = dict(NO_UPDATES, tenants=[], management_mode=1)
+    hand_written = dict(NO_UPDATES, job_status="No Backup Update", job_status_code=None)
+    declaration = [{"id": A, "job_status": "no backup update", "country_or_region": "Viet Nam"}]
+    results = [check([customer], declaration)["summary"] for customer in (partner, elements, hand_written)]
+    assert results == [{"total": 1, "compliant": 1, "drifted": 0, "missing": 0}] * 3
+
+
+@pytest.mark.parametrize("actual, declared, ok", [
+    ("Viet Nam", "Vietnam", True), ("VIETNAM", "viet  nam", True), ("Turkey", "Türkiye", True),
+    ("Korea, Republic of", "South Korea", True), ("Vietnam", "Laos", False), ("Viet Nam", "Viet", False),
+])
+def test_country_aliases(actual, declared, ok):
+    result = check([dict(facts(A, "Contoso"), country_or_region=actual)], [{"id": A, "country_or_region": declared}])
+    assert (result["summary"]["compliant"] == 1) is ok
+    exact = check([dict(facts(A, "Contoso"), country_or_region=actual)], [{"id": A, "country_or_region": declared}], match="exact")
+    assert (exact["summary"]["compliant"] == 1) is (actual == declared)
+
+
+def test_country_aliases_can_be_extended_and_overridden():
+    customer = [dict(facts(A, "Contoso"), country_or_region="Holland")]
+    assert check(customer, [{"id": A, "country_or_region": "Netherlands"}])["summary"]["drifted"] == 1
+    added = {"Netherlands": ["Holland", "The Netherlands"]}
+    assert check(customer, [{"id": A, "country_or_region": "the netherlands"}], country_aliases=added)["summary"]["compliant"] == 1
+    # a user group takes its names out of the built-in ones: "Viet Nam" standing alone
+    viet_nam = [dict(facts(A, "Contoso"), country_or_region="Viet Nam")]
+    assert check(viet_nam, [{"id": A, "country_or_region": "Vietnam"}], country_aliases={"Viet Nam": []})["summary"]["drifted"] == 1
+    assert check(viet_nam, [{"id": A, "country_or_region": "Vietnam"}], country_aliases={})["summary"]["compliant"] == 1
+
+
+def test_an_empty_scope_fails_unless_allowed_and_names_the_service():
+    fetched = {"customers": [], "missing_ids": [],
+               "service": {"cloud": "us_gov", "api": "partner", "api_url": "https://graph-gov.avepointonlineservices.com"}}
+    with pytest.raises(ConfigurationError) as error:
+        check(fetched, [], defaults={"job_status": "Working"}, scope="all")
+    message = str(error.value)
+    assert "the partner API at https://graph-gov.avepointonlineservices.com (cloud us_gov) returned no customers" in message
+    assert "customer_compliance_allow_empty" in message
+    with pytest.raises(ConfigurationError, match="the service returned no customers"):
+        check([], [], scope="all")
+    result = check(fetched, [], scope="all", allow_empty=True)
+    assert result["summary"] == {"total": 0, "compliant": 0, "drifted": 0, "missing": 0}
+    # a listed customer that is missing is something checked: no empty-scope error
+    assert check(fetched, [{"id": A}], scope="all")["missing"] == [A]

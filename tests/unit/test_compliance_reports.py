@@ -12,7 +12,7 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.avepoint.graph.plugins.filter.compliance import FilterModule
 from ansible_collections.avepoint.graph.plugins.module_utils._compliance import check_compliance, parse_declaration
 from ansible_collections.avepoint.graph.plugins.module_utils._compliance_reports import (
-    failure_message, html_report, junit_xml, show_value, summary_lines)
+    failure_message, html_report, junit_xml, show_value, summary_lines, visible)
 
 A = "0f8fad5b-d9cb-469f-a165-70867728950e"
 B = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
@@ -82,6 +82,7 @@ def test_junit_counts_and_failures(result):
     drift = [f for name, f in failures.items() if B in name][0]
     assert drift.get("type") == "drift" and "got Failed" in drift.get("message")
     assert "\x07" not in drift.get("message")  # not representable in XML 1.0
+    assert [c.get("name") for c in cases if B in c.get("name")][0].startswith(HOSTILE.replace("\x07", "\\u0007"))
 
 
 class TableRows(HTMLParser):
@@ -123,7 +124,9 @@ def test_html_escapes_and_highlights(result):
     assert parser.scripts == 0
     assert [(row["class"], row["id"]) for row in parser.rows] == [
         ("status-drifted", B), ("status-drifted", C), ("status-missing", UNKNOWN), ("status-compliant", A)]
-    assert HOSTILE in parser.rows[0]["text"]  # shown as text, not markup
+    # shown as text, not markup; the control character visible as an escape, never raw
+    assert HOSTILE.replace("\x07", "\\u0007") in parser.rows[0]["text"]
+    assert "\x07" not in page
     assert parser.drift_cells == ["Failedexpected one of Working, No backup updates", '"France "expected Vietnam', "(none)expected Japan"]
 
 
@@ -141,3 +144,26 @@ def test_filters_wrap_errors():
     assert filters["compliance_summary_lines"](checked) == summary_lines(checked)
     assert filters["compliance_failure_message"](checked) == failure_message(checked)
     assert filters["compliance_junit"](checked, suite_name="nightly").count('name="nightly"') == 2 + 4
+
+
+@pytest.mark.parametrize("raw, shown", [
+    ("a\x00b", "a\\u0000b"), ("bell\x07", "bell\\u0007"), ("esc\x1b[31m", "esc\\u001b[31m"), ("del\x7f", "del\\u007f"),
+    ("c1\x85", "c1\\u0085"), ("lone\ud800", "lone\\ud800"), ("nonchar\uffff", "nonchar\\uffff"),
+    ("tab\tnl\ncr\r", "tab\tnl\ncr\r"), ("Müller \U0001F600", "Müller \U0001F600"),
+])
+def test_control_characters_are_made_visible(raw, shown):
+    assert visible(raw) == shown
+
+
+def test_every_control_character_survives_into_valid_html_and_xml():
+    nasty = "".join(chr(code) for code in range(0x00, 0xa0)) + "\ud800\ufffe\uffff"
+    result = {"summary": {"total": 1, "compliant": 0, "drifted": 1, "missing": 0}, "compliant": [], "missing": [],
+              "drifted": [{"id": A, "name": nasty, "organization": nasty,
+                           "fields": [{"field": "country_or_region", "expected": [nasty], "actual": nasty}]}],
+              "customers": [{"id": A, "name": nasty, "organization": nasty, "status": "drifted",
+                             "fields": [{"field": "country_or_region", "expected": [nasty], "actual": nasty, "ok": False}]}]}
+    page = html_report(result)
+    assert not any(0 < ord(ch) < 0x20 and ch not in "\t\n\r" or 0x7f <= ord(ch) < 0xa0 for ch in page)
+    page.encode("utf-8")  # no lone surrogate left
+    root = ET.fromstring(junit_xml(result).encode("utf-8"))  # parses: nothing XML 1.0 forbids
+    assert "\\u0007" in root.find("testsuite").find("testcase").get("name")

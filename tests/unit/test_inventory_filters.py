@@ -51,3 +51,10 @@ def test_bad_filters_are_named(raw, message):
     with pytest.raises(ConfigurationError) as error:
         parse_filters(raw)
     assert message in str(error.value)
+
+
+def test_job_status_in_any_known_spelling():
+    no_updates = {"job_status": "No backup updates", "job_status_code": 6, "country_or_region": "Vietnam"}
+    for spelling in ("No Backup Update", "NoBackupUpdates", "no_backup_updates", 6, "6"):
+        assert matches(no_updates, parse_filters({"job_status": [spelling]})), spelling
+    assert not matches(no_updates, parse_filters({"job_status": ["No backups"]}))

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from ansible_collections.avepoint.graph.plugins.plugin_utils._hostnames import customer_host_names, safe_name
+from ansible_collections.avepoint.graph.plugins.plugin_utils._hostnames import customer_host_names, is_reserved, safe_name
 
 A = "0f8fad5b-d9cb-469f-a165-70867728950e"
 B = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
@@ -82,3 +82,31 @@ def test_contrived_clashes_still_give_unique_names():
 def test_unknown_source_is_rejected():
     with pytest.raises(ValueError):
         customer_host_names([customer(A, "X")], "email")
+
+
+@pytest.mark.parametrize("organization, base", [
+    ("All", "all"), ("ALL", "all"), (" all ", "all"), ("Ungrouped", "ungrouped"), ("UNGROUPED!", "ungrouped"),
+    ("LocalHost", "localhost"), ("localhost", "localhost"),
+])
+def test_names_ansible_reserves_get_the_id_suffix(organization, base):
+    names = customer_host_names([customer(A, organization), customer(D, "Fabrikam")], "organization")
+    assert names == {A: "%s-0f8fad5b" % base, D: "fabrikam"}
+
+
+def test_reserved_names_in_any_case_and_addresses():
+    for name in ("all", "All", "UNGROUPED", "localhost", "LOCALHOST", "127.0.0.1", "::1"):
+        assert is_reserved(name)
+    for name in ("all-0f8fad5b", "alls", "local-host", "127-0-0-1", "1", "ungrouped-x"):
+        assert not is_reserved(name)
+    # organizations spelled like addresses never become one: dots and colons turn into dashes
+    names = customer_host_names([customer(A, "127.0.0.1"), customer(B, "::1"), customer(C, "All"), customer(D, "all")],
+                                "organization")
+    assert names == {A: "127-0-0-1", B: "1", C: "all-7c9e6679", D: "all-2c6a3b43"}
+    assert not any(is_reserved(name) for name in names.values())
+
+
+def test_reserved_and_colliding_names_stay_unique():
+    # "All 0f8fad5b" is literally the suffixed name "All" would get.
+    names = customer_host_names([customer(A, "All"), customer(B, "All 0f8fad5b"), customer(D, "all-0F8FAD5B")], "organization")
+    assert len({name.casefold() for name in names.values()}) == 3
+    assert not any(is_reserved(name) for name in names.values())
