@@ -13,6 +13,7 @@ from typing import Any, Optional
 
 from ._deps import load_jsonschema
 from ._errors import ContractError
+from ._job_schemas import JOB_SCHEMAS
 from ._schema_fastpath import fast_predicate
 
 GUID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
@@ -112,6 +113,7 @@ ALL_SCHEMAS: dict[str, dict[str, Any]] = {
     "elements_customer_batch": ELEMENTS_CUSTOMER_BATCH,
     "token_response": TOKEN_RESPONSE,
 }
+ALL_SCHEMAS.update(JOB_SCHEMAS)
 
 # Per-document checks that say "valid" quickly; jsonschema judges whatever they do not pass.
 FAST_CHECKS = {name: fast_predicate(schema) for name, schema in ALL_SCHEMAS.items()}
