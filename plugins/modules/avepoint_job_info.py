@@ -119,9 +119,8 @@ seealso:
   - plugin: avepoint.graph.avepoint_customer
     plugin_type: lookup
     description: Customer facts from a lookup, for use in templates and variables.
-  - name: Jobs guide
-    description: Reading jobs, the last success per customer, and the data conventions.
-    link: https://github.com/example-msp/avepoint.graph/blob/main/docs/jobs.md
+  - ref: ansible_collections.avepoint.graph.docsite.jobs
+    description: The jobs guide, with the permissions and the conventions for times, sizes and codes.
   - name: AvePoint Graph API
     description: AvePoint's API reference.
     link: https://learn.avepoint.com/Docs/API/
