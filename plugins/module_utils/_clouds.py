@@ -56,4 +56,5 @@ def default_scope(api: str, reads: Sequence[str] = READS_CUSTOMERS) -> str:
     """The OAuth scope a consumer of ``api`` that reads the data kinds ``reads`` asks for by default."""
     return " ".join(dict.fromkeys(permission(api, kind) for kind in reads))
 
+
 MAX_SCOPE_LENGTH = 300  # longer scope strings are rejected by the token service

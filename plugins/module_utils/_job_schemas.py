@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ._schema_envelopes import elements_page, odata_collection, schema_head
+
 _REQUIRED = ["jobType", "jobModule", "status", "startTime", "endTime"]
 _OPTIONAL_TEXT = ("jobId", "name", "totalCount", "failedCount", "successfulCount", "skippedCount", "warningCount",
                   "backupSize", "jobDuration", "lastModifyTime")
@@ -19,29 +21,12 @@ _OPTIONAL_TEXT = ("jobId", "name", "totalCount", "failedCount", "successfulCount
 def _job_schema(name: str, title: str, coded: str) -> dict[str, Any]:
     properties: dict[str, Any] = {key: {"type": coded} for key in ("jobType", "jobModule", "status")}
     properties.update({key: {"type": ["string", "null"]} for key in ("startTime", "endTime") + _OPTIONAL_TEXT})
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "avepoint.graph/%s.schema.json" % name,
-        "title": title,
-        "type": "object",
-        "required": list(_REQUIRED),
-        "properties": properties,
-    }
+    return dict(schema_head(name, title), type="object", required=list(_REQUIRED), properties=properties)
 
 
 PARTNER_JOB = _job_schema("partner_job", "Partner API job (an item of value in GET /partner/customers/{id}/jobs)", "string")
 
-PARTNER_JOB_LIST: dict[str, Any] = {
-    "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "$id": "avepoint.graph/partner_job_list.schema.json",
-    "title": "Partner API job list (GET /partner/customers/{id}/jobs)",
-    "type": "object",
-    "required": ["value"],
-    "properties": {
-        "value": {"type": "array"},
-        "@odata.nextLink": {"type": ["string", "null"]},
-    },
-}
+PARTNER_JOB_LIST = odata_collection("partner_job_list", "Partner API job list (GET /partner/customers/{id}/jobs)")
 
 ELEMENTS_JOB = _job_schema(
     "elements_job",
@@ -49,25 +34,10 @@ ELEMENTS_JOB = _job_schema(
     "integer",
 )
 
-ELEMENTS_JOB_BATCH: dict[str, Any] = {
-    "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "$id": "avepoint.graph/elements_job_batch.schema.json",
-    "title": "Elements v3 API job page (POST /partner/external/v3/general/customers/{customerId}/avpt-products/jobs/batch)",
-    "type": "object",
-    "required": ["data", "metadata"],
-    "properties": {
-        "data": {"type": "array"},
-        "metadata": {
-            "type": "object",
-            "required": ["totalCount"],
-            "properties": {
-                "pageIndex": {"type": "integer"},
-                "pageSize": {"type": "integer"},
-                "totalCount": {"type": "integer", "minimum": 0},
-            },
-        },
-    },
-}
+ELEMENTS_JOB_BATCH = elements_page(
+    "elements_job_batch",
+    "Elements v3 API job page (POST /partner/external/v3/general/customers/{customerId}/avpt-products/jobs/batch)",
+)
 
 JOB_SCHEMAS: dict[str, dict[str, Any]] = {
     "partner_job": PARTNER_JOB,

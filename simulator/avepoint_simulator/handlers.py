@@ -47,6 +47,7 @@ def path_pattern(template: str) -> re.Pattern[str]:
     head, _, tail = template.partition("{id}")
     return re.compile("^%s([^/]+)%s/?$" % (re.escape(head), re.escape(tail.rstrip("/"))), re.IGNORECASE)
 
+
 MAX_BATCH_IDS = 100
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 50
