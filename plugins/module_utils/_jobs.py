@@ -13,13 +13,14 @@ the times.
 from __future__ import annotations
 
 import threading
+from datetime import datetime
 from typing import Any, Callable, Iterable, Optional
 
 from ._errors import ContractError
 from ._job_codes import FINISHED, JOB_MODULE, JOB_TYPE, STATUS, CodeTable
 from ._durations import parse_duration
 from ._sizes import parse_size
-from ._times import ABSENT, format_time, optional_time
+from ._times import ABSENT, age_seconds, format_time, optional_time
 
 JOB_FIELDS = (
     "customer_id", "job_id", "name",
@@ -187,6 +188,12 @@ def last_success(jobs: Iterable[dict[str, Any]], success_codes: Iterable[int] = 
         if job.get("status_code") in codes and job.get("end_time") and (best is None or job["end_time"] > best["end_time"]):
             best = job
     return best
+
+
+def succeeded_within(last_success_time: Optional[str], within_seconds: float, now: datetime) -> bool:
+    """Whether a last success (a time text from ``customers[].last_success``, or None) is at most
+    ``within_seconds`` old at ``now``: the recency rule of a compliance check."""
+    return last_success_time is not None and age_seconds(last_success_time, now) <= within_seconds
 
 
 def customer_summary(customer_id: str, considered: list[dict[str, Any]], shown: list[dict[str, Any]]) -> dict[str, Any]:

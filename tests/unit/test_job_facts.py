@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import ContractError
 from ansible_collections.avepoint.graph.plugins.module_utils._job_codes import JOB_MODULE, JOB_STATUSES, STATUS
 from ansible_collections.avepoint.graph.plugins.module_utils._jobs import (
-    JOB_FIELDS, UnknownValues, customer_summary, in_window, job_facts, last_success, newest_first)
+    JOB_FIELDS, UnknownValues, customer_summary, in_window, job_facts, last_success, newest_first, succeeded_within)
 from ansible_collections.avepoint.graph.plugins.module_utils._schemas import check
 
 SAMPLES = Path(__file__).resolve().parent / "samples"
@@ -179,3 +180,10 @@ def test_window_and_order_use_the_end_else_last_change_else_start():
     assert [j["job_id"] for j in (running, ended, queued, timeless) if in_window(j, since)] == ["running", "queued"]
     assert all(in_window(j, None) for j in (running, ended, queued, timeless))
     assert [j["job_id"] for j in newest_first([timeless, ended, queued, running])] == ["running", "queued", "ended", "timeless"]
+
+
+def test_the_recency_rule():
+    now = datetime(2026, 11, 29, 8, 0, tzinfo=timezone.utc)
+    assert succeeded_within("2026-11-28T08:00:00Z", 24 * 3600, now)
+    assert not succeeded_within("2026-11-28T07:59:59Z", 24 * 3600, now)
+    assert not succeeded_within(None, 10 ** 9, now)
