@@ -73,6 +73,14 @@ options:
     type: list
     elements: str
     version_added: 1.1.0
+  return_jobs:
+    description:
+      - Whether to return the jobs themselves in RV(jobs).
+      - V(false) returns only RV(customers) (with the last success and the job counts) and RV(missing_ids), which
+        keeps the result small when a play only checks how recent each customer's last success is.
+    type: bool
+    default: true
+    version_added: 1.1.0
   elements_jobs_path:
     description:
       - The path of the Elements v3 jobs endpoint, with a V({customer_id}) placeholder (V({customerId}) works too).
@@ -152,17 +160,20 @@ EXAMPLES = r"""
         ids: "{{ customer_ids }}"
       register: customers
 
-    - name: Read their Microsoft 365 backup jobs, concurrently
+    - name: When did their Microsoft 365 backups last succeed? (the jobs themselves are not needed)
       avepoint.graph.avepoint_job_info:
         customer_ids: "{{ customer_ids }}"
         job_type: Microsoft 365
-        since: 7d
+        return_jobs: false
       register: jobs
 
     - name: Fail for customers without a successful backup in the last 24 hours
       vars:
         cutoff: "{{ '%Y-%m-%dT%H:%M:%SZ' | strftime(now(utc=true).timestamp() - 86400, utc=true) }}"
-        stale: "{{ jobs.customers | rejectattr('last_success', 'ge', cutoff) | map(attribute='customer_id') }}"
+        stale: >-
+          {{ jobs.customers | selectattr('last_success', 'none') | map(attribute='customer_id') | list
+             + jobs.customers | rejectattr('last_success', 'none') | selectattr('last_success', 'lt', cutoff)
+               | map(attribute='customer_id') | list }}
       ansible.builtin.assert:
         that: stale | length == 0
         fail_msg: "No successful backup within 24h: {{ stale | join(', ') }}"
@@ -185,6 +196,7 @@ jobs:
     - The jobs selected, customer by customer in the order asked, each customer's newest first (jobs without any
       time last).
     - Facts are the same whichever API answered; a value the API leaves out or writes as C(N/A) is null.
+    - Empty with O(return_jobs=false).
   returned: always
   type: list
   elements: dict
@@ -325,8 +337,8 @@ def run(module, client) -> dict:
     query = job_query(ids, since=params["since"], statuses=params["status"], job_types=params["job_type"],
                       job_modules=params["job_module"], elements_path=params["elements_jobs_path"])
     report = fetch_jobs(client, query)
-    return {"changed": False, "jobs": report.jobs, "customers": report.customers, "missing_ids": report.missing_ids,
-            "since": report.since}
+    return {"changed": False, "jobs": report.jobs if params["return_jobs"] else [], "customers": report.customers,
+            "missing_ids": report.missing_ids, "since": report.since}
 
 
 def main() -> None:
@@ -338,6 +350,7 @@ def main() -> None:
             "status": {"type": "list", "elements": "str"},
             "job_type": {"type": "list", "elements": "str"},
             "job_module": {"type": "list", "elements": "str"},
+            "return_jobs": {"type": "bool", "default": True},
             "elements_jobs_path": {"type": "str", "default": ELEMENTS_JOBS_PATH},
         },
         mutually_exclusive=[("customer_id", "customer_ids")],

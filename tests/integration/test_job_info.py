@@ -7,12 +7,14 @@ reports, the raw codes and strings. The two APIs must give identical results.
 
 from __future__ import annotations
 
+import ast
 import json
 import time
 
 import pytest
+import yaml
 
-from harness import DEFAULT_CLIENT_SECRET, AnsibleRun, Simulator, SimulatorConfig, connection_env
+from harness import DEFAULT_CLIENT_SECRET, REPO, Simulator, SimulatorConfig, connection_env
 
 MODULE = "avepoint.graph.avepoint_job_info"
 CUSTOMER_MODULE = "avepoint.graph.avepoint_customer_info"
@@ -251,31 +253,41 @@ def test_the_jobs_path_can_be_moved_without_a_release(ansible):
 
 def test_all_customers_in_one_task_with_one_token(sim, ansible):
     ids = [c["id"] for c in sim.customers]
-    result, _ = ansible.task(MODULE, {"customer_ids": ids, "since": "24h", "concurrency": 8}, env=connection_env(sim))
+    args = {"customer_ids": ids, "since": "24h", "concurrency": 8, "return_jobs": False}
+    result, _ = ansible.task(MODULE, args, env=connection_env(sim))
     assert not result.get("failed"), result
     assert {c["customer_id"]: c["last_success"] for c in result["customers"]} == {
         cid: expected_last_success(sim.jobs(cid)) for cid in ids}
+    assert result["jobs"] == []  # return_jobs: false keeps the result small; the counts remain
+    assert [c["job_count"] for c in result["customers"]] == [len(expected_ids_since(sim.jobs(cid), result["since"])) for cid in ids]
     counters = sim.counters()
     assert counters["token_requests"] == 1
     pages = sum(max(1, -(-len(sim.jobs(cid)) // 50)) for cid in ids)  # the simulator's partner page size
     assert counters["by_path"] == {"GET /partner/customers/{id}/jobs": pages}
 
 
+def documented_recency_vars():
+    """The ``vars`` of the EXAMPLES task that fails for customers without a success in 24 hours."""
+    tree = ast.parse((REPO / "plugins" / "modules" / "avepoint_job_info.py").read_text())
+    examples = next(node.value.value for node in tree.body if isinstance(node, ast.Assign)
+                    and any(getattr(target, "id", None) == "EXAMPLES" for target in node.targets))
+    for play_task in yaml.safe_load(examples):
+        for task in play_task.get("block", []):
+            if task["name"].startswith("Fail for customers without a successful backup"):
+                return task["vars"]
+    raise AssertionError("EXAMPLES lost the recency check")
+
+
 def test_the_documented_recency_check_works_on_real_output(sim, ansible):
-    """The EXAMPLES block's 24-hour assertion, as a user would write it, against computed expectations."""
+    """The EXAMPLES block's 24-hour check, exactly as documented, against computed expectations."""
     ids = sample_ids(sim)
-    env = connection_env(sim)
+    documented = documented_recency_vars()
     plays = [{"hosts": "localhost", "gather_facts": False, "tasks": [
-        {MODULE: {"customer_ids": ids, "since": "7d"}, "register": "jobs"},
-        {"ansible.builtin.set_fact": {
-            "cutoff": "{{ '%Y-%m-%dT%H:%M:%SZ' | strftime(now(utc=true).timestamp() - 86400, utc=true) }}"}},
-        {"ansible.builtin.set_fact": {"stale": (
-            "{{ jobs.customers | selectattr('last_success', 'none') | map(attribute='customer_id') | list"
-            " + jobs.customers | rejectattr('last_success', 'none') | selectattr('last_success', 'lt', cutoff)"
-            " | map(attribute='customer_id') | list }}")}},
-        {"ansible.builtin.copy": {"content": "{{ {'stale': stale, 'cutoff': cutoff} | to_json }}", "dest": "stale.json"}},
+        {MODULE: {"customer_ids": ids, "return_jobs": False}, "register": "jobs"},
+        {"ansible.builtin.copy": {"content": "{{ {'stale': stale, 'cutoff': cutoff} | to_json }}", "dest": "stale.json"},
+         "vars": documented},
     ]}]
-    proc = ansible.playbook(plays, env=env)
+    proc = ansible.playbook(plays, env=connection_env(sim))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     found = json.loads((ansible.workdir / "stale.json").read_text())
     expected = [cid for cid in ids if not expected_last_success(sim.jobs(cid)) or expected_last_success(sim.jobs(cid)) < found["cutoff"]]

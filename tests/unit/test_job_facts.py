@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import ContractError
-from ansible_collections.avepoint.graph.plugins.module_utils._job_codes import JOB_MODULE, JOB_STATUSES, STATUS
+from ansible_collections.avepoint.graph.plugins.module_utils._job_codes import JOB_STATUSES, STATUS
 from ansible_collections.avepoint.graph.plugins.module_utils._jobs import (
     JOB_FIELDS, UnknownValues, customer_summary, in_window, job_facts, last_success, newest_first, succeeded_within)
 from ansible_collections.avepoint.graph.plugins.module_utils._schemas import check
@@ -113,7 +113,7 @@ def test_every_documented_status_code_has_its_name(code):
 
 def test_unknown_values_are_kept_and_warned_once_per_value():
     unknown = UnknownValues()
-    jobs = [facts_of(dict(V3_JOB, status=99, jobModule=777), unknown) for _ in range(3)]
+    jobs = [facts_of(dict(V3_JOB, status=99, jobModule=777), unknown) for _repeat in range(3)]
     jobs.append(facts_of(dict(V3_JOB, status="Cancelled", jobType="Box"), unknown))
     jobs.append(facts_of(dict(V3_JOB, jobDuration="forever", backupSize="1,5 GB", failedCount="many"), unknown))
     assert (jobs[0]["status"], jobs[0]["status_code"], jobs[0]["job_module"], jobs[0]["job_module_code"]) == (

@@ -54,10 +54,9 @@ def test_query_without_options_selects_everything():
     ({"elements_path": "/a/{customer_id}/{customer_id}"}, "elements_jobs_path"),
 ])
 def test_bad_input_is_a_configuration_error(kwargs, message):
-    arguments = {"customer_ids": [A]}
-    arguments.update(kwargs)
+    options = {key: value for key, value in kwargs.items() if key != "customer_ids"}
     with pytest.raises(ConfigurationError) as caught:
-        job_query(arguments.pop("customer_ids"), now=NOW, **arguments)
+        job_query(kwargs.get("customer_ids", [A]), now=NOW, **options)
     assert message in str(caught.value)
 
 

@@ -8,6 +8,7 @@ simulator is exercised by tests/integration/test_job_info.py.
 from __future__ import annotations
 
 import threading
+from collections import namedtuple
 from datetime import datetime, timezone
 from typing import Any, Callable, Optional
 
@@ -24,7 +25,7 @@ from ansible_collections.avepoint.graph.plugins.module_utils._parallel import ma
 API_URL = "https://graph.example.test"
 NOW = datetime(2026, 11, 29, 8, 0, tzinfo=timezone.utc)
 IDS = ["%08x-0000-4000-8000-%012x" % (n, n) for n in range(1, 6)]
-V3_PATH = "/partner/external/v3/general/customers/%s/avpt-products/jobs/batch"
+Request = namedtuple("Request", "method path params body headers")
 
 
 class ScriptedClient:
@@ -36,7 +37,7 @@ class ScriptedClient:
         self.settings = settings_from_getter(values.get, ("jobs",))
         self.handler = handler
         self.warnings: list[str] = []
-        self.requests: list[tuple[str, str, Optional[dict], Any, Optional[dict]]] = []
+        self.requests: list[Request] = []
         self.lock = threading.Lock()
 
     def warn(self, message: str) -> None:
@@ -44,7 +45,7 @@ class ScriptedClient:
 
     def call(self, method, path_or_url, *, what, params=None, json_body=None, headers=None):
         with self.lock:
-            self.requests.append((method, path_or_url, params, json_body, headers))
+            self.requests.append(Request(method, path_or_url, params, json_body, headers))
         return self.handler(method, path_or_url, params, json_body, what)
 
     def map_ids(self, work, ids):
@@ -83,7 +84,7 @@ def v3_service(histories: dict[str, list[dict]], page_cap: int = PAGE_SIZE, tota
 def partner_service(histories: dict[str, list[dict]], page_size: int = 2, link_host: str = API_URL):
     def handler(method, url, params, body, what):
         assert method == "GET" and body is None
-        path, _, token = url.replace(link_host, "").partition("?page=")
+        path, _separator, token = url.replace(link_host, "").partition("?page=")
         customer = path.split("/")[3]
         if customer not in histories:
             raise NotFoundError("HTTP 404 Not Found for %s: not found" % what, status=404)
@@ -100,9 +101,9 @@ def test_elements_pages_every_customer_concurrently_and_summarises():
     client = ScriptedClient("elements", v3_service(histories))
     report = fetch_jobs(client, job_query(IDS[:3], now=NOW))
     assert len([job for job in report.jobs if job["customer_id"] == IDS[0]]) == 230
-    pages = [params["pageIndex"] for _, path, params, _, _ in client.requests if IDS[0] in path]
+    pages = [request.params["pageIndex"] for request in client.requests if IDS[0] in request.path]
     assert sorted(pages) == [1, 2, 3]
-    assert all(body == {} and headers == {"Content-Type": "application/json"} for _, _, _, body, headers in client.requests)
+    assert all(request.body == {} and request.headers == {"Content-Type": "application/json"} for request in client.requests)
     assert report.customers == [
         {"customer_id": IDS[0], "last_success": v3_job(2)["endTime"], "last_success_job_id": "IB000002", "job_count": 230},
         {"customer_id": IDS[1], "last_success": None, "last_success_job_id": None, "job_count": 0},
@@ -115,19 +116,19 @@ def test_elements_pages_every_customer_concurrently_and_summarises():
 def test_the_customer_id_is_encoded_into_the_configured_path():
     client = ScriptedClient("elements", v3_service({IDS[0]: [v3_job(1)]}))
     fetch_jobs(client, job_query([IDS[0].upper()], elements_path="/v3/c/{customerId}/products/jobs/batch", now=NOW))
-    assert client.requests[0][1] == "/v3/c/%s/products/jobs/batch" % IDS[0]
+    assert client.requests[0].path == "/v3/c/%s/products/jobs/batch" % IDS[0]
 
 
 def test_one_type_and_module_are_filtered_by_the_api_several_by_us_and_last_success_follows_them():
     history = [v3_job(1, module=303), v3_job(2, status=3), v3_job(3), v3_job(4, job_type=11, module=501)]
     client = ScriptedClient("elements", v3_service({IDS[0]: history}))
     report = fetch_jobs(client, job_query([IDS[0]], job_types=["Microsoft 365"], job_modules=["SharePoint Online"], now=NOW))
-    assert client.requests[0][3] == {"jobType": 7, "jobModule": 302}
+    assert client.requests[0].body == {"jobType": 7, "jobModule": 302}
     assert [job["job_id"] for job in report.jobs] == ["IB000002", "IB000003"]
     assert report.customers[0]["last_success_job_id"] == "IB000003"
     client = ScriptedClient("elements", v3_service({IDS[0]: history}))
     report = fetch_jobs(client, job_query([IDS[0]], job_modules=["302", "303"], now=NOW))
-    assert client.requests[0][3] == {}
+    assert client.requests[0].body == {}
     assert [job["job_id"] for job in report.jobs] == ["IB000001", "IB000002", "IB000003"]
 
 
@@ -146,7 +147,7 @@ def test_partner_follows_next_links_and_both_apis_agree():
     v3 = {IDS[0]: [v3_job(n, 3 if n % 3 else 2) for n in range(7)]}
     partner_client = ScriptedClient("partner", partner_service(partner, page_size=2))
     from_partner = fetch_jobs(partner_client, job_query([IDS[0]], now=NOW))
-    assert [url for _, url, _, _, _ in partner_client.requests] == [
+    assert [request.path for request in partner_client.requests] == [
         "/partner/customers/%s/jobs" % IDS[0]] + ["%s/partner/customers/%s/jobs?page=%d" % (API_URL, IDS[0], n) for n in (2, 4, 6)]
     from_elements = fetch_jobs(ScriptedClient("elements", v3_service(v3, page_cap=3)), job_query([IDS[0]], now=NOW))
     assert from_partner.jobs == from_elements.jobs and len(from_partner.jobs) == 7
