@@ -94,6 +94,8 @@ options:
     description:
       - OAuth scope requested with the token (space-separated permission names).
       - Defaults to the permission the selected O(api) needs, C(partner.customers.read.all) or C(elements.customers.read.all).
+      - A scope set once for several modules (C(module_defaults), E(AVEPOINT_SCOPE)) must name every permission they need,
+        for example C(partner.customers.read.all partner.jobs.read.all) next to M(avepoint.graph.avepoint_job_info).
       - If not set, the value of the E(AVEPOINT_SCOPE) environment variable is used.
     type: str
     version_added: 1.0.0

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import NamedTuple, Sequence
 
 
 class CloudEndpoints(NamedTuple):
@@ -32,10 +32,29 @@ CLOUDS: dict[str, CloudEndpoints] = {
     ),
 }
 
-# The permission each API needs; also the default OAuth scope for that API.
-API_SCOPES: dict[str, str] = {
-    "partner": "partner.customers.read.all",
-    "elements": "elements.customers.read.all",
+# The permission each API needs for each kind of data it serves. A consumer's default OAuth
+# scope is the permission(s) for its API and the data it reads (see default_scope), so the
+# customer and the job module each work without a scope setting, and one explicit scope that
+# names both permissions serves both.
+PERMISSIONS: dict[str, dict[str, str]] = {
+    "partner": {"customers": "partner.customers.read.all", "jobs": "partner.jobs.read.all"},
+    "elements": {"customers": "elements.customers.read.all", "jobs": "elements.jobs.read.all"},
 }
+
+# The customer permission per API; its keys are the choices of the ``api`` option.
+API_SCOPES: dict[str, str] = {api: kinds["customers"] for api, kinds in PERMISSIONS.items()}
+
+READS_CUSTOMERS: tuple[str, ...] = ("customers",)
+
+
+def permission(api: str, kind: str) -> str:
+    """The permission ``api`` needs to read ``kind`` (``customers`` or ``jobs``)."""
+    return PERMISSIONS[api][kind]
+
+
+def default_scope(api: str, reads: Sequence[str] = READS_CUSTOMERS) -> str:
+    """The OAuth scope a consumer of ``api`` that reads the data kinds ``reads`` asks for by default."""
+    return " ".join(dict.fromkeys(permission(api, kind) for kind in reads))
+
 
 MAX_SCOPE_LENGTH = 300  # longer scope strings are rejected by the token service

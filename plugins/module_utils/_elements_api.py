@@ -21,7 +21,7 @@ from ._endpoints import missing_endpoint
 from ._errors import ApiError, ContractError, NotFoundError, PartialFailureError
 from ._fact_reader import FactReader
 from ._options import DEFAULT_BATCH_SIZE
-from ._paging import CustomerPages
+from ._paging import Pages
 from ._schemas import check
 
 BATCH_PATH = "/partner/external/v3/general/customers/batch"
@@ -154,30 +154,16 @@ class ElementsBackend:
 
     def _paged(self, body: dict[str, Any], what: str) -> list[dict[str, Any]]:
         """Request pages 1, 2, ... until metadata.totalCount items have arrived."""
-        pages = CustomerPages(what, self._client.settings.max_pages)
-        received = 0
+        pages: Pages[dict[str, Any]] = Pages(what, self._client.settings.max_pages)
         while True:
             where = pages.next_page()
             document = self._request(pages.page, body, where)
-            items = document["data"]
-            for index, item in enumerate(items):
+            for index, item in enumerate(document["data"]):
                 check("elements_customer", item, _item_name(item, index, where))
-                pages.add(elements_facts(item, self._reader))
-            received += len(items)
-            total = document["metadata"]["totalCount"]  # the latest count wins: customers may come and go
-            if received >= total:
-                return pages.customers
-            if not items:
-                raise ContractError(
-                    "the API answered %s with no customers although metadata.totalCount is %d and only %d arrived; "
-                    "refusing to return an incomplete list" % (where, total, received)
-                )
-            if pages.page + -(-(total - received) // PAGE_SIZE) > pages.max_pages:
-                # Fail now rather than after max_pages requests (a totalCount of 10**9 would otherwise run for hours).
-                raise ContractError(
-                    "the API answered %s with metadata.totalCount %d: at %d customers a page that is more than the %d "
-                    "pages allowed by the option max_pages (AVEPOINT_MAX_PAGES); refusing to page on. If there really "
-                    "are that many customers, raise max_pages" % (where, total, PAGE_SIZE, pages.max_pages))
+                facts = elements_facts(item, self._reader)
+                pages.add(facts["id"], facts)
+            if pages.complete(document["metadata"]["totalCount"], PAGE_SIZE):
+                return pages.items
 
     def _request(self, page: int, body: dict[str, Any], where: str) -> dict[str, Any]:
         params = {"pageIndex": page, "pageSize": PAGE_SIZE}

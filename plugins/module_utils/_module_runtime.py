@@ -4,11 +4,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ._client import AvePointClient
+from ._clouds import READS_CUSTOMERS
 from ._deps import missing_libraries
 from ._errors import AvePointError, PartialFailureError
 from ._options import module_argument_spec, settings_from_module
@@ -23,12 +24,15 @@ def avepoint_module(argument_spec: dict[str, Any], **kwargs: Any) -> AnsibleModu
     return AnsibleModule(argument_spec=spec, **kwargs)
 
 
-def run_module(module: AnsibleModule, work: ModuleWork) -> None:
-    """Check dependencies and options, run ``work`` with a client, exit with its result."""
+def run_module(module: AnsibleModule, work: ModuleWork, reads: Sequence[str] = READS_CUSTOMERS) -> None:
+    """Check dependencies and options, run ``work`` with a client, exit with its result.
+
+    ``reads``: the kinds of data the module reads, which pick the default OAuth scope.
+    """
     for library, error in missing_libraries().items():
         module.fail_json(msg=missing_required_lib(library), exception=error)
     try:
-        settings = settings_from_module(module)
+        settings = settings_from_module(module, reads)
         with AvePointClient(settings, warn=module.warn) as client:
             result = work(module, client)
     except PartialFailureError as error:

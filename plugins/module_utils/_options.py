@@ -14,13 +14,13 @@ from __future__ import annotations
 import ipaddress
 import os
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, Sequence
 from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.parsing.convert_bool import BOOLEANS_FALSE, BOOLEANS_TRUE
 
-from ._clouds import API_SCOPES, CLOUDS, MAX_SCOPE_LENGTH
+from ._clouds import API_SCOPES, CLOUDS, MAX_SCOPE_LENGTH, READS_CUSTOMERS, default_scope
 from ._errors import ConfigurationError
 
 OptionGetter = Callable[[str], Any]
@@ -114,19 +114,23 @@ class ConnectionSettings:
         return self.ca_path or True
 
 
-def settings_from_module(module: Any) -> ConnectionSettings:
+def settings_from_module(module: Any, reads: Sequence[str] = READS_CUSTOMERS) -> ConnectionSettings:
     """Adapter for modules: options come from ``module.params``."""
-    return settings_from_getter(module.params.get)
+    return settings_from_getter(module.params.get, reads)
 
 
-def settings_from_getter(get: OptionGetter) -> ConnectionSettings:
-    """Validate every connection option; raise ConfigurationError naming the first problem."""
+def settings_from_getter(get: OptionGetter, reads: Sequence[str] = READS_CUSTOMERS) -> ConnectionSettings:
+    """Validate every connection option; raise ConfigurationError naming the first problem.
+
+    ``reads`` names the kinds of data the consumer reads (``customers``, ``jobs``): without a
+    ``scope`` option the token asks for exactly the permissions they need on the chosen API.
+    """
     cloud = _choice(get, "cloud", sorted(CLOUDS))
     api = _choice(get, "api", sorted(API_SCOPES))
     endpoints = CLOUDS[cloud]
     api_url = _url(_text(get, "api_url") or endpoints.api_url, "api_url", allow_path=False)
     token_url = _url(_text(get, "token_url") or endpoints.token_url, "token_url", allow_path=True)
-    scope = _scope(_text(get, "scope") or API_SCOPES[api])
+    scope = _scope(_text(get, "scope") or default_scope(api, reads))
 
     client_id = _text(get, "client_id")
     client_secret = _text(get, "client_secret")

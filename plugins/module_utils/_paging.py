@@ -1,24 +1,27 @@
 # Copyright: (c) 2026, avepoint.graph contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Paged customer lists: where the next page is, and when to stop.
+"""Paged answers (customers and jobs, both APIs): where the next page is, and when to stop.
 
-AvePoint documents neither how the partner list is paged nor a bound on the Elements v3
+AvePoint documents neither how the partner lists are paged nor a bound on the Elements v3
 ``totalCount`` (docs/api-migration.md, "What the AvePoint documentation leaves open"). The rules
 here make every odd shape either the right answer or a loud error, never a shortened list:
 
-* The next page is named by ``@odata.nextLink`` or ``nextLink``; null, a missing key or an empty
-  string ends the list (AvePoint's own samples send ``"nextLink": ""`` on the last page).
-* A next link is an absolute URL, a reference relative to the current page (it contains ``?`` or
-  starts with ``/``), or else an opaque token, sent back as ``$skiptoken`` (the OData name) on the
-  list path. Only links to the API host are followed: the bearer token goes nowhere else.
-* A link seen before is a loop; a page that repeats a customer ID or adds no customer while
-  naming another page does not progress; more than ``max_pages`` pages is refused. Each is an
-  error naming the page, never a quietly shortened list.
+* OData (partner API): the next page is named by ``@odata.nextLink`` or ``nextLink``; null, a
+  missing key or an empty string ends the list (AvePoint's own samples send ``"nextLink": ""``
+  on the last page). A link is an absolute URL, a reference relative to the current page (it
+  contains ``?`` or starts with ``/``), or else an opaque token, sent back as ``$skiptoken`` (the
+  OData name) on the list path. Only links to the API host are followed: the bearer token goes
+  nowhere else.
+* Page index (Elements v3): ``pageIndex`` 1, 2, ... until ``metadata.totalCount`` items have
+  arrived; an empty page before that, or a total that ``max_pages`` pages cannot hold, is an error.
+* Either way: a link seen before is a loop; a page that adds no new item while naming another
+  page does not progress; more than ``max_pages`` pages is refused. Each is an error naming the
+  page, never a quietly shortened list.
 """
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Generic, Optional, TypeVar
 from urllib.parse import quote, urljoin, urlsplit
 
 from ._errors import ContractError
@@ -26,6 +29,8 @@ from ._errors import ContractError
 NEXT_LINK_KEYS = ("@odata.nextLink", "nextLink")
 TOKEN_PARAMETER = "$skiptoken"
 _DEFAULT_PORTS = {"https": 443, "http": 80}
+
+Item = TypeVar("Item")
 
 
 def next_link(document: dict[str, Any], where: str) -> Optional[str]:
@@ -62,15 +67,26 @@ def resolve_link(link: str, current_url: str, api_url: str, list_path: str) -> s
     return url
 
 
-class CustomerPages:
-    """The customers of one paged answer: every ID once, at most ``max_pages`` pages."""
+class Pages(Generic[Item]):
+    """The items of one paged answer: each key once, at most ``max_pages`` pages.
 
-    def __init__(self, what: str, max_pages: int, first_url: Optional[str] = None) -> None:
+    ``repeats`` says what an item whose key came before means: ``error`` for customers (one
+    answer naming a customer twice cannot be trusted) or ``skip`` for jobs (a live list shifts
+    while it is paged, so a job may reappear on the next page; it counts once). Items without a
+    key are always kept.
+    """
+
+    def __init__(self, what: str, max_pages: int, first_url: Optional[str] = None, noun: str = "customer",
+                 repeats: str = "error") -> None:
         self.what = what
         self.max_pages = max_pages
         self.page = 0
-        self.customers: list[dict[str, Any]] = []
-        self._page_of: dict[str, int] = {}  # lowercase ID -> the page it came on
+        self.items: list[Item] = []
+        self.added = 0  # new items on the current page
+        self._noun = noun
+        self._repeats = repeats
+        self._received = 0  # items the pages carried, repeats included (for totalCount)
+        self._page_of: dict[str, int] = {}  # lowercase key -> the page it came on
         self._links: set[str] = {first_url} if first_url else set()
 
     def where(self) -> str:
@@ -83,29 +99,54 @@ class CustomerPages:
                 "%s still has more pages after %d pages, the limit set by the option max_pages (AVEPOINT_MAX_PAGES); "
                 "refusing to page on. If there really are that many, raise max_pages" % (self.what, self.page))
         self.page += 1
+        self.added = 0
         return self.where()
 
-    def add(self, facts: dict[str, Any]) -> None:
-        """Keep one customer; a repeated ID (IDs are compared in lowercase) is a contract error."""
-        customer_id = facts["id"]
-        first = self._page_of.get(customer_id)
-        if first is not None:
-            where = "twice on page %d" % first if first == self.page else "on pages %d and %d" % (first, self.page)
-            raise ContractError(
-                "the API listed customer %s more than once in %s (%s): a contract error; refusing to choose "
-                "between the answers" % (customer_id, self.what, where))
-        self._page_of[customer_id] = self.page
-        self.customers.append(facts)
+    def add(self, key: Optional[str], item: Item) -> None:
+        """Keep one item; a repeated key (compared in lowercase) is an error or skipped, as ``repeats`` says."""
+        self._received += 1
+        if key is not None:
+            first = self._page_of.get(key.lower())
+            if first is not None:
+                if self._repeats == "skip":
+                    return
+                where = "twice on page %d" % first if first == self.page else "on pages %d and %d" % (first, self.page)
+                raise ContractError(
+                    "the API listed %s %s more than once in %s (%s): a contract error; refusing to choose "
+                    "between the answers" % (self._noun, key, self.what, where))
+            self._page_of[key.lower()] = self.page
+        self.added += 1
+        self.items.append(item)
 
-    def follow(self, link: str, url: str, added: int) -> None:
+    def follow(self, link: str, url: str) -> None:
         """Check that the page just read progressed before following ``url`` (resolved from ``link``)."""
-        if not added:
+        if not self.added:
             raise ContractError(
-                "%s has no customers but links to another page (%s); refusing to follow a list that does not progress"
-                % (self.where(), _shown(link)))
+                "%s has no new %ss but links to another page (%s); refusing to follow a list that does not progress"
+                % (self.where(), self._noun, _shown(link)))
         if url in self._links:
             raise ContractError("%s links back to a page already read (%s): a next page loop" % (self.where(), _shown(link)))
         self._links.add(url)
+
+    def complete(self, total: int, page_size: int) -> bool:
+        """After a page-index page: True once ``total`` (metadata.totalCount) items have arrived.
+
+        Raises when the list cannot complete: a page without new items before the total is reached,
+        or a total that the remaining ``max_pages`` pages cannot hold (a totalCount of 10**9 would
+        otherwise mean hours of requests before failing).
+        """
+        if self._received >= total:  # the latest total wins: items may come and go while paging
+            return True
+        if not self.added:
+            raise ContractError(
+                "the API answered %s with no new %ss although metadata.totalCount is %d and only %d arrived; "
+                "refusing to return an incomplete list" % (self.where(), self._noun, total, self._received))
+        if self.page + -(-(total - self._received) // page_size) > self.max_pages:
+            raise ContractError(
+                "the API answered %s with metadata.totalCount %d: at %d %ss a page that is more than the %d "
+                "pages allowed by the option max_pages (AVEPOINT_MAX_PAGES); refusing to page on. If there really "
+                "are that many, raise max_pages" % (self.where(), total, page_size, self._noun, self.max_pages))
+        return False
 
 
 def _origin(url: str) -> tuple[str, str, Optional[int], bool]:

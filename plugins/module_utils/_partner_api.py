@@ -11,7 +11,7 @@ from ._backend import BackendClient
 from ._endpoints import missing_endpoint
 from ._errors import ContractError, NotFoundError
 from ._fact_reader import FactReader
-from ._paging import CustomerPages, next_link, resolve_link
+from ._paging import Pages, next_link, resolve_link
 from ._schemas import check
 
 CUSTOMERS_PATH = "/partner/customers"
@@ -79,7 +79,7 @@ class PartnerBackend:
     def _fetch_all(self) -> list[dict[str, Any]]:
         api_url = self._client.settings.api_url
         url = api_url + CUSTOMERS_PATH
-        pages = CustomerPages("the customer list", self._client.settings.max_pages, first_url=url)
+        pages: Pages[dict[str, Any]] = Pages("the customer list", self._client.settings.max_pages, first_url=url)
         while True:
             where = pages.next_page()
             try:
@@ -91,12 +91,13 @@ class PartnerBackend:
             check("partner_customer_list", document, where)
             for index, item in enumerate(document["value"]):
                 check("partner_customer", item, _item_name(item, index, pages.page))
-                pages.add(partner_facts(item, self._reader))
+                facts = partner_facts(item, self._reader)
+                pages.add(facts["id"], facts)
             link = next_link(document, where)
             if link is None:
-                return pages.customers
+                return pages.items
             next_url = resolve_link(link, url, api_url, CUSTOMERS_PATH)
-            pages.follow(link, next_url, len(document["value"]))
+            pages.follow(link, next_url)
             url = next_url
 
 

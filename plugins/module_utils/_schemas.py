@@ -13,6 +13,8 @@ from typing import Any, Optional
 
 from ._deps import load_jsonschema
 from ._errors import ContractError
+from ._job_schemas import JOB_SCHEMAS
+from ._schema_envelopes import elements_page, odata_collection
 from ._schema_fastpath import fast_predicate
 
 GUID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
@@ -35,18 +37,7 @@ PARTNER_CUSTOMER: dict[str, Any] = {
     },
 }
 
-PARTNER_CUSTOMER_LIST: dict[str, Any] = {
-    "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "$id": "avepoint.graph/partner_customer_list.schema.json",
-    "title": "Partner API customer list (GET /partner/customers)",
-    "type": "object",
-    "required": ["value"],
-    "properties": {
-        "value": {"type": "array"},
-        "@odata.nextLink": {"type": ["string", "null"]},
-        "nextLink": {"type": ["string", "null"]},
-    },
-}
+PARTNER_CUSTOMER_LIST = odata_collection("partner_customer_list", "Partner API customer list (GET /partner/customers)")
 
 ELEMENTS_CUSTOMER: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -76,25 +67,8 @@ ELEMENTS_CUSTOMER: dict[str, Any] = {
     },
 }
 
-ELEMENTS_CUSTOMER_BATCH: dict[str, Any] = {
-    "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "$id": "avepoint.graph/elements_customer_batch.schema.json",
-    "title": "Elements v3 API customer page (POST /partner/external/v3/general/customers/batch)",
-    "type": "object",
-    "required": ["data", "metadata"],
-    "properties": {
-        "data": {"type": "array"},
-        "metadata": {
-            "type": "object",
-            "required": ["totalCount"],
-            "properties": {
-                "pageIndex": {"type": "integer"},
-                "pageSize": {"type": "integer"},
-                "totalCount": {"type": "integer", "minimum": 0},
-            },
-        },
-    },
-}
+ELEMENTS_CUSTOMER_BATCH = elements_page(
+    "elements_customer_batch", "Elements v3 API customer page (POST /partner/external/v3/general/customers/batch)")
 
 TOKEN_RESPONSE: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -116,6 +90,7 @@ ALL_SCHEMAS: dict[str, dict[str, Any]] = {
     "elements_customer_batch": ELEMENTS_CUSTOMER_BATCH,
     "token_response": TOKEN_RESPONSE,
 }
+ALL_SCHEMAS.update(JOB_SCHEMAS)
 
 # Per-document checks that say "valid" quickly; jsonschema judges whatever they do not pass.
 FAST_CHECKS = {name: fast_predicate(schema) for name, schema in ALL_SCHEMAS.items()}

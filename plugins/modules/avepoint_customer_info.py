@@ -45,6 +45,8 @@ seealso:
   - plugin: avepoint.graph.avepoint_customer
     plugin_type: lookup
     description: The same customer facts from a lookup, for use in templates and variables.
+  - module: avepoint.graph.avepoint_job_info
+    description: The customers' backup jobs and when each last succeeded.
   - name: AvePoint Graph API
     description: AvePoint's API reference.
     link: https://learn.avepoint.com/Docs/API/

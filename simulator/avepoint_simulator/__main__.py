@@ -8,7 +8,7 @@ import sys
 import threading
 from typing import Optional
 
-from .server import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Simulator, SimulatorConfig
+from .server import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_ELEMENTS_JOBS_PATH, Simulator, SimulatorConfig
 from .tokens import KNOWN_SCOPES
 
 
@@ -27,6 +27,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--client-secret", default=DEFAULT_CLIENT_SECRET)
     p.add_argument("--token-ttl", type=int, default=3600)
     p.add_argument("--partner-page-size", type=int, default=0, help="0 = no paging of GET /partner/customers")
+    p.add_argument("--jobs-days", type=int, default=14, help="days of job history per customer")
+    p.add_argument("--jobs-now", type=float, help="epoch seconds the job histories end at (default: start time)")
+    p.add_argument("--partner-jobs-page-size", type=int, default=50, help="0 = no paging of GET /partner/customers/{id}/jobs")
+    p.add_argument("--elements-jobs-path", default=DEFAULT_ELEMENTS_JOBS_PATH, help="v3 jobs path, with {id}")
     p.add_argument("--app-cert-dir", help="generate/trust test app certificates here")
     p.add_argument("--allowed-scopes", default=" ".join(KNOWN_SCOPES), help="space-separated")
     p.add_argument("--faults-file", help="JSON list of fault rules to install at start")
@@ -49,6 +53,8 @@ def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
         seed=args.seed, dataset_file=args.dataset_file, latency_ms=args.latency_ms, https=args.https,
         tls_dir=args.tls_dir, client_id=args.client_id, client_secret=args.client_secret,
         token_ttl=args.token_ttl, partner_page_size=args.partner_page_size,
+        jobs_days=args.jobs_days, jobs_now=args.jobs_now, partner_jobs_page_size=args.partner_jobs_page_size,
+        elements_jobs_path=args.elements_jobs_path,
         app_cert_dir=args.app_cert_dir, allowed_scopes=args.allowed_scopes.split(),
         faults=faults, shapes=shapes, verbose=args.verbose,
     )

@@ -6,6 +6,7 @@ server.py) so it stays free of lifecycle concerns.
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import re
 import secrets
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Optional
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from .dataset import is_guid, job_status_name, partner_view, v3_view
+from .jobs import partner_job_view, v3_job_view
 from .faults import POST_KINDS, PRE_KINDS, TOKEN_PATH, FaultRule
 from .shapes import FOREIGN_HOST, Shapes, fresh_customer
 from .tokens import OAuthError, resolve_scopes
@@ -25,14 +27,27 @@ if TYPE_CHECKING:  # pragma: no cover
 
 PARTNER_SCOPE = "partner.customers.read.all"
 ELEMENTS_SCOPE = "elements.customers.read.all"
+PARTNER_JOBS_SCOPE = "partner.jobs.read.all"
+ELEMENTS_JOBS_SCOPE = "elements.jobs.read.all"
 
 ROUTE_ONE = "GET /partner/customers/{id}"
 ROUTE_LIST = "GET /partner/customers"
 ROUTE_BATCH = "POST /partner/external/v3/general/customers/batch"
+ROUTE_PARTNER_JOBS = "GET /partner/customers/{id}/jobs"
+ROUTE_V3_JOBS = "POST /partner/external/v3/general/customers/{id}/avpt-products/jobs/batch"
 
 _RE_ONE = re.compile(r"^/partner/customers/([^/]+)/?$", re.IGNORECASE)
 _RE_LIST = re.compile(r"^/partner/customers/?$", re.IGNORECASE)
 _RE_BATCH = re.compile(r"^/partner/external/v3/general/customers/batch/?$", re.IGNORECASE)
+_RE_PARTNER_JOBS = re.compile(r"^/partner/customers/([^/]+)/jobs/?$", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=16)
+def path_pattern(template: str) -> re.Pattern[str]:
+    """A route regex for a path template with one {id} placeholder (the v3 jobs path is configurable)."""
+    head, _, tail = template.partition("{id}")
+    return re.compile("^%s([^/]+)%s/?$" % (re.escape(head), re.escape(tail.rstrip("/"))), re.IGNORECASE)
+
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 50
@@ -400,9 +415,14 @@ class SimHandler(BaseHTTPRequestHandler):
         finally:
             state.counters.api_end()
 
-    @staticmethod
-    def _route(method: str, path: str) -> tuple[Optional[str], Optional[str]]:
+    def _route(self, method: str, path: str) -> tuple[Optional[str], Optional[str]]:
         """Return (route key, id) for a known path; the key also reflects wrong methods."""
+        match = _RE_PARTNER_JOBS.match(path)
+        if match:
+            return (ROUTE_PARTNER_JOBS if method == "GET" else f"{method} /partner/customers/{{id}}/jobs"), match.group(1)
+        match = path_pattern(self.state.config.elements_jobs_path).match(path)
+        if match:
+            return (ROUTE_V3_JOBS if method == "POST" else f"{method} v3 jobs"), match.group(1)
         if _RE_LIST.match(path):
             return ("GET /partner/customers" if method == "GET" else f"{method} /partner/customers"), None
         match = _RE_ONE.match(path)
@@ -436,6 +456,10 @@ class SimHandler(BaseHTTPRequestHandler):
             return self._get_list(query)
         if route == ROUTE_BATCH:
             return self._batch(query, body)
+        if route == ROUTE_PARTNER_JOBS:
+            return self._partner_jobs(unquote(one_id or ""), query)
+        if route == ROUTE_V3_JOBS:
+            return self._v3_jobs(unquote(one_id or ""), query, body)
         raise HttpError(405, f"Method {method} not allowed", headers={"Allow": route.split(" ")[0]})
 
     def _get_one(self, cid: str) -> tuple[int, Any]:
@@ -494,6 +518,62 @@ class SimHandler(BaseHTTPRequestHandler):
             raise HttpError(400, f"{name} must be {limit}", _field_error(name, f"must be {limit}"))
         return value
 
+    def _json_body(self, body: bytes) -> Optional[dict[str, Any]]:
+        """The JSON object a POST carries, or None without a body."""
+        if not body.strip():
+            return None
+        try:
+            parsed = json.loads(body)
+        except ValueError as exc:
+            raise HttpError(400, "Request body is not valid JSON") from exc
+        if not isinstance(parsed, dict):
+            raise HttpError(400, "Request body must be a JSON object")
+        ctype = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if ctype != "application/json":
+            # Like an ASP.NET [FromBody] endpoint: a JSON body must say it is JSON.
+            raise HttpError(415, "Unsupported Media Type: send Content-Type: application/json")
+        return parsed
+
+    def _customer_for_jobs(self, cid: str) -> dict[str, Any]:
+        if not is_guid(cid):
+            raise HttpError(400, "The customer id must be a GUID", _field_error("customerId", "not a GUID"))
+        customer = self.state.index.get(cid.lower())
+        if customer is None:
+            raise HttpError(404, f"Customer {cid} not found")
+        return customer
+
+    def _partner_jobs(self, cid: str, query: dict[str, str]) -> tuple[int, Any]:
+        self._require(PARTNER_JOBS_SCOPE)
+        jobs = self.state.jobs_for(self._customer_for_jobs(cid))
+        base = self._base_url()
+        payload: dict[str, Any] = {
+            "@odata.context": f"{base}/partner/$metadata#Collection(Portal.Api.Model.BackUpJob)"}
+        page_size = self.state.config.partner_jobs_page_size
+        offset = _decode_skiptoken(query["$skiptoken"]) if "$skiptoken" in query else 0
+        chunk = jobs[offset: offset + page_size] if page_size > 0 else jobs
+        payload["value"] = [partner_job_view(job) for job in chunk]
+        if page_size > 0 and offset + page_size < len(jobs):
+            payload["@odata.nextLink"] = (f"{base}/partner/customers/{cid}/jobs?$skiptoken="
+                                          f"{_encode_skiptoken(offset + page_size)}")
+        return 200, payload
+
+    def _v3_jobs(self, cid: str, query: dict[str, str], body: bytes) -> tuple[int, Any]:
+        self._require(ELEMENTS_JOBS_SCOPE)
+        page_index = self._int_param(query, "pageIndex", 1, 1, None)
+        page_size = self._int_param(query, "pageSize", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
+        parsed = self._json_body(body) or {}
+        jobs = self.state.jobs_for(self._customer_for_jobs(cid))
+        for key in ("jobType", "jobModule"):
+            if parsed.get(key) is not None:
+                wanted = parsed[key]
+                if not isinstance(wanted, int) or isinstance(wanted, bool):
+                    raise HttpError(400, f"{key} must be an integer", _field_error(key, "not an integer"))
+                jobs = [job for job in jobs if job.get(key) == wanted]
+        start = (page_index - 1) * page_size
+        data = [v3_job_view(job) for job in jobs[start: start + page_size]]
+        return 200, {"data": data,
+                     "metadata": {"pageIndex": page_index, "pageSize": page_size, "totalCount": len(jobs)}}
+
     def _batch(self, query: dict[str, str], body: bytes) -> tuple[int, Any]:
         self._require(ELEMENTS_SCOPE)
         shapes = self.state.shapes.get()
@@ -503,17 +583,8 @@ class SimHandler(BaseHTTPRequestHandler):
         if not body.strip() and shapes.require_body:
             # What an ASP.NET [FromBody] parameter answers to a request without a body.
             raise HttpError(400, "A non-empty request body is required.", _field_error("body", "required"))
-        if body.strip():
-            try:
-                parsed = json.loads(body)
-            except ValueError as exc:
-                raise HttpError(400, "Request body is not valid JSON") from exc
-            if not isinstance(parsed, dict):
-                raise HttpError(400, "Request body must be a JSON object")
-            ctype = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
-            if ctype != "application/json":
-                # Like an ASP.NET [FromBody] endpoint: a JSON body must say it is JSON.
-                raise HttpError(415, "Unsupported Media Type: send Content-Type: application/json")
+        parsed = self._json_body(body)
+        if parsed is not None:
             ids = parsed.get("customerIds")
             if ids is not None:
                 if not isinstance(ids, list):

@@ -9,6 +9,7 @@ import socketserver
 import ssl
 import tempfile
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import ThreadingHTTPServer
 from typing import Any, Optional
@@ -17,11 +18,13 @@ from .counters import Counters
 from .dataset import generate_customers, load_dataset_file, normalize_customers
 from .faults import FaultEngine
 from .handlers import SimHandler
+from .jobs import generate_jobs, profile_of
 from .shapes import ShapeState
 from .tokens import KNOWN_SCOPES, ClientAuthenticator, TokenStore
 
 DEFAULT_CLIENT_ID = "11111111-2222-3333-4444-555555555555"
 DEFAULT_CLIENT_SECRET = "sim-secret"
+DEFAULT_ELEMENTS_JOBS_PATH = "/partner/external/v3/general/customers/{id}/avpt-products/jobs/batch"
 
 
 @dataclass
@@ -39,6 +42,12 @@ class SimulatorConfig:
     client_secret: str = DEFAULT_CLIENT_SECRET
     token_ttl: int = 3600
     partner_page_size: int = 0
+    # Jobs: days of history per customer, its reference time (epoch seconds; None = start time),
+    # the partner jobs page size (0 = one page) and where the v3 jobs endpoint lives.
+    jobs_days: int = 14
+    jobs_now: Optional[float] = None
+    partner_jobs_page_size: int = 50
+    elements_jobs_path: str = DEFAULT_ELEMENTS_JOBS_PATH
     app_cert_dir: Optional[str] = None
     allowed_scopes: list[str] = field(default_factory=lambda: list(KNOWN_SCOPES))
     extra_audiences: list[str] = field(default_factory=list)
@@ -62,6 +71,26 @@ class SimState:
         self.scheme = "https" if config.https else "http"
         self.base_url = ""
         self.port = 0
+        self.jobs_now = float(int(config.jobs_now if config.jobs_now is not None else time.time()))
+        self._positions = {str(c["id"]).lower(): position for position, c in enumerate(customers)}
+        self._jobs: dict[str, list[dict[str, Any]]] = {}
+        self._jobs_lock = threading.Lock()
+
+    def jobs_for(self, customer: dict[str, Any]) -> list[dict[str, Any]]:
+        """The customer's job history (v3 shape, newest first): from the dataset, or generated once."""
+        if isinstance(customer.get("jobs"), list):
+            return customer["jobs"]
+        key = str(customer["id"]).lower()
+        with self._jobs_lock:
+            jobs = self._jobs.get(key)
+            if jobs is None:
+                jobs = self._jobs[key] = generate_jobs(self._positions[key], self.config.seed, self.jobs_now,
+                                                       self.config.jobs_days)
+            return jobs
+
+    def job_profile(self, customer_id: str) -> str:
+        customer = self.index[customer_id.lower()]
+        return "dataset" if isinstance(customer.get("jobs"), list) else profile_of(self._positions[customer_id.lower()])
 
     @property
     def token_url(self) -> str:
@@ -279,6 +308,20 @@ class Simulator:
 
     def revoke_tokens(self) -> None:
         self._require_state().tokens.revoke_all()
+
+    def jobs(self, customer_id: str) -> list[dict[str, Any]]:
+        """A customer's job history as the v3 API serves it (newest first); "_placeholder" marks N/A rows."""
+        state = self._require_state()
+        return copy.deepcopy(state.jobs_for(state.index[customer_id.lower()]))
+
+    def job_profile(self, customer_id: str) -> str:
+        """The profile that shaped a customer's history (see jobs.PROFILES), or "dataset"."""
+        return self._require_state().job_profile(customer_id)
+
+    @property
+    def jobs_now(self) -> float:
+        """The reference time (epoch seconds) the job histories are relative to."""
+        return self._require_state().jobs_now
 
     def issued_tokens(self) -> list[str]:
         """Every access token issued so far (for secret-leak tests)."""

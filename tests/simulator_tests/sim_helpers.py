@@ -17,6 +17,8 @@ from avepoint_simulator import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Simulat
 
 PARTNER = "partner.customers.read.all"
 ELEMENTS = "elements.customers.read.all"
+PARTNER_JOBS = "partner.jobs.read.all"
+ELEMENTS_JOBS = "elements.jobs.read.all"
 BATCH_PATH = "/partner/external/v3/general/customers/batch"
 
 

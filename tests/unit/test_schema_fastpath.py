@@ -39,6 +39,15 @@ VALID: dict[str, list[Any]] = {
     "token_response": [{"access_token": "abc", "token_type": "Bearer", "expires_in": 3600},
                        {"access_token": "abc", "expires_in": "3600"}, {"access_token": "abc", "expires_in": 59.5}],
 }
+V3_JOB = {"jobType": 7, "jobModule": 304, "status": 3, "jobId": "FB20****1103****214502", "name": "N/A", "totalCount": "2323",
+          "backupSize": "0 GB", "startTime": "2025-09-11T03:21:16Z", "endTime": "2025-09-11T03:38:56Z", "jobDuration": "17m39s"}
+PARTNER_JOB = dict(V3_JOB, jobType="Microsoft 365", jobModule="SharePoint Online", status="Not Finished", endTime="N/A")
+VALID.update({
+    "partner_job": [PARTNER_JOB, dict(PARTNER_JOB, name=None, lastModifyTime=None, extra=1)],
+    "partner_job_list": [{"value": [PARTNER_JOB]}, {"value": [], "@odata.nextLink": "https://graph.example/x?$skiptoken=a"}],
+    "elements_job": [V3_JOB, {"jobType": 0, "jobModule": 0, "status": 2, "startTime": "N/A", "endTime": None}],
+    "elements_job_batch": [{"data": [V3_JOB], "metadata": {"pageIndex": 1, "pageSize": 50, "totalCount": 1}}],
+})
 ODD_VALUES = [None, True, False, 0, 1, -1, 1.0, 2.5, float("nan"), "", "x", "not-a-guid", GUID, GUID.upper(),
               " %s " % GUID, "%s\n" % GUID, [], [1], {}, {"id": GUID}]
 

@@ -1,0 +1,108 @@
+# Copyright: (c) 2026, avepoint.graph contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Points in time: ISO 8601 text in, timezone-aware UTC datetimes inside, one text form out.
+
+Every time this collection returns is ``YYYY-MM-DDTHH:MM:SSZ`` (UTC, whole seconds), so such
+strings sort and compare correctly as plain text, in Jinja as well as in Python. A time
+written without a UTC offset is taken as UTC: AvePoint documents its times in UTC (``Z``).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from typing import Any, Optional
+
+from ._durations import EXAMPLES as DURATION_EXAMPLES, parse_duration
+
+UTC = timezone.utc
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+# What the API writes for a time that does not exist (a job that never started or ended).
+ABSENT = frozenset(("", "n/a"))
+
+_ISO_TIME = re.compile(
+    r"\A(?P<date>\d{4}-\d{2}-\d{2})"
+    r"(?:[Tt ](?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,](?P<fraction>\d{1,9}))?)?)?"
+    r"\s*(?P<zone>[Zz]|[+-]\d{2}(?::?\d{2})?)?\Z"
+)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def parse_time(text: Any) -> datetime:
+    """An ISO 8601 date or date-time as an aware UTC datetime; ValueError for anything else."""
+    if not isinstance(text, str):
+        raise ValueError("not a string")
+    match = _ISO_TIME.match(text.strip())
+    if not match:
+        raise ValueError("not an ISO 8601 time")
+    try:
+        day = datetime.strptime(match.group("date"), "%Y-%m-%d")
+        moment = day.replace(
+            hour=int(match.group("hour") or 0),
+            minute=int(match.group("minute") or 0),
+            second=int(match.group("second") or 0),
+            microsecond=int((match.group("fraction") or "0")[:6].ljust(6, "0")),
+        )
+        return moment.replace(tzinfo=_zone(match.group("zone"))).astimezone(UTC)
+    except (ValueError, OverflowError) as error:
+        raise ValueError("not a valid date or time (%s)" % error) from None
+
+
+def _zone(text: Optional[str]) -> timezone:
+    if not text or text in ("Z", "z"):
+        return UTC
+    digits = text[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:] or 0)
+    if hours > 23 or minutes > 59:
+        raise ValueError("UTC offset %s out of range" % text)
+    offset = timedelta(hours=hours, minutes=minutes)
+    return timezone(-offset if text[0] == "-" else offset)
+
+
+def optional_time(value: Any) -> Optional[datetime]:
+    """A time from an API field: None for null and the API's "N/A"; ValueError for other non-times."""
+    if value is None or (isinstance(value, str) and value.strip().lower() in ABSENT):
+        return None
+    return parse_time(value)
+
+
+def format_time(moment: datetime) -> str:
+    """The one text form of a time: ``2026-11-29T08:00:00Z``."""
+    return moment.astimezone(UTC).strftime(TIME_FORMAT)
+
+
+def resolve_since(value: Any, now: datetime) -> datetime:
+    """The start of a time window: ``now`` minus a duration (``48h``, ``7d``) or an ISO 8601 time.
+
+    ValueError (naming the accepted forms) for anything else, a window that is empty or starts
+    in the future.
+    """
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("expected a duration such as %s, or an ISO 8601 time" % DURATION_EXAMPLES)
+    text = value.strip()
+    if _ISO_TIME.match(text):
+        start = parse_time(text)
+        if start > now:
+            raise ValueError("the time %s is in the future" % format_time(start))
+        return start
+    try:
+        seconds = parse_duration(text)
+    except ValueError as error:
+        raise ValueError("%s; expected a duration such as %s, or an ISO 8601 time such as 2026-11-29T08:00:00Z"
+                         % (error, DURATION_EXAMPLES)) from None
+    if seconds <= 0:
+        raise ValueError("the duration must be longer than zero")
+    try:
+        return now - timedelta(seconds=seconds)
+    except OverflowError:
+        raise ValueError("the duration is too long") from None
+
+
+def age_seconds(moment: Any, now: datetime) -> float:
+    """Seconds from ``moment`` (a datetime or a time text this collection returned) to ``now``."""
+    when = moment if isinstance(moment, datetime) else parse_time(moment)
+    return (now - when).total_seconds()

@@ -1,0 +1,118 @@
+"""Durations, sizes and times as users and the AvePoint API write them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from ansible_collections.avepoint.graph.plugins.module_utils._durations import format_age, parse_duration
+from ansible_collections.avepoint.graph.plugins.module_utils._sizes import parse_size
+from ansible_collections.avepoint.graph.plugins.module_utils._times import (
+    age_seconds, format_time, optional_time, parse_time, resolve_since)
+
+NOW = datetime(2026, 11, 29, 8, 0, 0, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("text, seconds", [
+    ("48h", 48 * 3600), ("7d", 7 * 86400), ("1d12h", 36 * 3600), ("30m", 1800), ("2w", 14 * 86400),
+    ("17m39s", 1059), ("2m33s", 153), ("38s", 38), ("0 S", 0), ("1h2m5s", 3725), ("1.5h", 5400),
+    ("2 days", 2 * 86400), ("3 Hours 10 MIN", 3 * 3600 + 600), ("250ms", 0.25),
+    ("PT48H", 48 * 3600), ("P7D", 7 * 86400), ("P1DT12H", 36 * 3600), ("PT17M39S", 1059), ("p2w", 14 * 86400),
+    ("00:17:39", 1059), ("1.02:03:04", 86400 + 7384), ("12:00:00.5", 43200.5),
+])
+def test_durations(text, seconds):
+    assert parse_duration(text) == pytest.approx(seconds)
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("48", "without a unit"), ("", "empty"), ("   ", "empty"), ("yesterday", "not a duration"), ("48x", "unknown unit"),
+    ("1h1h", "twice"), ("-5h", "not a duration"), ("P", "not a duration"), ("PT", "not a duration"),
+    ("1 month", "unknown unit"), ("25:61:00", "hh:mm:ss"), ("1.24:00:00", "hh:mm:ss"), ("h", "not a duration"),
+])
+def test_not_durations(text, reason):
+    with pytest.raises(ValueError, match=reason):
+        parse_duration(text)
+
+
+def test_a_duration_must_be_text():
+    with pytest.raises(ValueError, match="not a string"):
+        parse_duration(48)
+
+
+@pytest.mark.parametrize("seconds, text", [
+    (0, "0s"), (59.9, "59s"), (60, "1m"), (3599, "59m"), (3600, "1h"), (74 * 3600 + 59, "74h"), (7 * 86400 - 1, "167h"),
+    (7 * 86400, "7d"), (30 * 86400 + 5, "30d"), (-5, "0s"),
+])
+def test_ages_for_reports(seconds, text):
+    assert format_age(seconds) == text
+
+
+@pytest.mark.parametrize("text, size", [
+    ("0 GB", 0), ("1.5 GB", 1610612736), ("1 KB", 1024), ("350.5 MB", int(round(350.5 * 1024 ** 2))),
+    ("2 TB", 2 * 1024 ** 4), ("1 GiB", 1024 ** 3), ("512 B", 512), ("10 bytes", 10), ("0.01gb", int(round(0.01 * 1024 ** 3))),
+])
+def test_sizes_are_binary(text, size):
+    assert parse_size(text) == size
+
+
+@pytest.mark.parametrize("text", ["1,5 GB", "1,500 GB", "12", "GB", "1.5 GX", "-1 GB", "", None])
+def test_sizes_that_would_be_guesses_are_refused(text):
+    with pytest.raises(ValueError):
+        parse_size(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2025-09-11T03:21:16Z", "2025-09-11T03:21:16Z"),
+    ("2025-09-11T03:21:16.123456789Z", "2025-09-11T03:21:16Z"),
+    ("2025-09-11T05:21:16+02:00", "2025-09-11T03:21:16Z"),
+    ("2025-09-10T22:21:16-0500", "2025-09-11T03:21:16Z"),
+    ("2025-09-11T03:21:16", "2025-09-11T03:21:16Z"),  # no offset: UTC
+    ("2025-09-11 03:21", "2025-09-11T03:21:00Z"),
+    ("2025-09-11", "2025-09-11T00:00:00Z"),
+    (" 2025-09-11T03:21:16z ", "2025-09-11T03:21:16Z"),
+])
+def test_times_in_one_text_form(text, expected):
+    assert format_time(parse_time(text)) == expected
+
+
+@pytest.mark.parametrize("text", ["11/09/2025 03:21", "2025-13-01", "2025-02-30T00:00:00Z", "2025-09-11T25:00:00Z",
+                                  "2025-09-11T03:21:16+25:00", "yesterday", "", "2025-09-11T03:21:16ZZ"])
+def test_not_times(text):
+    with pytest.raises(ValueError):
+        parse_time(text)
+
+
+@pytest.mark.parametrize("value", [None, "N/A", "n/a", " N/A ", ""])
+def test_absent_times(value):
+    assert optional_time(value) is None
+
+
+def test_times_sort_as_text():
+    earlier, later = format_time(parse_time("2025-09-11T23:59:59+05:00")), format_time(parse_time("2025-09-11T19:00:00Z"))
+    assert earlier < later
+
+
+@pytest.mark.parametrize("value, start", [
+    ("48h", NOW - timedelta(hours=48)), ("7d", NOW - timedelta(days=7)), ("PT30M", NOW - timedelta(minutes=30)),
+    ("2026-11-28T08:00:00Z", datetime(2026, 11, 28, 8, tzinfo=timezone.utc)),
+    ("2026-11-28", datetime(2026, 11, 28, tzinfo=timezone.utc)),
+    (" 2026-11-29T10:00+02:00 ", NOW),
+])
+def test_since(value, start):
+    assert resolve_since(value, NOW) == start
+
+
+@pytest.mark.parametrize("value, reason", [
+    ("48", "without a unit"), ("yesterday", "ISO 8601 time"), ("0h", "longer than zero"), ("", "expected a duration"),
+    (None, "expected a duration"), ("2026-11-30T00:00:00Z", "in the future"), ("2026-02-30", "not a valid date"),
+    ("99999999999d", "too long"),
+])
+def test_bad_since(value, reason):
+    with pytest.raises(ValueError, match=reason):
+        resolve_since(value, NOW)
+
+
+def test_age_of_a_returned_time():
+    assert age_seconds("2026-11-26T06:00:00Z", NOW) == 74 * 3600
+    assert age_seconds(NOW - timedelta(seconds=5), NOW) == 5

@@ -1,0 +1,267 @@
+"""Reading jobs over both APIs: paging, missing customers, errors, filters and summaries.
+
+The backends only use the client's stable surface (call, map_ids, settings, warn,
+known_secrets), so a small scripted client stands in for it here; the real client against the
+simulator is exercised by tests/integration/test_job_info.py.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import namedtuple
+from datetime import datetime, timezone
+from typing import Any, Callable, Optional
+
+import pytest
+
+from ansible_collections.avepoint.graph.plugins.module_utils._client import is_fatal
+from ansible_collections.avepoint.graph.plugins.module_utils._errors import (
+    ApiError, ContractError, NotFoundError, PartialFailureError)
+from ansible_collections.avepoint.graph.plugins.module_utils._job_query import job_query
+from ansible_collections.avepoint.graph.plugins.module_utils._jobs_api import PAGE_SIZE, fetch_jobs
+from ansible_collections.avepoint.graph.plugins.module_utils._options import settings_from_getter
+from ansible_collections.avepoint.graph.plugins.module_utils._parallel import map_bounded
+
+API_URL = "https://graph.example.test"
+NOW = datetime(2026, 11, 29, 8, 0, tzinfo=timezone.utc)
+IDS = ["%08x-0000-4000-8000-%012x" % (n, n) for n in range(1, 6)]
+Request = namedtuple("Request", "method path params body headers")
+
+
+class ScriptedClient:
+    """The client surface the jobs backends use; ``handler(method, path, params, body)`` answers calls."""
+
+    def __init__(self, api: str, handler: Callable[..., Any], **options: Any) -> None:
+        values = {"client_id": "app", "client_secret": "the-secret", "api_url": API_URL, "api": api, "concurrency": 3}
+        values.update(options)
+        self.settings = settings_from_getter(values.get, ("jobs",))
+        self.handler = handler
+        self.warnings: list[str] = []
+        self.requests: list[Request] = []
+        self.lock = threading.Lock()
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)
+
+    def call(self, method, path_or_url, *, what, params=None, json_body=None, headers=None):
+        with self.lock:
+            self.requests.append(Request(method, path_or_url, params, json_body, headers))
+        return self.handler(method, path_or_url, params, json_body, what)
+
+    def map_ids(self, work, ids):
+        return map_bounded(work, ids, self.settings.concurrency, is_fatal)
+
+    def known_secrets(self):
+        return list(self.settings.secrets) + ["issued-token-value"]
+
+
+def v3_job(n: int, status: int = 2, end: Optional[str] = "auto", job_type: int = 7, module: int = 302) -> dict:
+    start = "2026-11-%02dT%02d:00:00Z" % (28 - n // 24, 23 - n % 24)
+    return {"jobType": job_type, "jobModule": module, "status": status, "jobId": "IB%06d" % n, "name": "N/A",
+            "startTime": start, "endTime": start.replace(":00:00Z", ":30:00Z") if end == "auto" else end,
+            "jobDuration": "30m0s", "backupSize": "1 GB", "lastModifyTime": "N/A"}
+
+
+def partner_job(n: int, status: str = "Finished", module: str = "SharePoint Online") -> dict:
+    job = v3_job(n)
+    return dict(job, jobType="Microsoft 365", jobModule=module, status=status)
+
+
+def v3_service(histories: dict[str, list[dict]], page_cap: int = PAGE_SIZE, total_offset: int = 0):
+    def handler(method, path, params, body, what):
+        assert method == "POST" and params["pageSize"] == PAGE_SIZE
+        customer = path.split("/")[6]
+        if customer not in histories:
+            raise NotFoundError("HTTP 404 Not Found for %s: not found" % what, status=404)
+        jobs = [job for job in histories[customer]
+                if all(body.get(key) is None or job[key] == body[key] for key in ("jobType", "jobModule"))]
+        start = (params["pageIndex"] - 1) * page_cap
+        return {"data": jobs[start:start + page_cap],
+                "metadata": {"pageIndex": params["pageIndex"], "pageSize": page_cap, "totalCount": len(jobs) + total_offset}}
+    return handler
+
+
+def partner_service(histories: dict[str, list[dict]], page_size: int = 2, link_host: str = API_URL):
+    def handler(method, url, params, body, what):
+        assert method == "GET" and body is None
+        path, _separator, token = url.replace(link_host, "").partition("?page=")
+        customer = path.split("/")[3]
+        if customer not in histories:
+            raise NotFoundError("HTTP 404 Not Found for %s: not found" % what, status=404)
+        offset = int(token or 0)
+        document = {"value": histories[customer][offset:offset + page_size]}
+        if offset + page_size < len(histories[customer]):
+            document["@odata.nextLink"] = "%s/partner/customers/%s/jobs?page=%d" % (link_host, customer, offset + page_size)
+        return document
+    return handler
+
+
+def test_elements_pages_every_customer_concurrently_and_summarises():
+    histories = {IDS[0]: [v3_job(n, status=3 if n < 2 else 2) for n in range(230)], IDS[1]: [], IDS[2]: [v3_job(1, status=3)]}
+    client = ScriptedClient("elements", v3_service(histories))
+    report = fetch_jobs(client, job_query(IDS[:3], now=NOW))
+    assert len([job for job in report.jobs if job["customer_id"] == IDS[0]]) == 230
+    pages = [request.params["pageIndex"] for request in client.requests if IDS[0] in request.path]
+    assert sorted(pages) == [1, 2, 3]
+    assert all(request.body == {} and request.headers == {"Content-Type": "application/json"} for request in client.requests)
+    assert report.customers == [
+        {"customer_id": IDS[0], "last_success": v3_job(2)["endTime"], "last_success_job_id": "IB000002", "job_count": 230},
+        {"customer_id": IDS[1], "last_success": None, "last_success_job_id": None, "job_count": 0},
+        {"customer_id": IDS[2], "last_success": None, "last_success_job_id": None, "job_count": 1},
+    ]
+    assert report.missing_ids == [] and report.since is None and client.warnings == []
+    assert report.last_success_by_id() == {IDS[0]: v3_job(2)["endTime"], IDS[1]: None, IDS[2]: None}
+
+
+def test_the_customer_id_is_encoded_into_the_configured_path():
+    client = ScriptedClient("elements", v3_service({IDS[0]: [v3_job(1)]}))
+    fetch_jobs(client, job_query([IDS[0].upper()], elements_path="/v3/c/{customerId}/products/jobs/batch", now=NOW))
+    assert client.requests[0].path == "/v3/c/%s/products/jobs/batch" % IDS[0]
+
+
+def test_one_type_and_module_are_filtered_by_the_api_several_by_us_and_last_success_follows_them():
+    history = [v3_job(1, module=303), v3_job(2, status=3), v3_job(3), v3_job(4, job_type=11, module=501)]
+    client = ScriptedClient("elements", v3_service({IDS[0]: history}))
+    report = fetch_jobs(client, job_query([IDS[0]], job_types=["Microsoft 365"], job_modules=["SharePoint Online"], now=NOW))
+    assert client.requests[0].body == {"jobType": 7, "jobModule": 302}
+    assert [job["job_id"] for job in report.jobs] == ["IB000002", "IB000003"]
+    assert report.customers[0]["last_success_job_id"] == "IB000003"
+    client = ScriptedClient("elements", v3_service({IDS[0]: history}))
+    report = fetch_jobs(client, job_query([IDS[0]], job_modules=["302", "303"], now=NOW))
+    assert client.requests[0].body == {}
+    assert [job["job_id"] for job in report.jobs] == ["IB000001", "IB000002", "IB000003"]
+
+
+def test_status_and_since_select_jobs_but_not_the_last_success():
+    history = [v3_job(1, status=3), v3_job(30), v3_job(40, status=3)]  # the success is 30+ hours old
+    client = ScriptedClient("partner", partner_service({IDS[0]: [
+        partner_job(1, "Failed"), partner_job(30), partner_job(40, "Failed")]}))
+    report = fetch_jobs(client, job_query([IDS[0]], since="24h", statuses=["Failed"], now=NOW))
+    assert [job["job_id"] for job in report.jobs] == ["IB000001"]
+    assert report.customers[0]["last_success"] == history[1]["endTime"]
+    assert report.since == "2026-11-28T08:00:00Z"
+
+
+def test_partner_follows_next_links_and_both_apis_agree():
+    partner = {IDS[0]: [partner_job(n, "Failed" if n % 3 else "Finished") for n in range(7)]}
+    v3 = {IDS[0]: [v3_job(n, 3 if n % 3 else 2) for n in range(7)]}
+    partner_client = ScriptedClient("partner", partner_service(partner, page_size=2))
+    from_partner = fetch_jobs(partner_client, job_query([IDS[0]], now=NOW))
+    assert [request.path for request in partner_client.requests] == [
+        "%s/partner/customers/%s/jobs" % (API_URL, IDS[0])] + ["%s/partner/customers/%s/jobs?page=%d" % (API_URL, IDS[0], n) for n in (2, 4, 6)]
+    from_elements = fetch_jobs(ScriptedClient("elements", v3_service(v3, page_cap=3)), job_query([IDS[0]], now=NOW))
+    assert from_partner.jobs == from_elements.jobs and len(from_partner.jobs) == 7
+    assert from_partner.customers == from_elements.customers
+
+
+@pytest.mark.parametrize("api", ["partner", "elements"])
+def test_a_404_for_the_first_page_is_a_missing_customer(api):
+    histories = {IDS[1]: []}
+    service = partner_service(histories) if api == "partner" else v3_service(histories)
+    client = ScriptedClient(api, service)
+    report = fetch_jobs(client, job_query([IDS[0], IDS[1]], now=NOW))
+    assert report.missing_ids == [IDS[0]] and [c["customer_id"] for c in report.customers] == [IDS[1]]
+    assert client.warnings == []
+
+
+@pytest.mark.parametrize("api, where", [("partner", "/partner/customers/{customer_id}/jobs"),
+                                        ("elements", "avpt-products/jobs/batch (option elements_jobs_path)")])
+def test_a_404_for_every_customer_warns_that_the_endpoint_may_be_elsewhere(api, where):
+    client = ScriptedClient(api, partner_service({}) if api == "partner" else v3_service({}))
+    report = fetch_jobs(client, job_query(IDS[:2], now=NOW))
+    assert report.missing_ids == IDS[:2]
+    assert len(client.warnings) == 1 and where in client.warnings[0] and "HTTP 404 for every customer asked (2)" in client.warnings[0]
+
+
+def test_a_404_in_the_middle_of_paging_is_an_error_not_a_missing_customer():
+    def handler(method, path, params, body, what):
+        if params["pageIndex"] == 2:
+            raise NotFoundError("HTTP 404 Not Found for %s: not found" % what, status=404)
+        return {"data": [v3_job(1)], "metadata": {"totalCount": 2}}
+    with pytest.raises(NotFoundError, match=r"page 2"):
+        fetch_jobs(ScriptedClient("elements", handler), job_query([IDS[0]], now=NOW))
+
+
+def test_a_short_elements_listing_is_refused():
+    client = ScriptedClient("elements", v3_service({IDS[0]: [v3_job(1)]}, total_offset=5))
+    with pytest.raises(ContractError, match=r"no new jobs although metadata.totalCount is 6 and only 1 arrived"):
+        fetch_jobs(client, job_query([IDS[0]], now=NOW))
+
+
+def test_a_job_repeated_on_the_next_page_counts_once():
+    pages = {1: [v3_job(1), v3_job(2)], 2: [v3_job(2), v3_job(3)]}  # a new job pushed job 2 down
+
+    def handler(method, path, params, body, what):
+        return {"data": pages[params["pageIndex"]], "metadata": {"totalCount": 4}}
+    report = fetch_jobs(ScriptedClient("elements", handler), job_query([IDS[0]], now=NOW))
+    assert [job["job_id"] for job in report.jobs] == ["IB000001", "IB000002", "IB000003"]
+
+
+@pytest.mark.parametrize("link, message", [
+    ("https://evil.example/partner/customers/x/jobs?page=2", "refusing to follow the next page link https://evil.example/"),
+    ("http://graph.example.test/partner/x", "does not point to the API host"),
+])
+def test_next_links_to_other_hosts_are_refused(link, message):
+    def handler(method, url, params, body, what):
+        return {"value": [partner_job(1)], "@odata.nextLink": link}
+    with pytest.raises(ContractError, match=message):
+        fetch_jobs(ScriptedClient("partner", handler), job_query([IDS[0]], now=NOW))
+
+
+def test_a_relative_next_link_is_followed_and_a_loop_is_refused():
+    def handler(method, url, params, body, what):
+        page = len(client.requests)
+        return {"value": [partner_job(page)], "@odata.nextLink": "/partner/customers/%s/jobs?page=%d" % (IDS[0], min(page + 1, 2))}
+    client = ScriptedClient("partner", handler)
+    with pytest.raises(ContractError, match="links back to a page already read"):
+        fetch_jobs(client, job_query([IDS[0]], now=NOW))
+    assert len(client.requests) == 2  # the first page, then the relative link, which links to itself
+
+
+def test_a_page_that_adds_no_new_job_is_refused():
+    def handler(method, url, params, body, what):
+        return {"value": [partner_job(1)], "@odata.nextLink": "?$skiptoken=%d" % len(client.requests)}
+    client = ScriptedClient("partner", handler)
+    with pytest.raises(ContractError, match=r"\(page 2\) has no new jobs but links to another page"):
+        fetch_jobs(client, job_query([IDS[0]], now=NOW))
+
+
+def test_an_invalid_item_is_rejected_naming_the_customer_page_and_job():
+    client = ScriptedClient("elements", v3_service({IDS[0]: [v3_job(1), dict(v3_job(2), status="Finished")]}))
+    with pytest.raises(ContractError, match=r"job 2 of the jobs of customer %s \(page 1\).*field 'status' is 'Finished', expected type integer"
+                       % IDS[0]):
+        fetch_jobs(client, job_query([IDS[0]], now=NOW))
+
+
+def test_a_403_names_the_jobs_permission_and_the_scope_asked_for():
+    def handler(method, path, params, body, what):
+        raise ApiError("HTTP 403 Forbidden for %s: ... 'partner.customers.read.all' ..." % what, status=403,
+                       server_message="token lacks scope", request_id="req-1")
+    client = ScriptedClient("partner", handler, scope="partner.customers.read.all")
+    with pytest.raises(ApiError) as caught:
+        fetch_jobs(client, job_query(IDS, now=NOW))
+    text = str(caught.value)
+    assert text.startswith("HTTP 403 Forbidden for the jobs of customer")
+    assert ": token lacks scope (requestId req-1): the app registration needs the permission 'partner.jobs.read.all' for the partner API" in text
+    assert "requested with scope 'partner.customers.read.all'" in text
+    assert len(client.requests) < len(IDS)  # fatal: the bulk read stops
+
+
+def test_failures_of_some_customers_fail_the_whole_read_naming_them_with_secrets_masked():
+    def handler(method, path, params, body, what):
+        if IDS[1] in path or IDS[3] in path:
+            raise ApiError("HTTP 503 for %s after 6 attempts: echo the-secret issued-token-value" % what, status=503)
+        return {"data": [], "metadata": {"totalCount": 0}}
+    with pytest.raises(PartialFailureError) as caught:
+        fetch_jobs(ScriptedClient("elements", handler), job_query(IDS, now=NOW))
+    assert caught.value.failed_ids == [IDS[1], IDS[3]]
+    assert "the-secret" not in str(caught.value) and "issued-token-value" not in str(caught.value)
+    assert "********" in str(caught.value)
+
+
+def test_unknown_values_warn_once_for_all_customers():
+    histories = {customer: [dict(v3_job(1), status=42), dict(v3_job(2), status=42)] for customer in IDS}
+    client = ScriptedClient("elements", v3_service(histories))
+    report = fetch_jobs(client, job_query(IDS, now=NOW))
+    assert {job["status"] for job in report.jobs} == {"Unknown (42)"}
+    assert len(client.warnings) == 1 and "42 (10 job(s))" in client.warnings[0]
