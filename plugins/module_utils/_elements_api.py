@@ -155,17 +155,14 @@ class ElementsBackend:
     def _paged(self, body: dict[str, Any], what: str) -> list[dict[str, Any]]:
         """Request pages 1, 2, ... until metadata.totalCount items have arrived."""
         pages: Pages[dict[str, Any]] = Pages(what, self._client.settings.max_pages)
-        while True:
-            where = pages.next_page()
-            document = self._request(pages.page, body, where)
-            for index, item in enumerate(document["data"]):
+        for where, items in pages.indexed(lambda index, where: self._request(index, body, where), PAGE_SIZE):
+            for index, item in enumerate(items):
                 check("elements_customer", item, _item_name(item, index, where))
                 facts = elements_facts(item, self._reader)
                 pages.add(facts["id"], facts)
-            if pages.complete(document["metadata"]["totalCount"], PAGE_SIZE):
-                return pages.items
+        return pages.items
 
-    def _request(self, page: int, body: dict[str, Any], where: str) -> dict[str, Any]:
+    def _request(self, page: int, body: dict[str, Any], where: str) -> tuple[list[Any], int]:
         params = {"pageIndex": page, "pageSize": PAGE_SIZE}
         try:
             document = self._client.call("POST", BATCH_PATH, what=where, params=params, json_body=body, headers=JSON_HEADERS)
@@ -173,7 +170,7 @@ class ElementsBackend:
             # Unknown IDs are simply absent from the data; a 404 means the endpoint itself is missing.
             raise missing_endpoint(error, "elements", BATCH_PATH, self._client.settings.api_url, "the Elements v3 customer endpoint") from None
         check("elements_customer_batch", document, where)
-        return document
+        return document["data"], document["metadata"]["totalCount"]
 
 
 def _batch_failure(error: PartialFailureError, batches: list[Batch]) -> PartialFailureError:

@@ -22,7 +22,7 @@ from ._clouds import permission
 from ._errors import ApiError, AvePointError, NotFoundError
 from ._job_query import PARTNER_JOBS_PATH, JobQuery, jobs_path
 from ._jobs import UnknownValues, customer_summary, in_window, job_facts, newest_first
-from ._paging import Pages, next_link, resolve_link
+from ._paging import Pages
 from ._schemas import check
 
 PAGE_SIZE = 100  # the documented maximum pageSize of the Elements v3 jobs endpoint
@@ -112,21 +112,17 @@ class PartnerJobs(_JobsBackend):
     def pages(self, customer_id: str) -> list[dict[str, Any]]:
         api_url = self.client.settings.api_url
         path = jobs_path(PARTNER_JOBS_PATH, customer_id)
-        url = api_url + path
         pages: Pages[dict[str, Any]] = Pages("the jobs of customer %s" % customer_id, self.client.settings.max_pages,
-                                             first_url=url, noun="job", repeats="skip")
-        while True:
-            where = pages.next_page()
-            document = self.request("GET", url, where, pages.page)
-            check("partner_job_list", document, where)
+                                             first_url=api_url + path, noun="job", repeats="skip")
+        for where, document in pages.linked(lambda url, where: self._page(url, where, pages.page), api_url + path, api_url, path):
             for facts in self.facts(customer_id, document["value"], where):
                 pages.add(facts["job_id"], facts)
-            link = next_link(document, where)
-            if link is None:
-                return pages.items
-            next_url = resolve_link(link, url, api_url, path)
-            pages.follow(link, next_url)
-            url = next_url
+        return pages.items
+
+    def _page(self, url: str, where: str, page: int) -> dict[str, Any]:
+        document = self.request("GET", url, where, page)
+        check("partner_job_list", document, where)
+        return document
 
 
 class ElementsJobs(_JobsBackend):
@@ -143,15 +139,16 @@ class ElementsJobs(_JobsBackend):
         # A job that moved to the next page while we were paging (a live list) is counted once.
         pages: Pages[dict[str, Any]] = Pages("the jobs of customer %s" % customer_id, self.client.settings.max_pages,
                                              noun="job", repeats="skip")
-        while True:
-            where = pages.next_page()
-            params = {"pageIndex": pages.page, "pageSize": PAGE_SIZE}
-            document = self.request("POST", path, where, pages.page, params=params, json_body=body, headers=JSON_HEADERS)
-            check("elements_job_batch", document, where)
-            for facts in self.facts(customer_id, document["data"], where):
+        for where, items in pages.indexed(lambda index, where: self._page(path, index, body, where), PAGE_SIZE):
+            for facts in self.facts(customer_id, items, where):
                 pages.add(facts["job_id"], facts)
-            if pages.complete(document["metadata"]["totalCount"], PAGE_SIZE):
-                return pages.items
+        return pages.items
+
+    def _page(self, path: str, index: int, body: dict[str, Any], where: str) -> tuple[list[Any], int]:
+        params = {"pageIndex": index, "pageSize": PAGE_SIZE}
+        document = self.request("POST", path, where, index, params=params, json_body=body, headers=JSON_HEADERS)
+        check("elements_job_batch", document, where)
+        return document["data"], document["metadata"]["totalCount"]
 
 
 BACKENDS = {"partner": PartnerJobs, "elements": ElementsJobs}

@@ -21,7 +21,7 @@ here make every odd shape either the right answer or a loud error, never a short
 
 from __future__ import annotations
 
-from typing import Any, Generic, Optional, TypeVar
+from typing import Any, Callable, Dict, Generic, Iterator, List, Optional, Tuple, TypeVar
 from urllib.parse import quote, urljoin, urlsplit
 
 from ._errors import ContractError
@@ -31,6 +31,10 @@ TOKEN_PARAMETER = "$skiptoken"
 _DEFAULT_PORTS = {"https": 443, "http": 80}
 
 Item = TypeVar("Item")
+# fetch(url, where) -> the decoded and checked page document of a linked list
+LinkedFetch = Callable[[str, str], Dict[str, Any]]  # typing aliases: evaluated at run time (Python 3.8)
+# fetch(page_index, where) -> (the items of the checked page, its metadata.totalCount)
+IndexedFetch = Callable[[int, str], Tuple[List[Any], int]]
 
 
 def next_link(document: dict[str, Any], where: str) -> Optional[str]:
@@ -127,6 +131,29 @@ class Pages(Generic[Item]):
         if url in self._links:
             raise ContractError("%s links back to a page already read (%s): a next page loop" % (self.where(), _shown(link)))
         self._links.add(url)
+
+    def linked(self, fetch: LinkedFetch, first_url: str, api_url: str, list_path: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Yield ``(where, document)`` for each page of a linked (OData) list; the caller adds the items."""
+        url = first_url
+        while True:
+            where = self.next_page()
+            document = fetch(url, where)
+            yield where, document
+            link = next_link(document, where)
+            if link is None:
+                return
+            next_url = resolve_link(link, url, api_url, list_path)
+            self.follow(link, next_url)
+            url = next_url
+
+    def indexed(self, fetch: IndexedFetch, page_size: int) -> Iterator[tuple[str, list[Any]]]:
+        """Yield ``(where, items)`` for pages 1, 2, ... until metadata.totalCount items have arrived."""
+        while True:
+            where = self.next_page()
+            items, total = fetch(self.page, where)
+            yield where, items
+            if self.complete(total, page_size):
+                return
 
     def complete(self, total: int, page_size: int) -> bool:
         """After a page-index page: True once ``total`` (metadata.totalCount) items have arrived.

@@ -11,7 +11,7 @@ from ._backend import BackendClient
 from ._endpoints import missing_endpoint
 from ._errors import ContractError, NotFoundError
 from ._fact_reader import FactReader
-from ._paging import Pages, next_link, resolve_link
+from ._paging import Pages
 from ._schemas import check
 
 CUSTOMERS_PATH = "/partner/customers"
@@ -80,25 +80,23 @@ class PartnerBackend:
         api_url = self._client.settings.api_url
         url = api_url + CUSTOMERS_PATH
         pages: Pages[dict[str, Any]] = Pages("the customer list", self._client.settings.max_pages, first_url=url)
-        while True:
-            where = pages.next_page()
-            try:
-                document = self._client.call("GET", url, what=where)
-            except NotFoundError as error:
-                if pages.page > 1:
-                    raise
-                raise missing_endpoint(error, "partner", CUSTOMERS_PATH, api_url, "the customer list") from None
-            check("partner_customer_list", document, where)
+        fetch = lambda page_url, where: self._list_page(page_url, where, first=pages.page == 1)  # noqa: E731
+        for _where, document in pages.linked(fetch, url, api_url, CUSTOMERS_PATH):
             for index, item in enumerate(document["value"]):
                 check("partner_customer", item, _item_name(item, index, pages.page))
                 facts = partner_facts(item, self._reader)
                 pages.add(facts["id"], facts)
-            link = next_link(document, where)
-            if link is None:
-                return pages.items
-            next_url = resolve_link(link, url, api_url, CUSTOMERS_PATH)
-            pages.follow(link, next_url)
-            url = next_url
+        return pages.items
+
+    def _list_page(self, url: str, where: str, first: bool) -> dict[str, Any]:
+        try:
+            document = self._client.call("GET", url, what=where)
+        except NotFoundError as error:
+            if not first:  # the list exists: a page that vanished is an error of its own
+                raise
+            raise missing_endpoint(error, "partner", CUSTOMERS_PATH, self._client.settings.api_url, "the customer list") from None
+        check("partner_customer_list", document, where)
+        return document
 
 
 def _item_name(item: Any, index: int, page: int) -> str:
