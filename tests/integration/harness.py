@@ -80,7 +80,7 @@ class AnsibleRun:
             "-e", "ansible_python_interpreter=%s" % PYTHON,
             *args,
         ]
-        return subprocess.run(command, cwd=self.workdir, env=self.env(env), capture_output=True, text=True, timeout=600)
+        return subprocess.run(command, cwd=self.workdir, env=self.env(env), capture_output=True, check=False, text=True, timeout=600)
 
     def task(self, module: str, module_args: Optional[dict[str, Any]], env: Optional[dict[str, str]] = None,
              args: tuple[str, ...] = (), task_extra: Optional[dict[str, Any]] = None) -> tuple[dict[str, Any], subprocess.CompletedProcess]:

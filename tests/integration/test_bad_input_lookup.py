@@ -62,7 +62,7 @@ def lookup_outcomes(simulator_server, tmp_path_factory):
     proc = AnsibleRun(workdir).playbook([{"hosts": "localhost", "gather_facts": False, "vars_files": ["cases.yml"],
                                           "tasks": [keyword_task, *variable_tasks, save]}])
     assert out.exists(), proc.stdout[-3000:] + proc.stderr[-3000:]
-    results = dict(zip((name for name, _ in VARIANTS), json.loads(out.read_text())))
+    results = dict(zip((name for name, _case in VARIANTS), json.loads(out.read_text())))
     return results, proc, sim.counters()
 
 
@@ -72,19 +72,19 @@ def test_corpus_covers_ids_options_and_lookup_arguments():
 
 
 def test_no_request_reached_the_simulator(lookup_outcomes):
-    _, _, counters = lookup_outcomes
+    _results, _proc, counters = lookup_outcomes
     assert counters["connections"] == 0 and counters["token_requests"] == 0 and counters["api_requests"] == 0, counters
 
 
 def test_no_traceback(lookup_outcomes):
-    results, proc, _ = lookup_outcomes
+    results, proc, _counters = lookup_outcomes
     assert "Traceback" not in proc.stdout + proc.stderr
     assert all("Traceback" not in json.dumps(result) for result in results.values())
 
 
-@pytest.mark.parametrize("name, case", VARIANTS, ids=[name for name, _ in VARIANTS])
+@pytest.mark.parametrize("name, case", VARIANTS, ids=[name for name, _case in VARIANTS])
 def test_bad_input_names_the_problem(lookup_outcomes, name, case):
-    results, _, _ = lookup_outcomes
+    results, _proc, _counters = lookup_outcomes
     result = results[name]
     assert result.get("failed") is True, result
     assert "looked_up" not in result.get("ansible_facts", {})

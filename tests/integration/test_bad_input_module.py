@@ -63,13 +63,13 @@ def test_corpus_is_large_enough():
 
 
 def test_no_request_reached_the_simulator(corpus_results):
-    _, _, counters = corpus_results
+    _results, _proc, counters = corpus_results
     assert counters["token_requests"] == 0 and counters["api_requests"] == 0, counters
     assert counters["connections"] == 0, counters
 
 
 def test_no_traceback_anywhere(corpus_results):
-    results, proc, _ = corpus_results
+    results, proc, _counters = corpus_results
     assert "Traceback" not in proc.stdout + proc.stderr
     for name, result in results.items():
         # ansible-core 2.19 adds an "exception" summary to every failure; it must hold no Python traceback.
@@ -78,7 +78,7 @@ def test_no_traceback_anywhere(corpus_results):
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
 def test_bad_input_names_the_problem(corpus_results, case):
-    results, _, _ = corpus_results
+    results, _proc, _counters = corpus_results
     result = results[case.name]
     assert result.get("failed") is True, result
     assert "customers" not in result

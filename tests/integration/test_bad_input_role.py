@@ -88,18 +88,18 @@ def test_corpus_is_large_enough():
 
 
 def test_no_request_reached_the_simulator(role_outcomes):
-    _, _, counters = role_outcomes
+    _outcomes, _proc, counters = role_outcomes
     assert counters["connections"] == 0 and counters["token_requests"] == 0 and counters["api_requests"] == 0, counters
 
 
 def test_no_traceback(role_outcomes):
-    outcomes, proc, _ = role_outcomes
+    outcomes, proc, _counters = role_outcomes
     assert "Traceback" not in proc.stdout + proc.stderr + json.dumps(outcomes)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
 def test_bad_input_names_the_problem(role_outcomes, case):
-    outcomes, _, _ = role_outcomes
+    outcomes, _proc, _counters = role_outcomes
     outcome = outcomes[case.name]
     assert outcome["failed"] is True, outcome
     # Found at the start: argument validation, the declaration check or the fetch's own validation.

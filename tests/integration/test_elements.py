@@ -18,7 +18,7 @@ def without_elements_keys(customers: list[dict]) -> list[dict]:
 
 def test_both_apis_give_the_same_facts(sim, ansible):
     ids = [sim.customers[i]["id"] for i in (9, 2, 17, 5, 11, 0, 23, 8, 14, 20, 3)] + [UNKNOWN_ID]
-    results, _ = ansible.tasks(MODULE, [
+    results, _proc = ansible.tasks(MODULE, [
         {"ids": ids, "api": "partner"},
         {"ids": [i.upper() for i in ids], "api": "elements"},
         {"api": "partner"},
@@ -71,6 +71,6 @@ def test_more_than_100_ids_go_in_batches_and_unknown_codes_warn(ansible, tmp_pat
 
 def test_missing_elements_permission_is_named(sim, ansible):
     env = connection_env(sim, AVEPOINT_API="elements", AVEPOINT_SCOPE="partner.customers.read.all")
-    result, _ = ansible.task(MODULE, {"id": sim.customers[0]["id"]}, env=env)
+    result, _proc = ansible.task(MODULE, {"id": sim.customers[0]["id"]}, env=env)
     assert result["failed"]
     assert "HTTP 403" in result["msg"] and "elements.customers.read.all" in result["msg"]
