@@ -24,7 +24,7 @@ BIN = Path(sys.executable).parent
 PYTHON = sys.executable
 
 __all__ = ["REPO", "BIN", "PYTHON", "DEFAULT_CLIENT_ID", "DEFAULT_CLIENT_SECRET", "Simulator", "SimulatorConfig",
-           "connection_env", "expected_facts", "AnsibleRun"]
+           "connection_env", "expected_facts", "squeezed", "warnings_printed", "AnsibleRun"]
 
 
 def expected_facts(raw: dict) -> dict:
@@ -37,6 +37,20 @@ def expected_facts(raw: dict) -> dict:
         "job_status_code": raw["jobStatusCode"],
         "country_or_region": raw["countryOrRegion"],
     }
+
+
+def squeezed(text: str) -> str:
+    """``text`` without whitespace, to compare with what Ansible printed whatever its line wrapping.
+
+    ansible-core 2.16 wraps warnings and errors at 79 columns, also right after a hyphen (inside
+    IDs and paths); 2.19 does not wrap. Only whitespace differs, so squeezed texts compare equal.
+    """
+    return "".join(text.split())
+
+
+def warnings_printed(output: str) -> list[str]:
+    """The [WARNING] messages in ``output`` (stderr of an ansible command), each one squeezed."""
+    return squeezed(output).split("[WARNING]:")[1:]
 
 
 def connection_env(sim: Simulator, **overrides: str) -> dict[str, str]:
