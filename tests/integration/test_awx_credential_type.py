@@ -27,6 +27,8 @@ from ansible_collections.avepoint.graph.plugins.doc_fragments.connection import 
 from ansible_collections.avepoint.graph.plugins.module_utils._options import CONNECTION_OPTIONS, module_argument_spec
 from harness import BIN, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, REPO, Simulator, SimulatorConfig
 
+pytestmark = pytest.mark.tooling
+
 CREDENTIAL_TYPE = REPO / "extensions" / "awx" / "avepoint_credential_type.yml"
 MODULE = "avepoint.graph.avepoint_customer_info"
 PASSPHRASE = "sim-passphrase"  # of the simulator's app.key.enc.pem

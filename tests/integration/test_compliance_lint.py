@@ -6,7 +6,11 @@ from __future__ import annotations
 import os
 import subprocess
 
+import pytest
+
 from harness import BIN, REPO
+
+pytestmark = pytest.mark.tooling
 
 # everything users run or load: roles, example playbooks, meta/ (runtime, execution environment),
 # the AWX credential type and the example execution environment definition

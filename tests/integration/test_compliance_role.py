@@ -188,6 +188,7 @@ def png_colors(data: bytes) -> int:
     return len(colors)
 
 
+@pytest.mark.tooling
 def test_html_report_renders_in_chromium(drift_run, tmp_path):
     subprocess.run([str(REPO / "scripts" / "ensure-chromium.sh")], check=True, timeout=900)
     if not CHROMIUM.exists():

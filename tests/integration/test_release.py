@@ -6,9 +6,12 @@ import os
 import shutil
 import subprocess
 
+import pytest
 import yaml
 
 from harness import BIN, REPO
+
+pytestmark = pytest.mark.tooling
 
 VERSION = "99.0.0"  # newer than anything galaxy.yml will hold
 

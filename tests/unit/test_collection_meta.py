@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+pytestmark = pytest.mark.tooling
+
 ROOT = Path(__file__).resolve().parents[2]
 ACTION_GROUP = "avepoint"
 MODULE_FRAGMENTS = {"avepoint.graph.connection"}
