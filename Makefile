@@ -25,9 +25,11 @@ TOOLS_VENV ?= .venv-tools
 # Arguments for benchmarks/run.py (make bench BENCH_ARGS=--quick)
 BENCH_ARGS ?=
 
-# What `make test` (and so CI, .ci/run) runs, in this order.
-TEST_STEPS := units simulator-tests integration test-2.16 test-2.21 sanity-matrix \
+# What `make test` (and so CI, .ci/run) runs, in this order. units and integration run on each
+# ansible-core (test-2.16, test-2.21); tests marked `tooling` (pytest.ini) run once, in `tooling`.
+TEST_STEPS := units simulator-tests integration test-2.16 test-2.21 tooling sanity-matrix \
               build-check galaxy-import ee-check docs-lint changelog-lint
+XDIST = $(if $(filter-out 0,$(JOBS)),-n $(JOBS) --dist loadscope)
 
 BUILD_DIR := .build
 VERSION := $(shell sed -n 's/^version: *//p' galaxy.yml)
@@ -36,7 +38,7 @@ VENV_STAMP := $(VENV)/.make-venv.stamp
 
 export VENV PYTEST_ARGS SANITY_ARGS TOOLS_VENV
 
-.PHONY: help venv tools-venv demo bench test units simulator-tests integration lint test-2.16 test-2.21 \
+.PHONY: help venv tools-venv demo bench test units simulator-tests integration tooling lint test-2.16 test-2.21 \
         sanity sanity-matrix build build-check galaxy-import ee-check docs docs-lint docsite-rst \
         changelog-lint release clean distclean
 
@@ -62,11 +64,9 @@ demo: venv ## Run examples/demo.yml against a local simulator
 	@scripts/demo.sh
 
 bench: venv ## Benchmark against the simulator (see docs/performance.md)
-	@if [ -f benchmarks/run.py ]; then $(VENV)/bin/python benchmarks/run.py $(BENCH_ARGS); \
-	else echo "bench: benchmarks/run.py does not exist yet"; fi
+	@$(VENV)/bin/python benchmarks/run.py $(BENCH_ARGS)
 
 test: ## Everything CI runs (TEST_STEPS); prints the time of each step
-	@scripts/ensure-chromium.sh
 	@failed=""; times=""; start=$$SECONDS; \
 	for t in $(TEST_STEPS); do \
 	    echo "===== make $$t ====="; began=$$SECONDS; \
@@ -77,22 +77,27 @@ test: ## Everything CI runs (TEST_STEPS); prints the time of each step
 	if [ -n "$$failed" ]; then echo "===== make test: FAILED:$$failed ====="; exit 1; fi; \
 	echo "===== make test: all passed ====="
 
-units: venv ## Unit tests (pytest tests/unit)
-	@scripts/pytest.sh tests/unit
+units: venv ## Unit tests (pytest tests/unit, without the tooling tests)
+	@scripts/pytest.sh tests/unit -m "not tooling"
 
 simulator-tests: venv ## Simulator self-tests (pytest tests/simulator_tests)
 	@scripts/pytest.sh tests/simulator_tests
 
-integration: venv ## Integration tests against the simulator (pytest tests/integration, JOBS workers)
-	@scripts/pytest.sh tests/integration $(if $(filter-out 0,$(JOBS)),-n $(JOBS) --dist loadscope)
+integration: venv ## Integration tests against the simulator (tests/integration without the tooling tests, JOBS workers)
+	@scripts/pytest.sh tests/integration -m "not tooling" $(XDIST)
+
+tooling: venv ## Tests of the tooling, once: ansible-lint, release, benchmark, Chromium, AWX, Galaxy metadata
+	@scripts/ensure-chromium.sh
+	@scripts/pytest.sh tests/unit -m tooling
+	@scripts/pytest.sh tests/integration -m tooling $(XDIST)
 
 lint: venv ## ansible-lint, production profile, on roles/, examples/ and the EE files
 	@scripts/pytest.sh tests/integration/test_compliance_lint.py
 
-test-2.16: ## Unit and integration tests on ansible-core 2.16 / Python 3.11 (.venv-2.16)
+test-2.16: ## Unit and integration tests on ansible-core 2.16 / Python 3.11 (.venv-2.16), without the tooling tests
 	@$(MAKE) -k --no-print-directory units integration VENV=.venv-2.16 PYTHON=3.11 ANSIBLE_CORE='ansible-core==2.16.*'
 
-test-2.21: ## Unit and integration tests on ansible-core 2.21 / Python 3.13 (.venv-2.21)
+test-2.21: ## Unit and integration tests on ansible-core 2.21 / Python 3.13 (.venv-2.21), without the tooling tests
 	@$(MAKE) -k --no-print-directory units integration VENV=.venv-2.21 PYTHON=3.13 ANSIBLE_CORE='ansible-core==2.21.*'
 
 sanity: ## ansible-test sanity, no Docker (SANITY_CORE, SANITY_PYTHON, SANITY_ARGS)

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Generate the docsite guides (docs/docsite/rst/*.rst) from the Markdown guides (docs/*.md).
 
 The Markdown files are the one source of truth: they read well on GitHub and in the
@@ -11,9 +10,9 @@ checkout. The docsite (antsibull-docs, Galaxy / Automation Hub) needs reStructur
   (``repository`` of galaxy.yml), because the docsite does not hold those files.
 
 Usage:
-  scripts/docsite_rst.py            write docs/docsite/rst/*.rst (``make docsite-rst``)
-  scripts/docsite_rst.py --check    exit 1 if a committed .rst differs from what the Markdown
-                                    gives, or if extra-docs.yml does not list every guide
+  python scripts/docsite_rst.py            write docs/docsite/rst/*.rst (``make docsite-rst``)
+  python scripts/docsite_rst.py --check    exit 1 if a committed .rst differs from what the Markdown
+                                           gives, or if extra-docs.yml does not list every guide
 """
 
 from __future__ import annotations
@@ -87,7 +86,7 @@ class LinkRewriter:
         """('ref', label) for a guide, ('url', url) for anything else."""
         if re.match(r"^[a-z][a-z0-9+.-]*:", url) or url.startswith("#"):
             return "url", url
-        path, _, anchor = url.partition("#")
+        path, _sep, anchor = url.partition("#")
         resolved = posixpath.normpath(posixpath.join(self.source.parent.relative_to(REPO).as_posix(), path))
         if resolved.startswith("../"):
             raise SystemExit("docsite_rst: %s links outside the repository: %s" % (self.source.relative_to(REPO), url))

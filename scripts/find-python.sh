@@ -46,8 +46,8 @@ if [[ -n "$version" ]]; then
     fi
     roots+=("${PYENV_ROOT:-$HOME/.pyenv}")
     for root in "${roots[@]}"; do
-        # newest patch release first
-        for d in $(ls -d "$root/versions/$version" "$root/versions/$version".* 2>/dev/null | sort -rV); do
+        # newest patch release first (pyenv version directories hold no whitespace)
+        for d in $(printf '%s\n' "$root/versions/$version" "$root/versions/$version".* | sort -rV); do
             if [[ -x "$d/bin/python" ]] && works "$d/bin/python"; then
                 "$d/bin/python" -c 'import sys; print(sys.executable)'
                 exit 0

@@ -1,26 +1,24 @@
 #!/usr/bin/env bash
-# Run pytest on one test directory with the project virtualenv.
+# Run pytest on one test directory (or file) with the project virtualenv.
 #
-# Usage: scripts/pytest.sh <dir> [pytest args...]
+# Usage: scripts/pytest.sh <dir-or-file> [pytest args...]
 # Environment: VENV (default .venv), PYTEST_ARGS (extra args, e.g. "-n 2" or "-k token").
 #
-# A directory that does not exist yet is reported as skipped (exit 0), so `make test` works
-# while parts of the tree are still being written. An existing directory in which pytest
-# collects no test (pytest exit code 5) is an error.
+# A path that does not exist, or in which pytest selects no test (exit code 5), is an error.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
 cd "$repo"
 
-dir="${1:?usage: pytest.sh <dir> [pytest args...]}"
+dir="${1:?usage: pytest.sh <dir-or-file> [pytest args...]}"
 shift
 VENV="${VENV:-.venv}"
 case "$VENV" in /*) ;; *) VENV="$repo/$VENV" ;; esac
 
-if [[ ! -d "$dir" ]]; then
-    echo "pytest: SKIPPED $dir: directory does not exist yet"
-    exit 0
+if [[ ! -e "$dir" ]]; then
+    echo "pytest: FAILED: $dir does not exist" >&2
+    exit 1
 fi
 
 # shellcheck disable=SC2206

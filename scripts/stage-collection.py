@@ -1,23 +1,21 @@
-#!/usr/bin/env python3
-"""Copy the collection's source files into <dest>/ansible_collections/avepoint/graph.
+"""Copy the checkout into <dest>/ansible_collections/<namespace>/<name> for ansible-test.
 
 ansible-test only works on a collection that lives at a path ending in
 ``ansible_collections/<namespace>/<name>``; the git checkout does not, so it is staged.
+Every file of the checkout is copied, as a collection's own CI would check it out: what
+``git ls-files -co --exclude-standard`` lists (tracked files, plus new files that are not
+ignored yet so they are checked before the first commit). galaxy.yml's build_ignore is NOT
+applied: tests, the simulator, benchmarks and scripts are checked like the plugins.
+Outside a git work tree (an unpacked archive) every file is taken except build output.
 
-Files taken: ``git ls-files -co --exclude-standard`` (tracked plus untracked-but-not-ignored)
-when the repository is a git work tree, otherwise every file that .gitignore-like
-defaults would keep. Then every path matching a ``build_ignore`` pattern of galaxy.yml is
-dropped, so the staged tree is what ``ansible-galaxy collection build`` would ship (plus
-galaxy.yml itself, which ansible-test reads).
-
-Usage: scripts/stage-collection.py <dest-dir> [--print]
-Prints the collection path on stdout.
+Usage: python scripts/stage-collection.py <dest-dir> [--print]
+Prints the collection path on stdout (--print: also every staged file on stderr).
 """
 
 from __future__ import annotations
 
-import fnmatch
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -25,39 +23,24 @@ import sys
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # used when the tree is not a git work tree (e.g. an unpacked archive)
-FALLBACK_SKIP_DIRS = {'.git', '.build', '.pytest_cache', '__pycache__', '.tox', '.cache'}
+FALLBACK_SKIP_DIRS = {'.git', '.build', '.pytest_cache', '__pycache__', '.tox', '.cache', 'output'}
 
 
-def read_galaxy() -> dict:
-    """Return galaxy.yml as a dict (PyYAML when available, else a tiny line parser)."""
-    path = os.path.join(REPO, 'galaxy.yml')
-    try:
-        import yaml  # pylint: disable=import-outside-toplevel
-    except ImportError:
-        yaml = None
-    with open(path, encoding='utf-8') as handle:
+def collection_name() -> tuple[str, str]:
+    """Return (namespace, name) from galaxy.yml's top-level keys."""
+    with open(os.path.join(REPO, 'galaxy.yml'), encoding='utf-8') as handle:
         text = handle.read()
-    if yaml is not None:
-        return yaml.safe_load(text) or {}
-    # minimal fallback: top-level scalars and the build_ignore list
-    data: dict = {}
-    current = None
-    for raw in text.splitlines():
-        line = raw.split(' #', 1)[0].rstrip()
-        if not line or line.lstrip().startswith('#') or line == '---':
-            continue
-        if not line.startswith(' ') and ':' in line:
-            key, _, value = line.partition(':')
-            value = value.strip().strip('\'"')
-            data[key] = value if value else []
-            current = key
-        elif line.lstrip().startswith('- ') and current is not None and isinstance(data[current], list):
-            data[current].append(line.lstrip()[2:].strip().strip('\'"'))
-    return data
+    found = {}
+    for key in ('namespace', 'name'):
+        match = re.search(r'^%s:\s*[\'"]?([A-Za-z0-9_]+)' % key, text, re.MULTILINE)
+        if not match:
+            raise SystemExit('stage-collection: galaxy.yml has no %s' % key)
+        found[key] = match.group(1)
+    return found['namespace'], found['name']
 
 
 def list_files() -> list[str]:
-    """Return repository-relative paths of the files that belong to the source tree."""
+    """Return repository-relative paths of the files of the checkout."""
     try:
         out = subprocess.run(
             ['git', '-C', REPO, 'ls-files', '-z', '-co', '--exclude-standard'],
@@ -65,25 +48,16 @@ def list_files() -> list[str]:
         ).stdout
         files = [p.decode('utf-8', 'surrogateescape') for p in out.split(b'\0') if p]
         # deleted-but-tracked files are listed by ls-files -c but are gone from disk
-        return sorted(p for p in files if os.path.lexists(os.path.join(REPO, p)))
+        return sorted(set(p for p in files if os.path.lexists(os.path.join(REPO, p))))
     except (OSError, subprocess.CalledProcessError):
         pass
     files = []
     for root, dirs, names in os.walk(REPO):
         dirs[:] = [d for d in dirs if d not in FALLBACK_SKIP_DIRS and not d.startswith('.venv')]
         for name in names:
-            files.append(os.path.relpath(os.path.join(root, name), REPO))
+            if not name.endswith(('.pyc', '.tar.gz')):
+                files.append(os.path.relpath(os.path.join(root, name), REPO))
     return sorted(files)
-
-
-def ignored(path: str, patterns: list[str]) -> bool:
-    """Mimic ansible-galaxy build_ignore: a file is ignored when it or any parent dir matches."""
-    parts = path.split('/')
-    for i in range(1, len(parts) + 1):
-        candidate = '/'.join(parts[:i])
-        if any(fnmatch.fnmatch(candidate, pattern) for pattern in patterns):
-            return True
-    return False
 
 
 def main() -> int:
@@ -92,17 +66,13 @@ def main() -> int:
     if len(args) != 1:
         print(__doc__, file=sys.stderr)
         return 2
-    galaxy = read_galaxy()
-    namespace, name = galaxy['namespace'], galaxy['name']
-    patterns = [str(p) for p in galaxy.get('build_ignore') or []]
+    namespace, name = collection_name()
     dest = os.path.join(os.path.abspath(args[0]), 'ansible_collections', namespace, name)
     if os.path.exists(dest):
         shutil.rmtree(dest)
     os.makedirs(dest)
     count = 0
     for rel in list_files():
-        if rel != 'galaxy.yml' and ignored(rel, patterns):
-            continue
         src = os.path.join(REPO, rel)
         if os.path.isdir(src) and not os.path.islink(src):
             continue  # a git submodule / nested repo: not supported, skip

@@ -45,7 +45,7 @@ def is_guid(value: Any) -> bool:
 
 def _word(rng: random.Random) -> str:
     syllables = rng.choice([2, 2, 3])
-    text = "".join(rng.choice(_ONSETS) + rng.choice(_VOWELS) for _ in range(syllables))
+    text = "".join(rng.choice(_ONSETS) + rng.choice(_VOWELS) for _syllable in range(syllables))
     return (text + rng.choice(_CODAS)).capitalize()
 
 

@@ -435,7 +435,7 @@ class SimHandler(BaseHTTPRequestHandler):
 
     def _require(self, scope: str) -> None:
         auth = self.headers.get("Authorization", "")
-        scheme, _, token = auth.partition(" ")
+        scheme, _sep, token = auth.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise HttpError(401, "Unauthorized: bearer token required",
                             headers={"WWW-Authenticate": 'Bearer error="invalid_request"'})

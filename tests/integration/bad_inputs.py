@@ -6,6 +6,8 @@ environment variables, and the substrings the error message must contain. A cons
 ``module_args`` below for ``avepoint.graph.avepoint_customer_info``; the lookup, inventory and
 role adapters live in their test files (test_bad_input_<consumer>.py). Cases that concern one
 consumer only (its own options) carry them in ``consumer_args`` and name that consumer.
+The module, lookup and inventory run every case in-process (in_process.py); the role and one
+real ansible-playbook / ansible-inventory run per consumer run a few of each kind.
 
 Option values may contain ``{api_url}``, ``{token_url}`` and ``{api_host}`` placeholders: the
 adapter fills them from the simulator, so a case that slipped through validation would show
@@ -19,18 +21,21 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional
 from urllib.parse import urlsplit
 
+from ansible.release import __version__ as CORE_VERSION
+
 MODULE = "module"
 LOOKUP = "lookup"
 INVENTORY = "inventory"
 ROLE = "role"
 ALL_CONSUMERS = frozenset((MODULE, LOOKUP, INVENTORY, ROLE))
-TASK_CONSUMERS = frozenset((MODULE, ROLE))  # those that run as tasks, so a task's `environment:` reaches them
 
 VALID_ID = "0f8fad5b-d9cb-469f-a165-70867728950e"
 SECOND_ID = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
 
 NOT_PEM_FILE = os.path.abspath(__file__)  # a readable file that is no certificate or key
 UNSET = "__unset__"  # an option value that removes the option from the base connection options
+
+CORE_BEFORE_219 = tuple(int(part) for part in CORE_VERSION.split(".")[:2]) < (2, 19)
 
 ID_ERROR = "invalid customer ID"
 # How each consumer words "this is not a customer ID" (the inventory reads IDs from host variables).
@@ -50,8 +55,12 @@ class BadInput:
     expect_for: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # The consumer's own arguments (lookup keywords, inventory file keys, role variables).
     consumer_args: Mapping[str, Any] = field(default_factory=dict)
+    # Where ansible-core before 2.19 rejects the value itself, in its own words, before our code runs.
+    expect_before_219: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def expected(self, consumer: str) -> tuple[str, ...]:
+        if CORE_BEFORE_219 and consumer in self.expect_before_219:
+            return self.expect_before_219[consumer]
         if consumer in self.expect_for:
             return self.expect_for[consumer]
         wording = ID_ERROR_FOR.get(consumer, ID_ERROR)
@@ -85,7 +94,10 @@ BAD_IDS = [
     _ids("empty_string", "", expect=(ID_ERROR, "empty string")),
     _ids("blank", "   ", expect=(ID_ERROR, "'   '")),
     # An inventory host whose ID variable is null has no ID: a warning that no host has one, no request.
-    _ids("null", None, expect=(ID_ERROR,), inventory=("no host defined by earlier inventory sources has the variable",)),
+    # Before 2.19, ansible-core's argument checks of the module and the role reject a null ID first.
+    BadInput("null", (ID_ERROR,), ids=(None,),
+             expect_for={INVENTORY: ("no host defined by earlier inventory sources has the variable",)},
+             expect_before_219={MODULE: ("'ids'", "NoneType"), ROLE: ("'id'", "NoneType", "customer_compliance_expected")}),
     _ids("integer", 12345, expect=(ID_ERROR, "12345")),
     _ids("float", 1.5, expect=(ID_ERROR, "1.5")),
     _ids("boolean", True, expect=(ID_ERROR, "True")),
@@ -143,13 +155,12 @@ BAD_OPTIONS = [
     _option("proxy_without_scheme", ("proxy", "must be a URL"), proxy="proxy.example-msp.invalid:3128"),
     _option("scope_too_long", ("scope", "300"), scope="partner.customers.read.all " + "x" * 300),
     _option("validate_certs_not_bool", ("validate_certs",), validate_certs="maybe"),
-    # The same checks apply to values from the environment. A task's `environment:` reaches modules
-    # (and so the role) only: plugins read the environment of the controller process, which one
-    # playbook cannot vary per case; test_bad_input_settings.py checks those values in-process.
-    BadInput("env_timeout_negative", ("timeout", "between"), env={"AVEPOINT_TIMEOUT": "-1"}, consumers=TASK_CONSUMERS),
-    BadInput("env_unknown_cloud", ("cloud", "mars"), env={"AVEPOINT_CLOUD": "mars"}, consumers=TASK_CONSUMERS),
+    # The same checks apply to values from the environment: a task's `environment:` for the module and
+    # the role, the environment of the controller process for the plugins (set per case in-process).
+    BadInput("env_timeout_negative", ("timeout", "between"), env={"AVEPOINT_TIMEOUT": "-1"}),
+    BadInput("env_unknown_cloud", ("cloud", "mars"), env={"AVEPOINT_CLOUD": "mars"}),
     BadInput("env_second_credential", ("exactly one kind of credential", "AVEPOINT_"),
-             env={"AVEPOINT_ACCESS_TOKEN": "an-access-token-value"}, consumers=TASK_CONSUMERS),
+             env={"AVEPOINT_ACCESS_TOKEN": "an-access-token-value"}),
 ]
 
 # Module arguments of avepoint_customer_info (replace ``ids``).
@@ -182,7 +193,8 @@ BAD_LOOKUP_ARGS = [
 BAD_INVENTORY_ARGS = [
     _own(INVENTORY, "inventory_mode_unknown", ("mode", "bogus"), mode="bogus"),
     _own(INVENTORY, "inventory_hostname_unknown", ("hostname", "fqdn"), hostname="fqdn"),
-    _own(INVENTORY, "inventory_filters_not_a_dict", ("filters", "'dict'", "Working"), filters="Working"),
+    BadInput("inventory_filters_not_a_dict", ("filters", "'dict'", "Working"), consumer_args={"filters": "Working"},
+             consumers=frozenset((INVENTORY,)), expect_before_219={INVENTORY: ("filters", "dictionary", "Working")}),
     _own(INVENTORY, "inventory_filter_unknown_key", ("filters", "status"), filters={"status": ["Working"]}),
     _own(INVENTORY, "inventory_customer_id_var_not_a_name", ("customer_id_var", "variable name", "customer id"),
          mode="enrich", customer_id_var="customer id"),
@@ -208,6 +220,27 @@ ALL_CASES = BAD_IDS + BAD_OPTIONS + BAD_MODULE_ARGS + BAD_LOOKUP_ARGS + BAD_INVE
 
 def cases_for(consumer: str) -> list[BadInput]:
     return [case for case in ALL_CASES if consumer in case.consumers]
+
+
+def named(cases: list[BadInput], *names: str) -> list[BadInput]:
+    """The cases called ``names``, in that order (a sample for a real ansible run)."""
+    by_name = {case.name: case for case in cases}
+    return [by_name[name] for name in names]
+
+
+def assert_names_the_problem(case: BadInput, consumer: str, message: Optional[str], limit: int = 600) -> None:
+    """``message`` (what the user is shown) names the problem of ``case``, readably and without a traceback."""
+    assert message, "no error or warning for %s" % case.name
+    for fragment in case.expected(consumer):
+        assert fragment in message, "%r not in %r" % (fragment, message[:1500])
+    assert "Traceback" not in message
+    assert len(message) < limit, "an error message should stay readable: %d characters" % len(message)
+
+
+def assert_no_request(sim: Any) -> None:
+    """The simulator saw no connection at all: not even a token request."""
+    counters = sim.counters()
+    assert counters["connections"] == 0 and counters["token_requests"] == 0 and counters["api_requests"] == 0, counters
 
 
 def render(value: Any, context: Mapping[str, str]) -> Any:

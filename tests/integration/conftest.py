@@ -1,13 +1,12 @@
 """Fixtures for integration tests: the simulator, and real ansible-playbook runs against it.
 
-Helpers live in harness.py; the names are re-exported here for older imports.
+Helpers live in harness.py (test modules import them from there).
 """
 
 from __future__ import annotations
 
 import pytest
 
-from harness import *  # noqa: F401,F403  pylint: disable=wildcard-import,unused-wildcard-import
 from harness import AnsibleRun, Simulator, SimulatorConfig
 
 
@@ -31,32 +30,5 @@ def sim(simulator_server):
 
 @pytest.fixture
 def ansible(tmp_path):
+    """Real ansible-playbook / ansible-inventory runs in the test's scratch directory."""
     return AnsibleRun(tmp_path)
-
-
-# Tests that read ansible-core 2.19+ output. On 2.16 the same behaviour holds, but warnings
-# are wrapped at 79 columns (splitting paths and IDs), a failing lookup in a loop fails the
-# whole task, and core checks plugin option choices and role argument specs with its own
-# wording before our code runs. The in-process corpus (test_bad_input_settings.py) and the
-# rest of the suite still run there.
-OUTPUT_FORMAT_219 = (
-    "test_bad_input_lookup.py::",
-    "test_bad_input_inventory.py::",
-    "test_bad_input_module.py::",
-    "test_bad_input_role.py::",
-    "test_tls_plugins.py::",
-    "test_elements.py::test_more_than_100_ids_go_in_batches_and_unknown_codes_warn",
-    "test_inventory.py::test_enrich_adds_facts_to_existing_hosts",
-    "test_inventory.py::test_enrich_strict_fails_on_an_unknown_id",
-)
-
-
-def pytest_collection_modifyitems(config, items):
-    from ansible.release import __version__ as core_version  # pylint: disable=import-outside-toplevel
-
-    if tuple(int(part) for part in core_version.split(".")[:2]) >= (2, 19):
-        return
-    skip = pytest.mark.skip(reason="asserts ansible-core 2.19+ output wording and line wrapping (core %s)" % core_version)
-    for item in items:
-        if any(marker in item.nodeid for marker in OUTPUT_FORMAT_219):
-            item.add_marker(skip)

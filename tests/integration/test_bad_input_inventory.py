@@ -1,25 +1,29 @@
-"""The bad-input corpus (bad_inputs.py) through the avepoint_customers inventory: one ansible-inventory run.
+"""The bad-input corpus (bad_inputs.py) through the avepoint_customers inventory plugin.
 
-Every case is an inventory file of its own in one directory, and all of them are given to a
-single ``ansible-inventory --list`` (ansible-inventory reports a source that fails to parse
-and goes on with the next one). Option cases use hosts mode; customer ID cases use enrich
-mode with ``strict: true`` over hosts that a static YAML source, given first, defines with
-one ID variable per case. The simulator must see no request at all.
+Every case is an inventory file of its own, parsed in-process by the plugin from Ansible's
+inventory loader. Option cases use hosts mode; customer ID cases use enrich mode with
+``strict: true`` over hosts that an earlier source defined with the case's IDs; environment
+cases set the controller's AVEPOINT_* variables. Nothing may be requested and nothing added.
+One real ``ansible-inventory`` run then gives a source of each kind after a static one.
 """
 
 from __future__ import annotations
 
-import re
+import json
 import subprocess
 
 import pytest
 import yaml
 
-from bad_inputs import INVENTORY, VALID_ID, cases_for, connection_options, simulator_options, simulator_placeholders
-from harness import BIN, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, AnsibleRun
+from bad_inputs import (INVENTORY, VALID_ID, assert_names_the_problem, assert_no_request, cases_for, connection_options, named,
+                        simulator_options, simulator_placeholders)
+from harness import BIN, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, squeezed, warnings_printed
+from in_process import parse_inventory
 
 PLUGIN = "avepoint.graph.avepoint_customers"
+FACTS_VAR = "avepoint_customer"
 CASES = cases_for(INVENTORY)
+COMMAND_CASES = named(CASES, "path_traversal", "api_url_plain_http_remote", "inventory_validate_certs_template")
 
 
 def is_id_case(case) -> bool:
@@ -30,54 +34,20 @@ def id_variable(index: int) -> str:
     return "case_%d_customer_id" % index
 
 
-def inventory_file(index: int, case, base: dict, placeholders: dict) -> dict:
-    config = {"plugin": PLUGIN, **connection_options(case, base, placeholders)}
+def inventory_file(sim, case, index: int = 0) -> dict:
+    base = simulator_options(sim, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET)
+    config = {"plugin": PLUGIN, **connection_options(case, base, simulator_placeholders(sim))}
     if is_id_case(case):
         config.update(mode="enrich", customer_id_var=id_variable(index), strict=True)
     config.update(case.consumer_args)
     return config
 
 
-def static_hosts() -> dict:
-    """One host per customer ID of every ID case, with that case's ID variable."""
-    hosts = {}
-    for index, case in enumerate(CASES):
-        if is_id_case(case):
-            for number, value in enumerate(case.ids):
-                hosts["case%d-host%d" % (index, number)] = {id_variable(index): value}
-    return {"all": {"hosts": hosts}}
-
-
-def messages_by_source(stderr: str) -> dict[str, str]:
-    """The warnings ansible-inventory printed, grouped by the inventory source they are about."""
-    by_source: dict[str, str] = {}
-    for block in re.split(r"(?m)^\[WARNING\]: ", stderr):
-        found = re.search(r"with source '([^']+)'", block) or re.search(r"avepoint_customers inventory (\S+):", block)
-        if found:
-            by_source[found.group(1)] = by_source.get(found.group(1), "") + block
-    return by_source
-
-
-@pytest.fixture(scope="module")
-def inventory_outcomes(simulator_server, tmp_path_factory):
-    sim = simulator_server
-    workdir = tmp_path_factory.mktemp("bad-input-inventory")
-    base = simulator_options(sim, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET)
-    (workdir / "hosts.yml").write_text(yaml.safe_dump(static_hosts()))
-    sources, paths = ["-i", str(workdir / "hosts.yml")], {}
-    for index, case in enumerate(CASES):
-        path = workdir / ("case%02d.avepoint_customers.yml" % index)
-        path.write_text(yaml.safe_dump(inventory_file(index, case, base, simulator_placeholders(sim))))
-        sources += ["-i", str(path)]
-        paths[case.name] = str(path)
-    # The plugin first, so its own files are not tried as static YAML first (less noise).
-    env = AnsibleRun(workdir).env({"ANSIBLE_INVENTORY_ENABLED": "%s,yaml" % PLUGIN})
-    sim.clear_faults()
-    sim.reset_counters()
-    proc = subprocess.run([str(BIN / "ansible-inventory"), *sources, "--list"], cwd=workdir, env=env,
-                          capture_output=True, text=True, timeout=300)
-    by_source = messages_by_source(proc.stderr)
-    return {name: by_source.get(path, "") for name, path in paths.items()}, proc, sim.counters()
+def case_hosts(case, index: int = 0) -> dict:
+    """The hosts an earlier inventory source defines for an ID case: one per ID, with the ID variable."""
+    if not is_id_case(case):
+        return {}
+    return {"case%d-host%d" % (index, number): {id_variable(index): value} for number, value in enumerate(case.ids)}
 
 
 def test_corpus_is_large_enough():
@@ -85,21 +55,43 @@ def test_corpus_is_large_enough():
     assert sum(1 for case in CASES if is_id_case(case)) >= 20
 
 
-def test_no_request_reached_the_simulator(inventory_outcomes):
-    _, proc, counters = inventory_outcomes
-    assert proc.returncode == 0, proc.stderr[-3000:]  # failed sources are warnings; the static one parsed
-    assert counters["connections"] == 0 and counters["token_requests"] == 0 and counters["api_requests"] == 0, counters
-
-
-def test_no_traceback(inventory_outcomes):
-    _, proc, _ = inventory_outcomes
-    assert "Traceback" not in proc.stdout + proc.stderr
-
-
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
-def test_bad_input_names_the_problem(inventory_outcomes, case):
-    messages, _, _ = inventory_outcomes
-    message = messages[case.name]
-    assert message, "no warning or error about this inventory source"
-    for fragment in case.expected(INVENTORY):
-        assert fragment in message, "%r not in %r" % (fragment, message[:1500])
+def test_bad_input_names_the_problem(sim, case, tmp_path):
+    path = tmp_path / "case.avepoint_customers.yml"
+    path.write_text(yaml.safe_dump(inventory_file(sim, case)))
+    hosts = case_hosts(case)
+    outcome = parse_inventory(PLUGIN, str(path), hosts=hosts, env=case.env)
+    # A null ID is no ID: the source only warns that no host has one.
+    assert_names_the_problem(case, INVENTORY, outcome.error or "\n".join(outcome.warnings), limit=12000)
+    inventory = outcome.result
+    assert set(inventory.hosts) == set(hosts)  # nothing added ...
+    assert not any(FACTS_VAR in host.vars for host in inventory.hosts.values())  # ... and no host enriched
+    assert_no_request(sim)
+
+
+def test_ansible_inventory_shows_each_kind_of_error(sim, ansible, tmp_path):
+    """A static source, then bad sources (an ID, an option, a templated option): the bad ones are reported."""
+    hosts, sources, paths = {}, [], {}
+    for index, case in enumerate(COMMAND_CASES):
+        hosts.update(case_hosts(case, index))
+        path = tmp_path / ("case%d.avepoint_customers.yml" % index)
+        path.write_text(yaml.safe_dump(inventory_file(sim, case, index)))
+        paths[case.name] = str(path)
+    (tmp_path / "hosts.yml").write_text(yaml.safe_dump({"all": {"hosts": hosts}}))
+    for source in ["hosts.yml", *paths.values()]:
+        sources += ["-i", source]
+    # the plugin first, so its own files are not tried as static YAML first (less noise)
+    env = ansible.env({"ANSIBLE_INVENTORY_ENABLED": "%s,yaml" % PLUGIN})
+    proc = subprocess.run([str(BIN / "ansible-inventory"), *sources, "--list"], cwd=tmp_path, env=env,
+                          capture_output=True, check=False, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]  # failed sources are warnings; the static one parsed
+    listing = json.loads(proc.stdout)
+    assert set(listing["_meta"]["hostvars"]) == set(hosts)
+    assert "Traceback" not in proc.stdout + proc.stderr
+    warnings = warnings_printed(proc.stderr)
+    for case in COMMAND_CASES:
+        about = [warning for warning in warnings if squeezed(paths[case.name]) in warning]
+        assert about, "no warning about the source of %s: %s" % (case.name, proc.stderr[-3000:])
+        for fragment in case.expected(INVENTORY):
+            assert any(squeezed(fragment) in warning for warning in about), (fragment, about)
+    assert_no_request(sim)

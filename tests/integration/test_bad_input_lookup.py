@@ -1,9 +1,11 @@
-"""The bad-input corpus (bad_inputs.py) through the avepoint_customer lookup: one playbook.
+"""The bad-input corpus (bad_inputs.py) through the avepoint_customer lookup.
 
-Each case is a ``set_fact`` whose value calls the lookup, with ``ignore_errors`` and a
-registered result, so the error message itself is checked (``errors='ignore'`` would hide it).
-Every case runs with keyword arguments (one looped task); some option cases also run with
-``ansible_avepoint_*`` variables. The simulator must see no request at all.
+Every case runs in-process, through Ansible's lookup loader: with keyword arguments, and each
+connection option case once more as ``ansible_avepoint_*`` variables (another option source,
+the same checks); environment cases set the controller's AVEPOINT_* variables. The simulator
+must see no request at all. One real playbook then runs a case of each kind as ``set_fact``
+tasks with ``ignore_errors`` and a registered result, so the error message the user gets is
+checked (``errors='ignore'`` would hide it).
 """
 
 from __future__ import annotations
@@ -11,86 +13,66 @@ from __future__ import annotations
 import json
 
 import pytest
-import yaml
 
-from bad_inputs import LOOKUP, cases_for, connection_options, simulator_options, simulator_placeholders
-from harness import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, AnsibleRun
+from bad_inputs import (LOOKUP, VALID_ID, assert_names_the_problem, assert_no_request, cases_for, connection_options, named,
+                        simulator_options, simulator_placeholders)
+from harness import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
+from in_process import run_lookup
 
 LOOKUP_NAME = "avepoint.graph.avepoint_customer"
-FAILED_PREFIX = "The lookup plugin '%s' failed: " % LOOKUP_NAME
 CASES = cases_for(LOOKUP)
+OPTION_CASES = [case for case in CASES if case.options and tuple(case.ids) == (VALID_ID,)]
+PLAYBOOK_CASES = named(CASES, "bad_among_good", "api_url_plain_http_remote", "validate_certs_not_bool", "lookup_on_missing_unknown")
+PLAYBOOK_AS_VARIABLES = "validate_certs_not_bool"
 
 
-# Option cases also given as ansible_avepoint_* variables (another option source, same checks);
-# a few only, since each needs a task (and a worker process) of its own.
-AS_VARIABLES = ("unknown_cloud", "timeout_negative", "validate_certs_not_bool", "two_credential_kinds",
-                "no_credential", "api_url_plain_http_remote", "ca_path_not_pem")
-VARIANTS = [(case.name, case) for case in CASES] + [
-    (case.name + "-as-variables", case) for case in CASES if case.name in AS_VARIABLES]
+def case_options(sim, case) -> dict:
+    return connection_options(case, simulator_options(sim, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET), simulator_placeholders(sim))
 
 
-@pytest.fixture(scope="module")
-def lookup_outcomes(simulator_server, tmp_path_factory):
-    """Keyword cases in one looped task (one worker process); variable cases one task each."""
-    sim = simulator_server
-    workdir = tmp_path_factory.mktemp("bad-input-lookup")
-    base = simulator_options(sim, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET)
-    entries, variable_tasks = [], []
-    for case in CASES:
-        options = connection_options(case, base, simulator_placeholders(sim))
-        entries.append({"name": case.name, "ids": list(case.ids), "keywords": dict(options, **case.consumer_args)})
-        if case.name in AS_VARIABLES:
-            variable_tasks.append({
-                "name": "bad input %s as variables" % case.name,
-                "ansible.builtin.set_fact": {"looked_up": "{{ query(%r, %r) }}" % (LOOKUP_NAME, list(case.ids))},
-                "vars": {"ansible_avepoint_%s" % name: value for name, value in options.items()},
-                "register": "variables_%d" % len(variable_tasks), "ignore_errors": True,
-            })
-    (workdir / "cases.yml").write_text(yaml.safe_dump({"avepoint_cases": entries}))
-    out = workdir / "results.json"
-    keyword_task = {
-        "name": "bad inputs as keywords",
-        "ansible.builtin.set_fact": {"looked_up": "{{ query(%r, item.ids, **item.keywords) }}" % LOOKUP_NAME},
-        "loop": "{{ avepoint_cases }}", "loop_control": {"label": "{{ item.name }}"},
-        "register": "keyword_cases", "ignore_errors": True,
-    }
-    variable_names = ", ".join("variables_%d" % index for index in range(len(variable_tasks)))
-    save = {"name": "save the results", "ansible.builtin.copy": {
-        "content": "{{ (keyword_cases.results + [%s]) | to_json }}" % variable_names, "dest": str(out)}}
-    sim.clear_faults()
-    sim.reset_counters()
-    proc = AnsibleRun(workdir).playbook([{"hosts": "localhost", "gather_facts": False, "vars_files": ["cases.yml"],
-                                          "tasks": [keyword_task, *variable_tasks, save]}])
-    assert out.exists(), proc.stdout[-3000:] + proc.stderr[-3000:]
-    results = dict(zip((name for name, _ in VARIANTS), json.loads(out.read_text())))
-    return results, proc, sim.counters()
+def as_variables(options: dict) -> dict:
+    return {"ansible_avepoint_%s" % name: value for name, value in options.items()}
 
 
 def test_corpus_covers_ids_options_and_lookup_arguments():
-    assert len(CASES) >= 30
-    assert {"lookup_on_missing_unknown", "not_a_guid", "two_credential_kinds"} <= {case.name for case in CASES}
+    assert len(CASES) >= 30 and len(OPTION_CASES) >= 20
+    assert {"lookup_on_missing_unknown", "not_a_guid", "two_credential_kinds", "env_unknown_cloud"} <= {case.name for case in CASES}
 
 
-def test_no_request_reached_the_simulator(lookup_outcomes):
-    _, _, counters = lookup_outcomes
-    assert counters["connections"] == 0 and counters["token_requests"] == 0 and counters["api_requests"] == 0, counters
+# The terms as ``query(name, case.ids)`` hands them over: one list term, flattened by the lookup.
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_bad_keyword_or_term_names_the_problem(sim, case):
+    outcome = run_lookup(LOOKUP_NAME, [list(case.ids)], env=case.env, **case_options(sim, case), **case.consumer_args)
+    assert outcome.failed and outcome.result is None, outcome.result
+    assert_names_the_problem(case, LOOKUP, outcome.error)
+    assert_no_request(sim)
 
 
-def test_no_traceback(lookup_outcomes):
-    results, proc, _ = lookup_outcomes
+@pytest.mark.parametrize("case", OPTION_CASES, ids=[case.name for case in OPTION_CASES])
+def test_bad_variable_names_the_problem(sim, case):
+    outcome = run_lookup(LOOKUP_NAME, [list(case.ids)], variables=as_variables(case_options(sim, case)), env=case.env)
+    assert outcome.failed and outcome.result is None, outcome.result
+    assert_names_the_problem(case, LOOKUP, outcome.error)
+    assert_no_request(sim)
+
+
+def test_a_playbook_shows_each_kind_of_error(sim, ansible):
+    """A term, a keyword, a variable and a lookup option, each in a task of its own."""
+    tasks = []
+    for index, case in enumerate(PLAYBOOK_CASES):
+        options = dict(case_options(sim, case), **case.consumer_args)
+        as_vars = case.name == PLAYBOOK_AS_VARIABLES
+        task_vars = dict(as_variables(options) if as_vars else {}, case_ids=list(case.ids), case_keywords={} if as_vars else options)
+        tasks.append({"name": "bad input %s" % case.name,
+                      "ansible.builtin.set_fact": {"looked_up": "{{ query(%r, case_ids, **case_keywords) }}" % LOOKUP_NAME},
+                      "vars": task_vars, "register": "case_%d" % index, "ignore_errors": True})
+    out = ansible.workdir / "results.json"
+    everything = "{{ [%s] | to_json }}" % ", ".join("case_%d" % index for index in range(len(PLAYBOOK_CASES)))
+    tasks.append({"name": "save the results", "ansible.builtin.copy": {"content": everything, "dest": str(out)}})
+    proc = ansible.playbook([{"hosts": "localhost", "gather_facts": False, "tasks": tasks}])
+    assert out.exists(), proc.stdout[-3000:] + proc.stderr[-3000:]
+    for case, result in zip(PLAYBOOK_CASES, json.loads(out.read_text())):
+        assert result.get("failed") is True and "looked_up" not in result.get("ansible_facts", {}), result
+        assert_names_the_problem(case, LOOKUP, result["msg"], limit=900)  # Ansible may name the lookup first
     assert "Traceback" not in proc.stdout + proc.stderr
-    assert all("Traceback" not in json.dumps(result) for result in results.values())
-
-
-@pytest.mark.parametrize("name, case", VARIANTS, ids=[name for name, _ in VARIANTS])
-def test_bad_input_names_the_problem(lookup_outcomes, name, case):
-    results, _, _ = lookup_outcomes
-    result = results[name]
-    assert result.get("failed") is True, result
-    assert "looked_up" not in result.get("ansible_facts", {})
-    message = result["msg"]
-    assert FAILED_PREFIX in message, message
-    ours = message.split(FAILED_PREFIX, 1)[1]
-    for fragment in case.expected(LOOKUP):
-        assert fragment in ours, "%r not in %r" % (fragment, ours)
-    assert len(ours) < 600, "an error message should stay readable: %d characters" % len(ours)
+    assert_no_request(sim)

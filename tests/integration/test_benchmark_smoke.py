@@ -7,6 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.tooling
+
 REPO = Path(__file__).resolve().parents[2]
 CASE_NAMES = {"baseline", "module-partner", "module-elements", "module-all", "role", "lookup", "inventory-cold", "inventory-warm"}
 

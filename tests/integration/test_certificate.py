@@ -79,8 +79,8 @@ def test_each_failure_is_named(csim, ansible):
         "key given as certificate": ({"certificate_path": str(d / "app.key.pem")}, "is not a PEM certificate"),
     }
     id_arg = {"id": csim.customers[0]["id"]}
-    results, proc = ansible.tasks(MODULE, [dict(id_arg, **args) for args, _ in cases.values()], env=cert_env(csim))
-    for (name, (_, message)), result in zip(cases.items(), results):
+    results, proc = ansible.tasks(MODULE, [dict(id_arg, **args) for args, _message in cases.values()], env=cert_env(csim))
+    for (name, (_args, message)), result in zip(cases.items(), results):
         assert result.get("failed"), name
         assert message in result["msg"], (name, result["msg"])
     assert "is the one uploaded to this app registration" in results[0]["msg"]

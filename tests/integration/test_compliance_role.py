@@ -163,7 +163,7 @@ def png_colors(data: bytes) -> int:
         elif kind == b"IDAT":
             idat += chunk
         pos += 12 + length
-    width, height, depth, color_type, _, _, interlace = header
+    width, height, depth, color_type, _compression, _filter, interlace = header
     assert depth == 8 and color_type in (2, 6) and interlace == 0, header
     bpp = 3 if color_type == 2 else 4
     raw, stride = zlib.decompress(idat), width * bpp
@@ -188,6 +188,7 @@ def png_colors(data: bytes) -> int:
     return len(colors)
 
 
+@pytest.mark.tooling
 def test_html_report_renders_in_chromium(drift_run, tmp_path):
     subprocess.run([str(REPO / "scripts" / "ensure-chromium.sh")], check=True, timeout=900)
     if not CHROMIUM.exists():
@@ -284,14 +285,14 @@ def test_bad_declarations_fail_before_any_request(sim, ansible, tmp_path):
     blocks = [{
         "block": [{"name": "bad declaration %d" % index, "ansible.builtin.include_role": {"name": ROLE}, "vars": role_vars}],
         "rescue": [{"ansible.builtin.set_fact": {"errors": "{{ errors + [ansible_failed_result.msg] }}"}}],
-    } for index, (role_vars, _) in enumerate(BAD_DECLARATIONS)]
+    } for index, (role_vars, _fragment) in enumerate(BAD_DECLARATIONS)]
     play = {"hosts": "localhost", "gather_facts": False, "vars": {"errors": []},
             "tasks": blocks + [save("errors", tmp_path / "errors.json")]}
     proc = ansible.playbook([play], env=connection_env(sim))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     errors = json.loads((tmp_path / "errors.json").read_text())
     assert len(errors) == len(BAD_DECLARATIONS)
-    for message, (_, fragment) in zip(errors, BAD_DECLARATIONS):
+    for message, (_role_vars, fragment) in zip(errors, BAD_DECLARATIONS):
         assert fragment in message
     counters = sim.counters()
     assert counters["token_requests"] == 0 and counters["api_requests"] == 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness import expected_facts, DEFAULT_CLIENT_SECRET, connection_env
+from harness import expected_facts, connection_env
 
 MODULE = "avepoint.graph.avepoint_customer_info"
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
@@ -12,7 +12,7 @@ UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
 
 def test_one_customer_by_id(sim, ansible):
     customer = sim.customers[3]
-    result, _ = ansible.task(MODULE, {"id": customer["id"]}, env=connection_env(sim))
+    result, _proc = ansible.task(MODULE, {"id": customer["id"]}, env=connection_env(sim))
     assert not result.get("failed"), result
     assert result["changed"] is False
     assert result["customers"] == [expected_facts(customer)]
@@ -24,14 +24,14 @@ def test_one_customer_by_id(sim, ansible):
 
 def test_customer_id_alias_and_upper_case(sim, ansible):
     customer = sim.customers[0]
-    result, _ = ansible.task(MODULE, {"customer_id": customer["id"].upper()}, env=connection_env(sim))
+    result, _proc = ansible.task(MODULE, {"customer_id": customer["id"].upper()}, env=connection_env(sim))
     assert result["customers"] == [expected_facts(customer)]
 
 
 def test_many_ids_in_order_with_one_token(sim, ansible):
     chosen = [sim.customers[i] for i in (9, 2, 17, 5, 11, 0, 23, 8, 14, 20)]
     ids = [c["id"] for c in chosen] + [chosen[0]["id"]]  # a duplicate is fetched once
-    result, _ = ansible.task(MODULE, {"ids": ids, "concurrency": 4}, env=connection_env(sim))
+    result, _proc = ansible.task(MODULE, {"ids": ids, "concurrency": 4}, env=connection_env(sim))
     assert [c["id"] for c in result["customers"]] == [c["id"] for c in chosen]
     assert result["customers"] == [expected_facts(c) for c in chosen]
     counters = sim.counters()
@@ -40,7 +40,7 @@ def test_many_ids_in_order_with_one_token(sim, ansible):
 
 
 def test_all_customers(sim, ansible):
-    result, _ = ansible.task(MODULE, {}, env=connection_env(sim))
+    result, _proc = ansible.task(MODULE, {}, env=connection_env(sim))
     assert sorted(result["customers"], key=lambda c: c["id"]) == sorted(
         (expected_facts(c) for c in sim.customers), key=lambda c: c["id"])
     assert sim.counters()["by_path"] == {"GET /partner/customers": 1}
@@ -48,7 +48,7 @@ def test_all_customers(sim, ansible):
 
 def test_missing_id_is_reported_not_fatal(sim, ansible):
     known = sim.customers[1]["id"]
-    result, _ = ansible.task(MODULE, {"ids": [UNKNOWN_ID, known]}, env=connection_env(sim))
+    result, _proc = ansible.task(MODULE, {"ids": [UNKNOWN_ID, known]}, env=connection_env(sim))
     assert not result.get("failed"), result
     assert result["missing_ids"] == [UNKNOWN_ID]
     assert [c["id"] for c in result["customers"]] == [known]
@@ -56,7 +56,7 @@ def test_missing_id_is_reported_not_fatal(sim, ansible):
 
 @pytest.mark.parametrize("bad", ["not-a-guid", "../partner/customers", "%2e%2e", "", "0f8fad5b-d9cb-469f-a165-70867728950e?x=1"])
 def test_invalid_id_fails_before_any_request(sim, ansible, bad):
-    result, _ = ansible.task(MODULE, {"ids": [sim.customers[0]["id"], bad]}, env=connection_env(sim))
+    result, _proc = ansible.task(MODULE, {"ids": [sim.customers[0]["id"], bad]}, env=connection_env(sim))
     assert result["failed"]
     assert "invalid customer ID" in result["msg"]
     counters = sim.counters()
@@ -65,21 +65,21 @@ def test_invalid_id_fails_before_any_request(sim, ansible, bad):
 
 def test_id_and_ids_are_mutually_exclusive(sim, ansible):
     cid = sim.customers[0]["id"]
-    result, _ = ansible.task(MODULE, {"id": cid, "ids": [cid]}, env=connection_env(sim))
+    result, _proc = ansible.task(MODULE, {"id": cid, "ids": [cid]}, env=connection_env(sim))
     assert result["failed"] and "mutually exclusive" in result["msg"]
     assert sim.counters()["token_requests"] == 0
 
 
 def test_no_credential_is_a_clear_error(sim, ansible):
     env = connection_env(sim, AVEPOINT_CLIENT_SECRET=None)
-    result, _ = ansible.task(MODULE, {"id": sim.customers[0]["id"]}, env=env)
+    result, _proc = ansible.task(MODULE, {"id": sim.customers[0]["id"]}, env=env)
     assert result["failed"] and "no credential given" in result["msg"]
     assert sim.counters()["token_requests"] == 0
 
 
 def test_wrong_credentials(sim, ansible):
     env = connection_env(sim, AVEPOINT_CLIENT_SECRET="wrong-secret-value")
-    result, _ = ansible.task(MODULE, {"ids": [c["id"] for c in sim.customers[:5]]}, env=env)
+    result, _proc = ansible.task(MODULE, {"ids": [c["id"] for c in sim.customers[:5]]}, env=env)
     assert result["failed"]
     assert "check client_id and client_secret" in result["msg"]
     assert "wrong-secret-value" not in str(result)
@@ -88,7 +88,7 @@ def test_wrong_credentials(sim, ansible):
 
 def test_missing_permission_names_it(sim, ansible):
     env = connection_env(sim, AVEPOINT_SCOPE="elements.customers.read.all")
-    result, _ = ansible.task(MODULE, {"id": sim.customers[0]["id"]}, env=env)
+    result, _proc = ansible.task(MODULE, {"id": sim.customers[0]["id"]}, env=env)
     assert result["failed"]
     assert "HTTP 403" in result["msg"] and "partner.customers.read.all" in result["msg"]
 
@@ -100,7 +100,7 @@ def test_transient_errors_are_retried(sim, ansible, status, retry_after):
         rule["retry_after"] = retry_after
     sim.set_faults([rule])
     ids = [c["id"] for c in sim.customers[:6]]
-    result, _ = ansible.task(MODULE, {"ids": ids}, env=connection_env(sim))
+    result, _proc = ansible.task(MODULE, {"ids": ids}, env=connection_env(sim))
     assert not result.get("failed"), result
     assert [c["id"] for c in result["customers"]] == ids
     assert sim.counters()["api_requests"] == 9
@@ -110,7 +110,7 @@ def test_retries_exhausted_name_the_ids(sim, ansible):
     bad = sim.customers[2]["id"]
     sim.set_faults([{"kind": "status", "status": 503, "ids": [bad], "body": {"message": "backend down", "requestId": "req-42"}}])
     ids = [c["id"] for c in sim.customers[:4]]
-    result, _ = ansible.task(MODULE, {"ids": ids, "retries": 1}, env=connection_env(sim))
+    result, _proc = ansible.task(MODULE, {"ids": ids, "retries": 1}, env=connection_env(sim))
     assert result["failed"]
     assert "1 customer(s) could not be fetched" in result["msg"]
     assert bad in result["msg"] and "HTTP 503" in result["msg"]

@@ -89,7 +89,7 @@ def test_elements_api_bulk_fetch_of_1000_survives_mixed_rate_limits(big, ansible
     ])
     wanted = sample(big, 1000)
     args = {"ids": [c["id"] for c in wanted], "api": "elements", "concurrency": 16, "retries": 10}
-    result, _ = ansible.task(MODULE, args, env=connection_env(big))
+    result, _proc = ansible.task(MODULE, args, env=connection_env(big))
     elements_wanted = [dict(expected_facts(c), management_mode=c["managementMode"], tenants=c["tenants"]) for c in wanted]
     assert not result.get("failed"), result.get("msg")
     assert result["customers"] == elements_wanted
@@ -115,7 +115,7 @@ def test_token_revoked_mid_run_is_refreshed_once(big, ansible):
     watcher = threading.Thread(target=revoke_after_some_requests, daemon=True)
     watcher.start()
     try:
-        result, _ = ansible.task(MODULE, {"ids": [c["id"] for c in wanted], "concurrency": 16}, env=connection_env(big))
+        result, _proc = ansible.task(MODULE, {"ids": [c["id"] for c in wanted], "concurrency": 16}, env=connection_env(big))
     finally:
         stop.set()
         watcher.join(5)
@@ -133,7 +133,7 @@ def test_dropped_connections_and_slow_responses_are_retried(big, ansible):
     ])
     wanted = sample(big, 150, seed=8)
     args = {"ids": [c["id"] for c in wanted], "concurrency": 16, "retries": 10, "timeout": 1}
-    result, _ = ansible.task(MODULE, args, env=connection_env(big))
+    result, _proc = ansible.task(MODULE, args, env=connection_env(big))
     assert_complete(result, wanted)
     delay_rule, drop_rule = big.faults()
     assert delay_rule["hits"] == 6

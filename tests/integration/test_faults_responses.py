@@ -108,7 +108,7 @@ def outcomes(simulator_server, tmp_path_factory):
 
 
 def test_no_python_traceback(outcomes):
-    results, proc, _ = outcomes
+    results, proc, _sim = outcomes
     assert "Traceback" not in proc.stdout + proc.stderr
     for name, (result, _args) in results.items():
         assert "Traceback" not in json.dumps(result), name
@@ -117,7 +117,7 @@ def test_no_python_traceback(outcomes):
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
 def test_bad_response(outcomes, case):
-    results, _, sim = outcomes
+    results, _proc, sim = outcomes
     result, args = results[case.name]
     dataset = {c["id"]: c for c in sim.customers}
     if case.expect is None:

@@ -69,7 +69,7 @@ def test_one_id_and_many_ids(sim, ansible):
     chosen = [sim.customers[i] for i in (9, 2, 17, 5, 11, 0, 23, 8, 14, 20)]
     sim.set_faults([{"kind": "delay", "delay_ms": 150}])  # slow answers make concurrency measurable
     terms = [quoted(chosen[0]["id"].upper()), repr([c["id"] for c in chosen[1:6]]), *(quoted(c["id"]) for c in chosen[6:]), quoted(chosen[0]["id"])]
-    outcomes, _ = run_lookups(ansible, {
+    outcomes, _proc = run_lookups(ansible, {
         "one": call("lookup", quoted(one["id"])),
         "many": call("query", *terms, concurrency="4"),
     }, env=connection_env(sim))

@@ -66,12 +66,12 @@ def hygiene_run(tmp_path_factory):
                                             env=env, args=("-vvvv",))
         issued = sim.issued_tokens()
     assert out.exists(), proc.stdout[-3000:] + proc.stderr[-3000:]
-    results = dict(zip((name for name, _ in cases), json.loads(out.read_text())))
+    results = dict(zip((name for name, _case in cases), json.loads(out.read_text())))
     return results, proc, log.read_text(), issued
 
 
 def test_every_path_ran(hygiene_run):
-    results, _, _, issued = hygiene_run
+    results, _proc, _log, issued = hygiene_run
     assert not results["success_with_client_secret"].get("failed")
     assert len(results["success_with_client_secret"]["customers"]) == 3
     assert not results["success_with_access_token"].get("failed")
@@ -86,7 +86,7 @@ def test_every_path_ran(hygiene_run):
 @pytest.mark.parametrize("name", ["token_endpoint_echoes_the_secret", "api_echoes_the_token",
                                   "bulk_failure_echoes_the_token", "access_token_echoed"])
 def test_echoed_credentials_are_masked(hygiene_run, name):
-    results, _, _, _ = hygiene_run
+    results = hygiene_run[0]
     message = results[name]["msg"]
     assert "received Authorization=" in message  # the simulator did repeat what it got...
     assert MASK in message  # ...and the credential in it was masked
@@ -103,7 +103,7 @@ def test_no_canary_or_issued_token_anywhere(hygiene_run):
 
 
 def test_no_traceback(hygiene_run):
-    _, proc, log, _ = hygiene_run
+    _results, proc, log, _issued = hygiene_run
     assert "Traceback" not in proc.stdout + proc.stderr + log
 
 
@@ -132,7 +132,7 @@ def test_plain_http_to_a_non_loopback_host_is_refused_before_connecting(ansible)
             pytest.skip("the simulator is not reachable at %s" % remote)
         sim.reset_counters()
         env = connection_env(sim, AVEPOINT_API_URL=remote, AVEPOINT_TOKEN_URL=remote + "/connect/token")
-        result, _ = ansible.task(MODULE, {"id": sim.customers[0]["id"]}, env=env)
+        result, _proc = ansible.task(MODULE, {"id": sim.customers[0]["id"]}, env=env)
         counters = sim.counters()
     assert result["failed"]
     assert "refusing to send credentials over plain http to '%s'" % address in result["msg"]

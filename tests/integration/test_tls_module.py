@@ -49,12 +49,12 @@ def https_outcomes(tmp_path_factory):
 
 
 def test_simulator_urls_are_https(https_outcomes):
-    *_, origin = https_outcomes
+    origin = https_outcomes[-1]
     assert origin.startswith("https://")
 
 
 def test_certificates_are_checked_by_default(https_outcomes):
-    results, proc, _, customer, origin = https_outcomes
+    results, proc, _counters, customer, origin = https_outcomes
     result = results["default"]
     assert result["failed"]
     message = result["msg"]
@@ -66,7 +66,7 @@ def test_certificates_are_checked_by_default(https_outcomes):
 
 @pytest.mark.parametrize("name", ["ca_path", "ca_path_from_env"])
 def test_ca_path_trusts_the_private_ca(https_outcomes, name):
-    results, _, _, customer, _ = https_outcomes
+    results, _proc, _counters, customer, _origin = https_outcomes
     result = results[name]
     assert not result.get("failed"), result.get("msg")
     assert result["customers"] == [expected_facts(customer)]
@@ -75,7 +75,7 @@ def test_ca_path_trusts_the_private_ca(https_outcomes, name):
 
 @pytest.mark.parametrize("name", ["validate_certs_false", "validate_certs_false_from_env"])
 def test_validate_certs_false_works_with_a_warning(https_outcomes, name):
-    results, proc, _, customer, origin = https_outcomes
+    results, proc, _counters, customer, origin = https_outcomes
     result = results[name]
     assert not result.get("failed"), result.get("msg")
     assert result["customers"] == [expected_facts(customer)]
@@ -86,7 +86,6 @@ def test_validate_certs_false_works_with_a_warning(https_outcomes, name):
 
 
 def test_only_verified_or_explicitly_insecure_runs_got_tokens(https_outcomes):
-    _, _, counters, _, _ = https_outcomes
+    counters = https_outcomes[2]
     # The failed handshake never became a request: four runs, four tokens, four customer reads.
     assert counters["token_requests"] == 4 and counters["api_requests"] == 4, counters
-

@@ -30,7 +30,7 @@ def test_counters_and_reset(sim, headers):
 def test_keepalive_reuses_connection(sim, headers):
     sim.reset_counters()
     s = requests.Session()
-    for _ in range(10):
+    for _attempt in range(10):
         assert s.get(f"{sim.url}/partner/customers", headers=headers, timeout=5).status_code == 200
     assert sim.counters()["connections"] == 1
 

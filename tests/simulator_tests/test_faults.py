@@ -14,7 +14,7 @@ def _list(sim, h, session=None):
 
 def test_status_count_with_retry_after(sim, headers):
     sim.set_faults([{"kind": "status", "status": 429, "retry_after": 2, "count": 2}])
-    r1, r2, r3 = (_list(sim, headers) for _ in range(3))
+    r1, r2, r3 = (_list(sim, headers) for _attempt in range(3))
     assert r1.status_code == r2.status_code == 429
     assert r1.headers["Retry-After"] == "2"
     assert r1.json()["statusCode"] == 429
@@ -47,7 +47,7 @@ def test_rate_is_deterministic():
             h = bearer(sim)
             sim.set_faults([{"kind": "status", "status": 500, "rate": 0.3}])
             s = requests.Session()
-            return [_list(sim, h, s).status_code for _ in range(40)]
+            return [_list(sim, h, s).status_code for _attempt in range(40)]
 
     first, second = run(), run()
     assert first == second

@@ -9,6 +9,8 @@ import yaml
 
 from collection_docs import ROOT, documentation, load_yaml, plugin_files
 
+pytestmark = pytest.mark.tooling
+
 ACTION_GROUP = "avepoint"
 MODULE_FRAGMENTS = {"avepoint.graph.connection"}
 PLUGIN_FRAGMENTS = {"avepoint.graph.connection", "avepoint.graph.connection.plugins"}
