@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import threading
-from typing import Any, Optional
+from typing import Any
 
 from ._backend import BackendClient
 from ._endpoints import missing_endpoint

@@ -80,7 +80,10 @@ class PartnerBackend:
         api_url = self._client.settings.api_url
         url = api_url + CUSTOMERS_PATH
         pages: Pages[dict[str, Any]] = Pages("the customer list", self._client.settings.max_pages, first_url=url)
-        fetch = lambda page_url, where: self._list_page(page_url, where, first=pages.page == 1)  # noqa: E731
+
+        def fetch(page_url: str, where: str) -> dict[str, Any]:
+            return self._list_page(page_url, where, first=pages.page == 1)
+
         for _where, document in pages.linked(fetch, url, api_url, CUSTOMERS_PATH):
             for index, item in enumerate(document["value"]):
                 check("partner_customer", item, _item_name(item, index, pages.page))

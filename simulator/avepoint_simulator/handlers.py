@@ -45,7 +45,7 @@ _RE_PARTNER_JOBS = re.compile(r"^/partner/customers/([^/]+)/jobs/?$", re.IGNOREC
 @functools.lru_cache(maxsize=16)
 def path_pattern(template: str) -> re.Pattern[str]:
     """A route regex for a path template with one {id} placeholder (the v3 jobs path is configurable)."""
-    head, _, tail = template.partition("{id}")
+    head, _sep, tail = template.partition("{id}")
     return re.compile("^%s([^/]+)%s/?$" % (re.escape(head), re.escape(tail.rstrip("/"))), re.IGNORECASE)
 
 

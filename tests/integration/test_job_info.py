@@ -80,7 +80,7 @@ def test_every_fact_of_every_job_matches_the_history(sim, ansible):
     cid = max((c["id"] for c in sim.customers), key=lambda i: len(sim.jobs(i)))
     raw = sim.jobs(cid)
     assert len(raw) > 100  # two pages on the elements API
-    result, _ = ansible.task(MODULE, {"customer_id": cid.upper(), "api": "elements"}, env=connection_env(sim))
+    result, _proc = ansible.task(MODULE, {"customer_id": cid.upper(), "api": "elements"}, env=connection_env(sim))
     assert not result.get("failed"), result
     assert len(result["jobs"]) == len(raw) and result["since"] is None
     by_id = {job["jobId"]: job for job in raw}
@@ -95,7 +95,7 @@ def test_every_fact_of_every_job_matches_the_history(sim, ansible):
         number, unit = source["backupSize"].split()
         assert job["backup_size_bytes"] == round(float(number) * {"MB": 2 ** 20, "GB": 2 ** 30}[unit])
         if source["jobDuration"] not in (NA, "0 S") and "h" not in source["jobDuration"]:
-            minutes, _, seconds = source["jobDuration"].rstrip("s").rpartition("m")
+            minutes, _sep, seconds = source["jobDuration"].rstrip("s").rpartition("m")
             assert job["duration_seconds"] == int(minutes or 0) * 60 + int(seconds)
     times = [job["end_time"] or job["last_modified_time"] or job["start_time"] for job in result["jobs"]]
     assert times == sorted(times, reverse=True)
@@ -114,7 +114,7 @@ def test_filters_select_jobs_and_types_narrow_the_last_success(sim, ansible, api
         {"customer_id": cid, "api": api, "status": ["failed", "7", "Finished with exception"], "since": "48h"},
         {"customer_id": cid, "api": api, "job_type": ["Microsoft 365"], "job_module": [str(module)]},
     ]
-    (everything, failures, one_module), _ = ansible.tasks(MODULE, cases, env=connection_env(sim))
+    (everything, failures, one_module), _proc = ansible.tasks(MODULE, cases, env=connection_env(sim))
     for result in (everything, failures, one_module):
         assert not result.get("failed"), result
     failed = [job for job in raw if job["status"] in (3, 4, 7) and raw_time(job) and raw_time(job) >= failures["since"]]
@@ -155,9 +155,9 @@ def test_check_mode_module_defaults_and_no_scope_setting_for_both_modules(sim, a
 def test_one_explicit_scope_with_both_permissions_serves_both_modules(sim, ansible):
     cid = sim.customers[0]["id"]
     env = connection_env(sim, AVEPOINT_SCOPE="partner.customers.read.all partner.jobs.read.all")
-    results, _ = ansible.tasks(MODULE, [{"customer_id": cid}], env=env)
+    results, _proc = ansible.tasks(MODULE, [{"customer_id": cid}], env=env)
     assert not results[0].get("failed"), results[0]
-    result, _ = ansible.task(CUSTOMER_MODULE, {"id": cid}, env=env)
+    result, _proc = ansible.task(CUSTOMER_MODULE, {"id": cid}, env=env)
     assert not result.get("failed"), result
 
 
@@ -165,7 +165,7 @@ def test_one_explicit_scope_with_both_permissions_serves_both_modules(sim, ansib
 def test_a_scope_without_the_jobs_permission_is_a_clear_error(sim, ansible, api, needed):
     customer_scope = "%s.customers.read.all" % api
     env = connection_env(sim, AVEPOINT_SCOPE=customer_scope, AVEPOINT_API=api)
-    result, _ = ansible.task(MODULE, {"customer_ids": [c["id"] for c in sim.customers[:6]], "concurrency": 1}, env=env)
+    result, _proc = ansible.task(MODULE, {"customer_ids": [c["id"] for c in sim.customers[:6]], "concurrency": 1}, env=env)
     assert result["failed"]
     assert "HTTP 403" in result["msg"] and "needs the permission '%s'" % needed in result["msg"]
     assert "requested with scope '%s'" % customer_scope in result["msg"]
@@ -205,9 +205,9 @@ BAD_INPUTS = [
 
 def test_bad_input_fails_before_any_request(sim, ansible):
     good = sim.customers[0]["id"]
-    cases = [json.loads(json.dumps(args).replace("GOOD", good)) for args, _ in BAD_INPUTS]
-    results, _ = ansible.tasks(MODULE, cases, env=connection_env(sim))
-    for result, (_, message) in zip(results, BAD_INPUTS):
+    cases = [json.loads(json.dumps(args).replace("GOOD", good)) for args, _message in BAD_INPUTS]
+    results, _proc = ansible.tasks(MODULE, cases, env=connection_env(sim))
+    for result, (_args, message) in zip(results, BAD_INPUTS):
         assert result.get("failed") is True, result
         assert message in result["msg"], (message, result["msg"])
     counters = sim.counters()
@@ -218,7 +218,7 @@ def test_partial_failure_names_the_customers_and_returns_no_jobs(sim, ansible):
     ids = [c["id"] for c in sim.customers[:5]]
     sim.set_faults([{"kind": "status", "status": 503, "ids": [ids[3]], "path": "/jobs",
                      "body": {"message": "jobs backend down", "requestId": "req-7"}}])
-    result, _ = ansible.task(MODULE, {"customer_ids": ids, "retries": 1}, env=connection_env(sim))
+    result, _proc = ansible.task(MODULE, {"customer_ids": ids, "retries": 1}, env=connection_env(sim))
     assert result["failed"] and result["failed_ids"] == [ids[3]]
     assert "jobs backend down" in result["msg"] and "req-7" in result["msg"] and "HTTP 503" in result["msg"]
     assert "jobs" not in result and "customers" not in result
@@ -227,8 +227,8 @@ def test_partial_failure_names_the_customers_and_returns_no_jobs(sim, ansible):
 def test_unknown_status_codes_are_kept_and_warned_once_and_a_bad_partner_field_is_refused(sim, ansible):
     cid = by_profile(sim)["healthy"]
     sim.set_faults([{"kind": "wrong_type", "field": "status", "path": "jobs"}])
-    (elements, partner), _ = ansible.tasks(MODULE, [{"customer_id": cid, "api": "elements"}, {"customer_id": cid}],
-                                           env=connection_env(sim))
+    (elements, partner), _proc = ansible.tasks(MODULE, [{"customer_id": cid, "api": "elements"}, {"customer_id": cid}],
+                                               env=connection_env(sim))
     assert not elements.get("failed"), elements
     assert {job["status"] for job in elements["jobs"]} == {"Unknown (12345)"}
     assert {job["status_code"] for job in elements["jobs"]} == {12345}
@@ -242,7 +242,7 @@ def test_the_jobs_path_can_be_moved_without_a_release(ansible):
     with Simulator(SimulatorConfig(customers=4, seed=3, elements_jobs_path=moved)) as sim:
         cid = sim.customers[0]["id"]
         env = connection_env(sim, AVEPOINT_API="elements")
-        (documented, overridden), _ = ansible.tasks(MODULE, [
+        (documented, overridden), _proc = ansible.tasks(MODULE, [
             {"customer_id": cid},
             {"customer_id": cid, "elements_jobs_path": "/partner/external/v3/general/customers/{customerId}/products/jobs/batch"},
         ], env=env)
@@ -254,7 +254,7 @@ def test_the_jobs_path_can_be_moved_without_a_release(ansible):
 def test_all_customers_in_one_task_with_one_token(sim, ansible):
     ids = [c["id"] for c in sim.customers]
     args = {"customer_ids": ids, "since": "24h", "concurrency": 8, "return_jobs": False}
-    result, _ = ansible.task(MODULE, args, env=connection_env(sim))
+    result, _proc = ansible.task(MODULE, args, env=connection_env(sim))
     assert not result.get("failed"), result
     assert {c["customer_id"]: c["last_success"] for c in result["customers"]} == {
         cid: expected_last_success(sim.jobs(cid)) for cid in ids}

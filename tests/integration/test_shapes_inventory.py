@@ -62,7 +62,7 @@ def test_plain_next_link_paging_and_null_fields(sim, tmp_path):
 
 
 def test_token_paging(sim, tmp_path):
-    hostvars, _ = run_inventory(sim, tmp_path, "token", {"p.avepoint_customers.yml": customers_source()})
+    hostvars, _stderr = run_inventory(sim, tmp_path, "token", {"p.avepoint_customers.yml": customers_source()})
     assert sorted(hostvars) == sorted(c["id"] for c in sim.customers)
     assert sim.counters()["by_path"] == {"GET /partner/customers": 4}  # pages of 7
 
@@ -87,14 +87,14 @@ def test_elements_odd_shapes_a_halved_batch_and_a_host_without_the_partner_api(s
 
 def test_endless_lists_and_empty_answers_fail_their_source(sim, tmp_path):
     customers = sim.customers
-    _, stderr = run_inventory(sim, tmp_path, "repeat", {
+    _hostvars, stderr = run_inventory(sim, tmp_path, "repeat", {
         "p.avepoint_customers.yml": customers_source(),
         "e.avepoint_customers.yml": customers_source(api="elements"),
     })
     assert "more than once in the customer list (on pages 1 and 4)" in failed_source(stderr, "p.avepoint_customers.yml")
     assert "metadata.totalCount 1000000000" in failed_source(stderr, "e.avepoint_customers.yml")
 
-    _, stderr = run_inventory(sim, tmp_path, "plain", {
+    _hostvars, stderr = run_inventory(sim, tmp_path, "plain", {
         "hosts.yml": static_hosts(customers, host_wrong=WRONG, host_empty=EMPTY),
         "enrich.avepoint_customers.yml": customers_source(mode="enrich"),
     })
@@ -105,7 +105,7 @@ def test_endless_lists_and_empty_answers_fail_their_source(sim, tmp_path):
 
 def test_max_pages_and_duplicates_fail_their_source(sim, tmp_path):
     customers = sim.customers
-    _, stderr = run_inventory(sim, tmp_path, "fresh", {
+    _hostvars, stderr = run_inventory(sim, tmp_path, "fresh", {
         "file.avepoint_customers.yml": customers_source(max_pages=4),
         "env.avepoint_customers.yml": customers_source(),
     }, env_extra={"AVEPOINT_MAX_PAGES": "3"})
@@ -113,7 +113,7 @@ def test_max_pages_and_duplicates_fail_their_source(sim, tmp_path):
         assert ("the customer list still has more pages after %d pages, the limit set by the option max_pages" % pages
                 in failed_source(stderr, name))
 
-    _, stderr = run_inventory(sim, tmp_path, "duplicates", {
+    _hostvars, stderr = run_inventory(sim, tmp_path, "duplicates", {
         "hosts.yml": static_hosts(customers, host_dup=DUP),
         "p.avepoint_customers.yml": customers_source(),
         "e.avepoint_customers.yml": customers_source(api="elements"),

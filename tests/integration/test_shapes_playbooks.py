@@ -89,7 +89,7 @@ def test_module(module_run, case):
 
 
 def test_module_warns_once_about_a_halved_batch_and_has_no_traceback(module_run):
-    results, proc, _ = module_run
+    results, proc, _extra = module_run
     assert "Traceback" not in proc.stdout + proc.stderr
     warnings = results["elements_batch_halved"].get("warnings", [])
     assert [w for w in warnings if "refused 24 customer IDs in one request as too many" in w and "batch_size" in w], warnings
@@ -124,7 +124,7 @@ def test_lookup(lookup_run, case):
 
 
 def test_lookup_warns_about_the_halved_batch_and_the_unknown_id(lookup_run):
-    _results, proc, _ = lookup_run
+    _results, proc, _extra = lookup_run
     output = " ".join((proc.stdout + proc.stderr).split())
     assert "refused 24 customer IDs in one request as too many" in output
     assert "customer 00000000-0000-4000-8000-000000000000 was not found" in output

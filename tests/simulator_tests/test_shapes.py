@@ -69,7 +69,7 @@ def test_foreign_links_point_off_host(sim, headers):
 def test_endless_partner_list(sim, headers, mode):
     sim.set_shapes({"endless": mode})
     url, seen = None, []
-    for _ in range(5):  # 25 customers in pages of 10: pages 4 and 5 are past the end
+    for _page in range(5):  # 25 customers in pages of 10: pages 4 and 5 are past the end
         body = get_list(sim, headers, url)
         seen.append([c["id"] for c in body["value"]])
         url = body["@odata.nextLink"]

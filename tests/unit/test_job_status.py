@@ -117,6 +117,7 @@ def test_reader_replaces_lone_surrogates_everywhere_and_names_the_customer():
 
 def test_reader_is_thread_safe():
     reader, warnings = reader_with_warnings()
+
     def read_many():
         for _number in range(200):
             reader.facts(ID, "O", None, 42, None)
