@@ -170,9 +170,9 @@ class SimHandler(BaseHTTPRequestHandler):
             self.send_header(key, value)
         if truncate:
             self.send_header("Connection", "close")
-        self.end_headers()
         if self._api_request:
-            self.state.counters.status(str(status))
+            self.state.counters.status(str(status))  # before the answer leaves (tests read counters right after)
+        self.end_headers()
         if truncate:
             # Promise the full length, deliver half, then close: the client sees an
             # incomplete read, like a connection cut mid-transfer.
@@ -339,7 +339,7 @@ class SimHandler(BaseHTTPRequestHandler):
     # --- token endpoint -----------------------------------------------------------------
 
     def _token(self, method: str, path: str, body: bytes) -> None:
-        status = 0
+        counted = False
         try:
             primary, handled = self._run_faults(method, path, set())
             if handled:  # any injected token-endpoint answer counts as a failure
@@ -348,10 +348,15 @@ class SimHandler(BaseHTTPRequestHandler):
             truncate = False
             if primary is not None and primary.kind in POST_KINDS:
                 payload, truncate = self._apply_post_fault(primary, status, payload)
+            # Counted before the answer leaves: a client that reads the counters right after it is answered
+            # must see its request (counting afterwards raced with such reads).
+            self.state.counters.token_request(status == 200)
+            counted = True
             self._send_json(status, payload, headers={"Cache-Control": "no-store", "Pragma": "no-cache"},
                             truncate=truncate)
         finally:
-            self.state.counters.token_request(status == 200)
+            if not counted:
+                self.state.counters.token_request(False)
 
     def _issue_token(self, method: str, body: bytes) -> tuple[int, dict[str, Any]]:
         state = self.state

@@ -1,4 +1,5 @@
 import os
+from pathlib import Path
 
 import pytest
 import requests
@@ -18,9 +19,9 @@ def test_https_with_ca(tls_dir):
         assert requests.get(f"{localhost}/_sim/counters", verify=sim.ca_path, timeout=5).status_code == 200
         with pytest.raises(requests.exceptions.SSLError):
             requests.get(f"{sim.url}/_sim/counters", timeout=5)  # system trust store: unknown CA
-        before = open(sim.ca_path, "rb").read()
+        before = Path(sim.ca_path).read_bytes()
     with Simulator(SimulatorConfig(https=True, tls_dir=tls_dir)) as sim2:  # files are reused
-        assert open(sim2.ca_path, "rb").read() == before
+        assert Path(sim2.ca_path).read_bytes() == before
         assert requests.get(f"{sim2.url}/_sim/counters", verify=sim2.ca_path, timeout=5).status_code == 200
 
 
