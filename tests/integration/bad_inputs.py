@@ -126,7 +126,7 @@ BAD_OPTIONS = [
     _option("retries_negative", ("retries", "between 0 and 20"), retries=-1),
     _option("retries_too_high", ("retries", "between 0 and 20"), retries=1000),
     _option("max_pages_zero", ("max_pages", "between 1 and 100000"), max_pages=0),
-    _option("max_pages_not_a_number", ("max_pages", "endless"), max_pages="endless"),
+    _option("max_pages_not_a_number", ("max_pages",), max_pages="endless"),
     _option("batch_size_too_high", ("batch_size", "between 1 and 1000"), batch_size=5000),
     _option("two_credential_kinds", ("exactly one kind of credential", "client_secret and access_token"),
             access_token="an-access-token-value"),
