@@ -240,11 +240,11 @@ class RequestsWire:
             ) as raw:
                 watchdog.watch(raw)
                 body = _read_limited(raw)
-                if watchdog.fired:  # the body may have been cut short
+                if watchdog.cut:  # the body may have been cut short
                     raise SlowResponse(timeout)
                 return HttpResponse(raw.status_code, raw.headers, body, raw.url, 1)
-        except requests.exceptions.RequestException:
-            if watchdog.fired:
+        except requests.exceptions.RequestException as exc:
+            if watchdog.cut and not isinstance(exc, SlowResponse):
                 raise SlowResponse(timeout) from None
             raise
         finally:
@@ -263,7 +263,8 @@ class _Watchdog:
     """Shuts the connection of a response down when ``seconds`` have passed, which ends a blocked read."""
 
     def __init__(self, seconds: float) -> None:
-        self.fired = False
+        self.fired = False  # the time is up
+        self.cut = False  # ...and a response was being read: its connection was shut down
         self._raw: Any = None
         self._lock = threading.Lock()
         self._timer = threading.Timer(seconds, self._fire)
@@ -271,10 +272,12 @@ class _Watchdog:
         self._timer.start()
 
     def watch(self, raw: Any) -> None:
+        """Watch the connection of ``raw``; the headers arrived, but if they took all the time, it is up."""
         with self._lock:
             self._raw = raw
             fired = self.fired
         if fired:
+            self.cut = True
             raise SlowResponse(self._timer.interval)
 
     def cancel(self) -> None:
@@ -284,6 +287,7 @@ class _Watchdog:
         with self._lock:
             self.fired = True
             raw = self._raw
+            self.cut = raw is not None
         connection = getattr(getattr(raw, "raw", None), "connection", None)  # urllib3's HTTPConnection
         sock = getattr(connection, "sock", None)
         if sock is not None:

@@ -67,6 +67,10 @@ class FaultRule:
         ids = raw.get("ids")
         if ids is not None and not isinstance(ids, list):
             raise ValueError(f"fault rule {index}: ids must be a list")
+        headers = raw.get("headers")
+        if headers is not None and (not isinstance(headers, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in headers.items())):
+            raise ValueError(f"fault rule {index}: headers must be an object of strings")
         for key, low in (("drip_bytes", 1), ("drip_ms", 0)):
             value = raw.get(key)
             if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < low):

@@ -234,7 +234,7 @@ class SimHandler(BaseHTTPRequestHandler):
 
     def _apply_pre_fault(self, rule: FaultRule) -> None:
         """Answer the request entirely from a fault rule (status/drop/malformed/html/empty)."""
-        headers: dict[str, str] = {}
+        headers: dict[str, str] = dict(rule.raw.get("headers") or {})  # e.g. a Location with a 301
         if rule.retry_after is not None:
             headers["Retry-After"] = str(rule.retry_after)
         status = rule.status or 200

@@ -138,6 +138,14 @@ BAD_OPTIONS = [
     _option("token_url_plain_http_remote", ("plain http", "identity.example-msp.invalid", "token_url"),
             token_url="http://identity.example-msp.invalid/connect/token"),
     _option("proxy_without_scheme", ("proxy", "must be a URL"), proxy="proxy.example-msp.invalid:3128"),
+    # A proxy value is a secret (it may hold a password): refused without being shown (test_secrets_spellings.py
+    # checks that the password appears nowhere), and plain http through a proxy off loopback is refused.
+    _option("proxy_password_without_scheme", ("option 'proxy' must be a URL with a scheme", "not shown"),
+            proxy="alice:Pr0xyPa55@proxy.example-msp.invalid:3128"),
+    _option("plain_http_through_remote_proxy", ("plain http through the proxy 'proxy.example-msp.invalid:3128'", "in clear"),
+            proxy="http://proxy.example-msp.invalid:3128"),
+    _option("total_timeout_zero", ("total_timeout", "between 1 and 86400"), total_timeout=0),
+    _option("total_timeout_not_a_number", ("total_timeout",), total_timeout="soon"),
     _option("scope_too_long", ("scope", "300"), scope="partner.customers.read.all " + "x" * 300),
     _option("validate_certs_not_bool", ("validate_certs",), validate_certs="maybe"),
     # The same checks apply to values from the environment. A task's `environment:` reaches modules
@@ -147,6 +155,8 @@ BAD_OPTIONS = [
     BadInput("env_unknown_cloud", ("cloud", "mars"), env={"AVEPOINT_CLOUD": "mars"}, consumers=TASK_CONSUMERS),
     BadInput("env_second_credential", ("exactly one kind of credential", "AVEPOINT_"),
              env={"AVEPOINT_ACCESS_TOKEN": "an-access-token-value"}, consumers=TASK_CONSUMERS),
+    BadInput("env_proxy_for_plain_http", ("plain http through the proxy 'proxy.example-msp.invalid:3128'", "HTTP_PROXY"),
+             env={"HTTP_PROXY": "http://proxy.example-msp.invalid:3128", "NO_PROXY": ""}, consumers=TASK_CONSUMERS),
 ]
 
 # Module arguments of avepoint_customer_info (replace ``ids``).

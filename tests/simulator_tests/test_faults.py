@@ -24,6 +24,14 @@ def test_status_count_with_retry_after(sim, headers):
     assert sim.faults()[0]["hits"] == 2
 
 
+def test_status_with_extra_headers(sim, headers):
+    sim.set_faults([{"kind": "status", "status": 301, "headers": {"Location": "https://elsewhere.example/x"}, "count": 1}])
+    r = requests.get(f"{sim.url}/partner/customers", headers=headers, timeout=10, allow_redirects=False)
+    assert r.status_code == 301 and r.headers["Location"] == "https://elsewhere.example/x"
+    with pytest.raises(ValueError, match="headers must be an object of strings"):
+        sim.set_faults([{"kind": "status", "headers": {"Location": 1}}])
+
+
 def test_status_without_retry_after_and_body_override(sim, headers):
     sim.set_faults([{"kind": "status", "status": 503, "count": 1, "body": {"custom": True}}])
     r = _list(sim, headers)
