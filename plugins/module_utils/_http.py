@@ -349,10 +349,7 @@ class Transport:
         last: Optional[str] = None  # what went wrong with the attempt before, for an error about giving up
         while True:
             self._fail_if_unreachable(origin)
-            pause = self.throttle.remaining()
-            if pause and not self.deadline.allows(pause):
-                raise self._gave_up(url, attempt, last or "the service asked every request to wait (HTTP 429 or 503)", pause)
-            self.throttle.wait()
+            self._wait_for_throttle(url, attempt, last)
             budget = min(self.settings.timeout, self.deadline.remaining())
             if budget <= 0:
                 raise self._gave_up(url, attempt, last)
@@ -388,6 +385,16 @@ class Transport:
                 self._wait(delay, url, attempt + 1, last, response.status)
             attempt += 1
 
+    def _wait_for_throttle(self, url: str, attempts: int, last: Optional[str]) -> None:
+        """Wait while a 429/503 pauses every worker (another worker may extend the pause meanwhile), within the deadline."""
+        while True:
+            pause = self.throttle.remaining()
+            if pause <= 0:
+                return
+            if not self.deadline.allows(pause):
+                raise self._gave_up(url, attempts, last or "the service asked every request to wait (HTTP 429 or 503)", pause)
+            self._sleep(pause)
+
     def _wait(self, seconds: float, url: str, attempts: int, last: str, status: Optional[int] = None) -> None:
         """Sleep before a retry, unless the sleep would pass the deadline."""
         if not self.deadline.allows(seconds):
@@ -401,7 +408,10 @@ class Transport:
             when = "ran out"
         else:
             when = "would run out during the %s s wait before the next attempt" % _plain(wait)
-        done = " after %d attempt(s), the last: %s" % (attempts, last) if attempts and last else ""
+        if attempts and last:
+            done = " after %d attempt(s), the last: %s" % (attempts, last)
+        else:
+            done = " (%s)" % last if last else ""
         return ApiError(
             "gave up on %s%s: the total_timeout of %s s %s; raise total_timeout (AVEPOINT_TOTAL_TIMEOUT) for a very large "
             "fetch, or check the service" % (_origin(url), done, _plain(self.deadline.seconds), when),

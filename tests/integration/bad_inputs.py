@@ -155,6 +155,11 @@ BAD_OPTIONS = [
     BadInput("env_unknown_cloud", ("cloud", "mars"), env={"AVEPOINT_CLOUD": "mars"}, consumers=TASK_CONSUMERS),
     BadInput("env_second_credential", ("exactly one kind of credential", "AVEPOINT_"),
              env={"AVEPOINT_ACCESS_TOKEN": "an-access-token-value"}, consumers=TASK_CONSUMERS),
+]
+
+# The environment of the HTTP layer (not options: test_bad_input_settings.py maps options only). A proxy
+# from HTTP_PROXY would see a plain-http request, credentials included.
+BAD_ENVIRONMENT = [
     BadInput("env_proxy_for_plain_http", ("plain http through the proxy 'proxy.example-msp.invalid:3128'", "HTTP_PROXY"),
              env={"HTTP_PROXY": "http://proxy.example-msp.invalid:3128", "NO_PROXY": ""}, consumers=TASK_CONSUMERS),
 ]
@@ -207,7 +212,7 @@ BAD_ROLE_ARGS = [
     _own(ROLE, "role_fail_on_drift_not_bool", ("customer_compliance_fail_on_drift",), customer_compliance_fail_on_drift="maybe"),
 ]
 
-ALL_CASES = BAD_IDS + BAD_OPTIONS + BAD_MODULE_ARGS + BAD_LOOKUP_ARGS + BAD_INVENTORY_ARGS + BAD_ROLE_ARGS
+ALL_CASES = BAD_IDS + BAD_OPTIONS + BAD_ENVIRONMENT + BAD_MODULE_ARGS + BAD_LOOKUP_ARGS + BAD_INVENTORY_ARGS + BAD_ROLE_ARGS
 
 
 def cases_for(consumer: str) -> list[BadInput]:

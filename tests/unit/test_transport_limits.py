@@ -104,7 +104,8 @@ def test_a_retry_after_past_the_deadline_is_not_waited_for():
 def test_a_shared_pause_past_the_deadline_is_not_waited_for():
     t, wire, clock = transport([200], total_timeout=30)
     t.throttle.pause(45)  # another worker saw a 429 with Retry-After: 45
-    with pytest.raises(ApiError, match="would run out during the 45 s wait"):
+    with pytest.raises(ApiError, match=r"^gave up on https://graph.example.test \(the service asked every request to wait \(HTTP 429 "
+                                       r"or 503\)\): the total_timeout of 30 s would run out during the 45 s wait"):
         t.send("GET", API_URL + "/x")
     assert clock.slept == [] and wire.requests == []
 
