@@ -286,15 +286,16 @@ class _Watchdog:
     def _fire(self) -> None:
         with self._lock:
             self.fired = True
-            raw = self._raw
-            self.cut = raw is not None
-        connection = getattr(getattr(raw, "raw", None), "connection", None)  # urllib3's HTTPConnection
-        sock = getattr(connection, "sock", None)
-        if sock is not None:
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass  # already closed
+            # urllib3 gives the connection back to its pool (and drops it here) once the body is read.
+            connection = getattr(getattr(self._raw, "raw", None), "connection", None)
+            sock = getattr(connection, "sock", None)
+            if sock is None:
+                return
+            self.cut = True
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # already closed
 
 
 class Transport:
@@ -368,7 +369,7 @@ class Transport:
                         # Refused or unroutable after every retry: the same for every other request of the task.
                         raise self._unreachable_now(origin, message) from None
                     raise ApiError(message) from None
-                last = _reason(exc) if not isinstance(exc, requests.exceptions.Timeout) else "timed out after %s s" % _plain(budget)
+                last = _failure(exc, budget)
                 self._wait(self.policy.delay(attempt, None), url, attempt + 1, last)
                 attempt += 1
                 continue
@@ -497,7 +498,17 @@ def _origin(url: str) -> str:
 
 
 def _plain(number: float) -> str:
-    return "%g" % round(number, 1)
+    """Seconds for a message: 30, 2.5, 0.04."""
+    return "%g" % (round(number, 1) if number >= 1 else float("%.2g" % number))
+
+
+def _failure(exc: Exception, seconds: float) -> str:
+    """What went wrong with one attempt, in a few words."""
+    if isinstance(exc, SlowResponse):
+        return "the response was still incomplete after %s s" % _plain(exc.seconds)
+    if isinstance(exc, requests.exceptions.Timeout):
+        return "timed out after %s s" % _plain(seconds)
+    return _reason(exc)
 
 
 def redirect_note(response: HttpResponse) -> str:
@@ -507,7 +518,9 @@ def redirect_note(response: HttpResponse) -> str:
     location = response.headers.get("Location")
     if location:
         target = urlsplit(urljoin(response.url, location.strip()))
-        shown = "%s://%s%s" % (target.scheme, (target.hostname or "") + (":%d" % target.port if _port(target) else ""), target.path)
+        host = target.hostname or ""
+        host = "[%s]" % host if ":" in host else host
+        shown = "%s://%s%s%s" % (target.scheme, host, ":%d" % target.port if _port(target) else "", target.path)
         where = "to %s" % (shown if len(shown) <= 200 else shown[:200] + "...")
     else:
         where = "without a Location header"
