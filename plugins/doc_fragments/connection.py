@@ -123,8 +123,9 @@ options:
     description:
       - How many times a transient failure (HTTP 408, 429, 500, 502, 503, 504, a dropped connection or
         a timeout) is retried, with capped exponential backoff that honours C(Retry-After) up to 60 seconds.
-      - A host that cannot be reached at all (connection refused, unknown host name, a TLS failure) is the same for
-        every customer; once the first request has used its retries, the whole bulk fetch stops with one error.
+      - A host that cannot be reached at all is the same for every customer, so the whole bulk fetch stops with one
+        error when the first request has used its retries on a refused or unroutable connection, or at once on an
+        unknown host name or a TLS failure.
       - No retry waits past O(total_timeout).
       - If not set, the value of the E(AVEPOINT_RETRIES) environment variable is used.
     type: int
