@@ -119,9 +119,9 @@ def test_each_failure_says_what_happened(runs, consumer, name):
     ("c_plain_http_proxy", "plain http through the proxy 'corp-proxy.example-msp.invalid:3128'"),
 ])
 def test_each_inventory_source_says_what_happened(runs, source, fragment):
-    stderr = " ".join(runs["inventory"].stderr.split())
+    stderr = "".join(runs["inventory"].stderr.split())  # ansible-core 2.16 wraps warnings at 79 columns
     block = stderr.split("/%s.avepoint_customers.yml" % source, 1)[1]
-    assert fragment in block[:3000], block[:3000]
+    assert "".join(fragment.split()) in block[:3000], block[:3000]
 
 
 def test_the_echo_really_repeated_the_secret(runs):
