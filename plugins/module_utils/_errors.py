@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Iterable, Optional, Sequence
 
-from ._redaction import MASK, redact  # noqa: F401 - the one redaction, re-exported for callers of _errors
+from ._redaction import redact
 
 
 class AvePointError(Exception):

@@ -75,7 +75,7 @@ def test_a_deadline_counts_down_on_its_clock():
 
 def test_each_attempt_gets_at_most_the_time_that_is_left():
     clock = Clock()
-    t, wire, _ = transport([500, 200], clock, timeout=30, total_timeout=40, retries=3)
+    t, wire, _clock = transport([500, 200], clock, timeout=30, total_timeout=40, retries=3)
     t.policy = RetryPolicy(retries=3, base=20, cap=20)  # a 10-20 s backoff: the second attempt has 20-30 s left
     assert t.send("GET", API_URL + "/x").status == 200
     assert wire.timeouts[0] == 30 and 10 <= clock.slept[0] <= 20
