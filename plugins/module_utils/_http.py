@@ -21,6 +21,7 @@ once with the same error instead of each retrying on its own.
 from __future__ import annotations
 
 import email.utils
+import heapq
 import random
 import re
 import socket
@@ -175,6 +176,7 @@ class RequestsWire:
         self._environment_reader.proxies = self.session.proxies
         self._environment: dict[str, dict[str, Any]] = {}
         self.session.trust_env = False
+        self._watchdog = _Watchdog()
         for url in (settings.api_url, settings.token_url):
             # A proxy from HTTP_PROXY / ALL_PROXY would see a plain-http request, credentials included (the
             # proxy option is checked with the other options).
@@ -186,6 +188,7 @@ class RequestsWire:
     def close(self) -> None:
         self.session.close()
         self._environment_reader.close()
+        self._watchdog.close()
 
     def environment_for(self, url: str) -> dict[str, Any]:
         """Proxies and certificate verification for ``url``, as requests derives them from the environment
@@ -222,7 +225,7 @@ class RequestsWire:
         environment = self.environment_for(url)
         # requests' timeout bounds each socket read, so a server sending a few bytes at a time could
         # keep one request going for ever; the watchdog closes the connection when the attempt's time is up.
-        watchdog = _Watchdog(timeout)
+        attempt = self._watchdog.attempt(timeout)
         try:
             with self.session.request(
                 method,
@@ -238,17 +241,17 @@ class RequestsWire:
                 allow_redirects=False,  # a redirect must never carry the bearer token elsewhere
                 stream=True,
             ) as raw:
-                watchdog.watch(raw)
+                attempt.watch(raw)
                 body = _read_limited(raw)
-                if watchdog.cut:  # the body may have been cut short
+                if attempt.cut:  # the body may have been cut short
                     raise SlowResponse(timeout)
                 return HttpResponse(raw.status_code, raw.headers, body, raw.url, 1)
         except requests.exceptions.RequestException as exc:
-            if watchdog.cut and not isinstance(exc, SlowResponse):
+            if attempt.cut and not isinstance(exc, SlowResponse):
                 raise SlowResponse(timeout) from None
             raise
         finally:
-            watchdog.cancel()
+            attempt.finish()  # left in the watchdog's heap, skipped when due
 
 
 class SlowResponse(requests.exceptions.ReadTimeout if requests else Exception):  # type: ignore[misc]
@@ -259,17 +262,18 @@ class SlowResponse(requests.exceptions.ReadTimeout if requests else Exception): 
         self.seconds = seconds
 
 
-class _Watchdog:
-    """Shuts the connection of a response down when ``seconds`` have passed, which ends a blocked read."""
+class _Attempt:
+    """The time of one exchange: when it is up, the connection of its response (if one is being read) is shut
+    down, which ends a blocked read."""
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float, end: float) -> None:
+        self.seconds = seconds
+        self.end = end
         self.fired = False  # the time is up
         self.cut = False  # ...and a response was being read: its connection was shut down
+        self.done = False
         self._raw: Any = None
         self._lock = threading.Lock()
-        self._timer = threading.Timer(seconds, self._fire)
-        self._timer.daemon = True
-        self._timer.start()
 
     def watch(self, raw: Any) -> None:
         """Watch the connection of ``raw``; the headers arrived, but if they took all the time, it is up."""
@@ -278,13 +282,17 @@ class _Watchdog:
             fired = self.fired
         if fired:
             self.cut = True
-            raise SlowResponse(self._timer.interval)
+            raise SlowResponse(self.seconds)
 
-    def cancel(self) -> None:
-        self._timer.cancel()
-
-    def _fire(self) -> None:
+    def finish(self) -> None:
+        """The exchange is over: never cut its connection, which may serve another request now."""
         with self._lock:
+            self.done = True
+
+    def fire(self) -> None:
+        with self._lock:
+            if self.done:
+                return
             self.fired = True
             # urllib3 gives the connection back to its pool (and drops it here) once the body is read.
             connection = getattr(getattr(self._raw, "raw", None), "connection", None)
@@ -296,6 +304,48 @@ class _Watchdog:
             sock.shutdown(socket.SHUT_RDWR)
         except OSError:
             pass  # already closed
+
+
+class _Watchdog:
+    """One thread per wire that fires the attempts whose time is up (a timer thread per request would cost
+    about 0.2 ms each)."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._due: list[tuple[float, int, _Attempt]] = []  # a heap by end time
+        self._condition = threading.Condition()
+        self._thread: Optional[threading.Thread] = None
+        self._closed = False
+
+    def attempt(self, seconds: float) -> _Attempt:
+        attempt = _Attempt(seconds, self._clock() + seconds)
+        with self._condition:
+            heapq.heappush(self._due, (attempt.end, id(attempt), attempt))
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="avepoint-watchdog", daemon=True)
+                self._thread.start()
+            self._condition.notify()
+        return attempt
+
+    def close(self) -> None:
+        with self._condition:
+            self._closed = True
+            self._condition.notify()
+
+    def _run(self) -> None:
+        while True:
+            due = []
+            with self._condition:
+                if self._closed:
+                    return
+                now = self._clock()
+                while self._due and self._due[0][0] <= now:
+                    due.append(heapq.heappop(self._due)[2])
+                if not due:
+                    self._condition.wait(self._due[0][0] - now if self._due else None)
+                    continue
+            for attempt in due:
+                attempt.fire()
 
 
 class Transport:

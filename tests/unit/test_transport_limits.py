@@ -23,7 +23,7 @@ from ansible_collections.avepoint.graph.plugins.module_utils._client import AveP
 from ansible_collections.avepoint.graph.plugins.module_utils._deadline import Deadline
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import ApiError, ConfigurationError, PartialFailureError
 from ansible_collections.avepoint.graph.plugins.module_utils._http import (
-    HttpResponse, RequestsWire, RetryPolicy, SlowResponse, Transport, _tls_message, redirect_note)
+    HttpResponse, RequestsWire, RetryPolicy, SlowResponse, Transport, _tls_message, _Watchdog, redirect_note)
 from ansible_collections.avepoint.graph.plugins.module_utils._options import settings_from_getter
 from ansible_collections.avepoint.graph.plugins.module_utils._responses import ErrorDetails
 
@@ -233,6 +233,18 @@ def test_a_dripping_response_fails_the_request_with_a_clear_message(dripping_ser
         t.close()
     assert str(caught.value) == ("the response from %s was still incomplete after 1 s (1 attempt(s)): the server sends it too slowly; "
                                  "check the service or raise the timeout option" % dripping_server)
+
+
+def test_one_watchdog_thread_fires_only_the_attempts_still_running():
+    watchdog = _Watchdog()
+    finished, running = watchdog.attempt(0.05), watchdog.attempt(0.05)
+    finished.finish()
+    deadline = time.monotonic() + 5
+    while not running.fired and time.monotonic() < deadline:
+        time.sleep(0.01)
+    watchdog.close()
+    assert running.fired and not running.cut  # no response was being read: nothing to cut
+    assert not finished.fired
 
 
 # ---------------------------------------------------------------- proxies (17.7)
