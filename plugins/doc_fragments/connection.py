@@ -114,7 +114,9 @@ options:
     version_added: 1.0.0
   timeout:
     description:
-      - Seconds to wait for the service to connect and to answer each request.
+      - Seconds each attempt of a request may take, from connecting to the last byte of the response. A server
+        that sends its answer too slowly (a few bytes at a time) is cut off at this limit, like one that does not answer.
+      - A timed-out attempt is retried (see O(retries)); O(total_timeout) bounds the whole task.
       - If not set, the value of the E(AVEPOINT_TIMEOUT) environment variable is used.
     type: float
     default: 30
@@ -123,14 +125,22 @@ options:
     description:
       - How many times a transient failure (HTTP 408, 429, 500, 502, 503, 504, a dropped connection or
         a timeout) is retried, with capped exponential backoff that honours C(Retry-After) up to 60 seconds.
+      - A host that cannot be reached at all is the same for every customer, so the whole bulk fetch stops with one
+        error when the first request has used its retries on a refused or unroutable connection, or at once on an
+        unknown host name or a TLS failure.
+      - No retry waits past O(total_timeout).
       - If not set, the value of the E(AVEPOINT_RETRIES) environment variable is used.
     type: int
     default: 5
     version_added: 1.0.0
   proxy:
     description:
-      - URL of an HTTP(S) proxy for both endpoints, for example C(http://proxy.example:3128).
+      - URL of an HTTP(S) or SOCKS proxy for both endpoints, for example C(http://proxy.example:3128).
         Without it the usual E(HTTPS_PROXY) and E(NO_PROXY) environment variables apply.
+      - It may hold a user name and password (C(http://user:password@proxy.example:3128)); the value is
+        treated as a secret and never shown, and errors name the proxy by its host and port only.
+      - A plain C(http://) O(api_url) or O(token_url) (loopback only) through a proxy that is not on a loopback
+        address is refused, as the proxy would see the credentials in clear.
       - If not set, the value of the E(AVEPOINT_PROXY) environment variable is used.
     type: str
     version_added: 1.0.0
@@ -167,9 +177,20 @@ options:
     type: int
     default: 100
     version_added: 1.1.0
+  total_timeout:
+    description:
+      - Seconds the whole task (a module task, one lookup, one inventory source) may spend talking to the
+        service, that is token requests, every request of a bulk fetch, their retries and every wait between them.
+      - When it runs out, the task fails with one error saying what it was waiting for, instead of hanging a pipeline.
+        Raise it for very large fetches over a slow link.
+      - If not set, the value of the E(AVEPOINT_TOTAL_TIMEOUT) environment variable is used.
+    type: float
+    default: 300
+    version_added: 1.1.0
 notes:
-  - Secrets (O(client_secret), O(private_key_passphrase), the private key, O(access_token) and the tokens
-    obtained) are never logged or returned.
+  - Secrets (O(client_secret), O(private_key_passphrase), the private key, O(access_token), the password in O(proxy)
+    and the tokens and client assertions obtained) are never logged or returned, in any spelling (for example
+    URL-encoded or JSON-escaped, when a service repeats what it received).
 """
 
     # Sources that lookup and inventory plugins also read: variables, environment, ansible.cfg.
@@ -251,4 +272,8 @@ options:
     env: [{name: AVEPOINT_BATCH_SIZE}]
     ini: [{section: avepoint_graph, key: batch_size}]
     vars: [{name: ansible_avepoint_batch_size}]
+  total_timeout:
+    env: [{name: AVEPOINT_TOTAL_TIMEOUT}]
+    ini: [{section: avepoint_graph, key: total_timeout}]
+    vars: [{name: ansible_avepoint_total_timeout}]
 """

@@ -15,7 +15,7 @@ from typing import Callable, Optional, Protocol
 
 from ._certificate import ASSERTION_TYPE, CertificateCredential, load_certificate_credential
 from ._errors import ApiError, AvePointError
-from ._http import HttpTransport
+from ._http import HttpTransport, redirect_note
 from ._identity import requester_identity
 from ._options import ConnectionSettings
 from ._responses import ErrorDetails, decode_json
@@ -116,7 +116,7 @@ class ClientCredentialsToken:
         started = self._clock()
         response = self._transport.send("POST", url, data=self.form())
         if response.status != 200:
-            raise token_error(response.status, ErrorDetails(response), self._settings)
+            raise token_error(response.status, ErrorDetails(response), self._settings, redirect_note(response))
         document = decode_json(response, "the token request")
         check("token_response", document, "the token request")
         lifetime = _lifetime(document.get("expires_in"))
@@ -166,8 +166,8 @@ _CREDENTIAL_HINTS = {
 }
 
 
-def token_error(status: int, details: ErrorDetails, settings: ConnectionSettings) -> ApiError:
-    """Map a failed token request to a message that says what to fix."""
+def token_error(status: int, details: ErrorDetails, settings: ConnectionSettings, redirect: str = "") -> ApiError:
+    """Map a failed token request to a message that says what to fix (``redirect``: where a 3xx pointed)."""
     code = details.code or ""
     where = "token URL %s" % settings.token_url
     if code == "invalid_scope":
@@ -179,7 +179,7 @@ def token_error(status: int, details: ErrorDetails, settings: ConnectionSettings
     elif code in ("invalid_client", "unauthorized_client") or status == 401:
         text = "authentication failed (%s) at the %s: %s" % (code or "HTTP %d" % status, where, _CREDENTIAL_HINTS[settings.credential_kind])
     else:
-        text = "the token request failed with HTTP %d at the %s%s" % (status, where, details.suffix())
+        text = "the token request failed with HTTP %d at the %s%s%s" % (status, where, redirect, details.suffix())
     return ApiError(text, status=status, server_message=details.message,
                     request_id=details.request_id, trace_id=details.trace_id, fatal=True)
 

@@ -21,7 +21,7 @@ from ._customers import normalize_customer_ids
 from ._deps import require_libraries
 from ._elements_api import ElementsBackend
 from ._errors import ApiError, AvePointError, NotFoundError
-from ._http import HttpResponse, HttpTransport, Transport
+from ._http import HttpResponse, HttpTransport, Transport, redirect_note
 from ._options import ConnectionSettings
 from ._parallel import map_bounded
 from ._partner_api import PartnerBackend
@@ -115,7 +115,8 @@ class AvePointClient:
 
 
 def is_fatal(error: AvePointError) -> bool:
-    """Errors that would repeat for every customer: stop the whole bulk fetch."""
+    """Errors that would repeat for every customer: stop the whole bulk fetch. ``ApiError.fatal`` marks the
+    transport's (a host that cannot be reached after the retries, TLS, total_timeout) and the token's."""
     return error.fatal or (isinstance(error, ApiError) and error.status in (400, 401, 403))
 
 
@@ -131,6 +132,8 @@ def http_error(response: HttpResponse, what: str, settings: ConnectionSettings) 
     elif status == 403:
         text = "%s%s: the app registration needs the permission '%s' for the %s API, and the customer must be within its customer scope" % (
             head, details.suffix(), API_SCOPES[settings.api], settings.api)
+    elif 300 <= status < 400:
+        text = head + redirect_note(response) + details.suffix()
     elif status == 404:
         return NotFoundError("%s%s: not found" % (head, details.suffix()), status=status, server_message=details.message,
                              request_id=details.request_id, trace_id=details.trace_id)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Iterable, Optional, Sequence
 
+from ._redaction import redact
+
 
 class AvePointError(Exception):
     """Base class; ``str(error)`` is safe to display."""
@@ -23,7 +25,7 @@ class AvePointError(Exception):
         return self.message
 
     def redacted(self, secrets: Iterable[str]) -> "AvePointError":
-        """Return this error with every known secret value masked in its message."""
+        """Return this error with every known secret value masked in its message, in any spelling (see _redaction)."""
         self.message = redact(self.message, secrets)
         self.args = (self.message,)
         return self
@@ -92,13 +94,3 @@ class PartialFailureError(ApiError):
         self.failures = list(failures)  # (label, error) per failed item
         # The customer IDs that could not be read (a failed batch names all of its IDs).
         self.failed_ids = list(failed_ids) if failed_ids is not None else [label for label, _error in failures]
-
-
-MASK = "********"
-
-
-def redact(text: str, secrets: Iterable[str]) -> str:
-    """Mask every secret value (longest first, so prefixes do not leak the rest)."""
-    for secret in sorted((s for s in secrets if s), key=len, reverse=True):
-        text = text.replace(secret, MASK)
-    return text

@@ -9,22 +9,32 @@ Two declared seams: :class:`HttpTransport` is what the client and the token sour
 Transient failures (408, 429, 5xx, dropped connections, timeouts) are retried with
 capped exponential backoff. A 429/503 pauses *every* worker thread, not just the one
 that saw it, so concurrency never turns a rate limit into more load.
+
+Time is bounded twice: each attempt, from connecting to the last byte of the body, by the
+``timeout`` option (a server that drips its answer is cut off), and the whole task by the
+``total_timeout`` option (:class:`Deadline`): attempts, backoff sleeps and Retry-After pauses
+never run past it. A host that cannot be reached at all (refused connection, unknown name,
+TLS failure) is remembered by the transport, so the other requests of a bulk fetch fail at
+once with the same error instead of each retrying on its own.
 """
 
 from __future__ import annotations
 
 import email.utils
+import heapq
 import random
 import re
+import socket
 import threading
 import time
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Optional, Protocol
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
+from ._deadline import Deadline
 from ._deps import HTTPAdapter, requests
 from ._errors import ApiError
-from ._options import ConnectionSettings
+from ._options import ConnectionSettings, check_plain_http_proxy, proxy_label
 
 RETRY_STATUSES = frozenset((408, 429, 500, 502, 503, 504))
 SLOW_DOWN_STATUSES = frozenset((429, 503))
@@ -70,10 +80,14 @@ class Throttle:
         with self._lock:
             self._resume_at = max(self._resume_at, self._clock() + seconds)
 
+    def remaining(self) -> float:
+        """Seconds until the pause ends (0 when there is none)."""
+        with self._lock:
+            return max(0.0, self._resume_at - self._clock())
+
     def wait(self) -> None:
         while True:
-            with self._lock:
-                remaining = self._resume_at - self._clock()
+            remaining = self.remaining()
             if remaining <= 0:
                 return
             self._sleep(remaining)
@@ -101,7 +115,8 @@ class BearerAuth(_NoAuth):
 class Wire(Protocol):
     """One HTTP exchange, without retries: the final response, or a ``requests`` exception on a network failure.
 
-    ``token`` is sent as a bearer token; redirects are never followed.
+    ``token`` is sent as a bearer token; redirects are never followed. The whole exchange, from
+    connecting to the last byte of the body, takes at most ``timeout`` seconds (else a Timeout).
     """
 
     def __call__(
@@ -114,8 +129,12 @@ class Wire(Protocol):
         json_body: Any,
         params: Optional[Mapping[str, Any]],
         headers: Optional[Mapping[str, str]],
+        timeout: float,
     ) -> HttpResponse:
         ...
+
+    def proxy_for(self, url: str) -> Optional[str]:
+        """The proxy a request to ``url`` goes through, named by host and port only (never its credentials), or None."""
 
 
 class HttpTransport(Protocol):
@@ -157,10 +176,19 @@ class RequestsWire:
         self._environment_reader.proxies = self.session.proxies
         self._environment: dict[str, dict[str, Any]] = {}
         self.session.trust_env = False
+        self._watchdog = _Watchdog()
+        for url in (settings.api_url, settings.token_url):
+            # A proxy from HTTP_PROXY / ALL_PROXY would see a plain-http request, credentials included (the
+            # proxy option is checked with the other options).
+            proxy = self._proxy_url(url)
+            if proxy and urlsplit(url).scheme == "http":
+                check_plain_http_proxy(proxy_label(proxy), urlsplit(proxy).hostname or "", [url],
+                                       "from the HTTP_PROXY or ALL_PROXY environment variable")
 
     def close(self) -> None:
         self.session.close()
         self._environment_reader.close()
+        self._watchdog.close()
 
     def environment_for(self, url: str) -> dict[str, Any]:
         """Proxies and certificate verification for ``url``, as requests derives them from the environment
@@ -175,6 +203,13 @@ class RequestsWire:
             self._environment[origin] = found
         return found
 
+    def proxy_for(self, url: str) -> Optional[str]:
+        proxy = self._proxy_url(url)
+        return proxy_label(proxy) if proxy else None
+
+    def _proxy_url(self, url: str) -> Optional[str]:
+        return requests.utils.select_proxy(url, self.environment_for(url)["proxies"])
+
     def __call__(
         self,
         method: str,
@@ -185,24 +220,132 @@ class RequestsWire:
         json_body: Any,
         params: Optional[Mapping[str, Any]],
         headers: Optional[Mapping[str, str]],
+        timeout: float,
     ) -> HttpResponse:
         environment = self.environment_for(url)
-        with self.session.request(
-            method,
-            url,
-            auth=BearerAuth(token) if token else _NoAuth(),
-            headers=headers,
-            data=data,
-            json=json_body,
-            params=params,
-            timeout=self.settings.timeout,
-            proxies=environment["proxies"],
-            verify=environment["verify"],
-            allow_redirects=False,  # a redirect must never carry the bearer token elsewhere
-            stream=True,
-        ) as raw:
-            body = _read_limited(raw)
-            return HttpResponse(raw.status_code, raw.headers, body, raw.url, 1)
+        # requests' timeout bounds each socket read, so a server sending a few bytes at a time could
+        # keep one request going for ever; the watchdog closes the connection when the attempt's time is up.
+        attempt = self._watchdog.attempt(timeout)
+        try:
+            with self.session.request(
+                method,
+                url,
+                auth=BearerAuth(token) if token else _NoAuth(),
+                headers=headers,
+                data=data,
+                json=json_body,
+                params=params,
+                timeout=timeout,
+                proxies=environment["proxies"],
+                verify=environment["verify"],
+                allow_redirects=False,  # a redirect must never carry the bearer token elsewhere
+                stream=True,
+            ) as raw:
+                attempt.watch(raw)
+                body = _read_limited(raw)
+                if attempt.cut:  # the body may have been cut short
+                    raise SlowResponse(timeout)
+                return HttpResponse(raw.status_code, raw.headers, body, raw.url, 1)
+        except requests.exceptions.RequestException as exc:
+            if attempt.cut and not isinstance(exc, SlowResponse):
+                raise SlowResponse(timeout) from None
+            raise
+        finally:
+            attempt.finish()  # left in the watchdog's heap, skipped when due
+
+
+class SlowResponse(requests.exceptions.ReadTimeout if requests else Exception):  # type: ignore[misc]
+    """The response did not arrive completely within the attempt's time (sent too slowly)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__("the response did not arrive completely within %g s" % seconds)
+        self.seconds = seconds
+
+
+class _Attempt:
+    """The time of one exchange: when it is up, the connection of its response (if one is being read) is shut
+    down, which ends a blocked read."""
+
+    def __init__(self, seconds: float, end: float) -> None:
+        self.seconds = seconds
+        self.end = end
+        self.fired = False  # the time is up
+        self.cut = False  # ...and a response was being read: its connection was shut down
+        self.done = False
+        self._raw: Any = None
+        self._lock = threading.Lock()
+
+    def watch(self, raw: Any) -> None:
+        """Watch the connection of ``raw``; the headers arrived, but if they took all the time, it is up."""
+        with self._lock:
+            self._raw = raw
+            fired = self.fired
+        if fired:
+            self.cut = True
+            raise SlowResponse(self.seconds)
+
+    def finish(self) -> None:
+        """The exchange is over: never cut its connection, which may serve another request now."""
+        with self._lock:
+            self.done = True
+
+    def fire(self) -> None:
+        with self._lock:
+            if self.done:
+                return
+            self.fired = True
+            # urllib3 gives the connection back to its pool (and drops it here) once the body is read.
+            connection = getattr(getattr(self._raw, "raw", None), "connection", None)
+            sock = getattr(connection, "sock", None)
+            if sock is None:
+                return
+            self.cut = True
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # already closed
+
+
+class _Watchdog:
+    """One thread per wire that fires the attempts whose time is up (a timer thread per request would cost
+    about 0.2 ms each)."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._due: list[tuple[float, int, _Attempt]] = []  # a heap by end time
+        self._condition = threading.Condition()
+        self._thread: Optional[threading.Thread] = None
+        self._closed = False
+
+    def attempt(self, seconds: float) -> _Attempt:
+        attempt = _Attempt(seconds, self._clock() + seconds)
+        with self._condition:
+            heapq.heappush(self._due, (attempt.end, id(attempt), attempt))
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="avepoint-watchdog", daemon=True)
+                self._thread.start()
+            self._condition.notify()
+        return attempt
+
+    def close(self) -> None:
+        with self._condition:
+            self._closed = True
+            self._condition.notify()
+
+    def _run(self) -> None:
+        while True:
+            due = []
+            with self._condition:
+                if self._closed:
+                    return
+                now = self._clock()
+                while self._due and self._due[0][0] <= now:
+                    due.append(heapq.heappop(self._due)[2])
+                if not due:
+                    self._condition.wait(self._due[0][0] - now if self._due else None)
+                    continue
+            for attempt in due:
+                attempt.fire()
 
 
 class Transport:
@@ -221,6 +364,7 @@ class Transport:
         clock: Callable[[], float] = time.monotonic,
         warn: Optional[Callable[[str], None]] = None,
         wire: Optional[Wire] = None,
+        deadline: Optional[Deadline] = None,
     ) -> None:
         self.settings = settings
         insecure = insecure_tls_warning(settings)
@@ -229,8 +373,12 @@ class Transport:
         self.policy = policy or RetryPolicy(retries=settings.retries)
         self._sleep = sleep
         self.throttle = Throttle(sleep=sleep, clock=clock)
+        self.deadline = deadline or Deadline(settings.total_timeout, clock)
         self._owned_wire = RequestsWire(settings, pool_size) if wire is None else None
         self._wire: Wire = wire or self._owned_wire  # type: ignore[assignment]
+        # Origins that cannot be reached at all, with the error: the other requests fail at once with it.
+        self._unreachable: dict[str, str] = {}
+        self._unreachable_lock = threading.Lock()
 
     def close(self) -> None:
         if self._owned_wire is not None:
@@ -247,31 +395,89 @@ class Transport:
         params: Optional[Mapping[str, Any]] = None,
         headers: Optional[Mapping[str, str]] = None,
     ) -> HttpResponse:
+        origin = _origin(url)
         attempt = 0
+        last: Optional[str] = None  # what went wrong with the attempt before, for an error about giving up
         while True:
-            self.throttle.wait()
+            self._fail_if_unreachable(origin)
+            self._wait_for_throttle(url, attempt, last)
+            budget = min(self.settings.timeout, self.deadline.remaining())
+            if budget <= 0:
+                raise self._gave_up(url, attempt, last)
             try:
-                response = self._wire(method, url, token=token, data=data, json_body=json_body, params=params, headers=headers)
+                response = self._wire(method, url, token=token, data=data, json_body=json_body, params=params, headers=headers,
+                                      timeout=budget)
             except requests.exceptions.SSLError as exc:
-                raise ApiError(_tls_message(url, exc), fatal=True) from None
+                raise self._unreachable_now(origin, _tls_message(url, exc, self._wire.proxy_for(url))) from None
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
+                message = _network_message(url, exc, attempt + 1, budget, self._wire.proxy_for(url))
                 if _is_name_resolution_failure(exc):
                     # A host name that does not resolve will not resolve in a second either.
-                    raise ApiError(_network_message(url, exc, attempt + 1, self.settings.timeout), fatal=True) from None
+                    raise self._unreachable_now(origin, message) from None
                 if attempt >= self.policy.retries:
-                    raise ApiError(_network_message(url, exc, attempt + 1, self.settings.timeout)) from None
-                self._sleep(self.policy.delay(attempt, None))
+                    if _is_connect_failure(exc):
+                        # Refused or unroutable after every retry: the same for every other request of the task.
+                        raise self._unreachable_now(origin, message) from None
+                    raise ApiError(message) from None
+                last = _failure(exc, budget)
+                self._wait(self.policy.delay(attempt, None), url, attempt + 1, last)
                 attempt += 1
                 continue
             if response.status not in RETRY_STATUSES or attempt >= self.policy.retries:
                 return HttpResponse(response.status, response.headers, response.body, response.url, attempt + 1)
+            last = "HTTP %d" % response.status
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
             delay = self.policy.delay(attempt, retry_after)
             if response.status in SLOW_DOWN_STATUSES:
+                if not self.deadline.allows(delay):
+                    raise self._gave_up(url, attempt + 1, last, delay, response.status)
                 self.throttle.pause(delay)
             else:
-                self._sleep(delay)
+                self._wait(delay, url, attempt + 1, last, response.status)
             attempt += 1
+
+    def _wait_for_throttle(self, url: str, attempts: int, last: Optional[str]) -> None:
+        """Wait while a 429/503 pauses every worker (another worker may extend the pause meanwhile), within the deadline."""
+        while True:
+            pause = self.throttle.remaining()
+            if pause <= 0:
+                return
+            if not self.deadline.allows(pause):
+                raise self._gave_up(url, attempts, last or "the service asked every request to wait (HTTP 429 or 503)", pause)
+            self._sleep(pause)
+
+    def _wait(self, seconds: float, url: str, attempts: int, last: str, status: Optional[int] = None) -> None:
+        """Sleep before a retry, unless the sleep would pass the deadline."""
+        if not self.deadline.allows(seconds):
+            raise self._gave_up(url, attempts, last, seconds, status)
+        self._sleep(seconds)
+
+    def _gave_up(self, url: str, attempts: int, last: Optional[str], wait: Optional[float] = None,
+                 status: Optional[int] = None) -> ApiError:
+        """The error when total_timeout ends the work: fatal, since every other request has no time left either."""
+        if wait is None:
+            when = "ran out"
+        else:
+            when = "would run out during the %s s wait before the next attempt" % _plain(wait)
+        if attempts and last:
+            done = " after %d attempt(s), the last: %s" % (attempts, last)
+        else:
+            done = " (%s)" % last if last else ""
+        return ApiError(
+            "gave up on %s%s: the total_timeout of %s s %s; raise total_timeout (AVEPOINT_TOTAL_TIMEOUT) for a very large "
+            "fetch, or check the service" % (_origin(url), done, _plain(self.deadline.seconds), when),
+            status=status, fatal=True)
+
+    def _unreachable_now(self, origin: str, message: str) -> ApiError:
+        with self._unreachable_lock:
+            self._unreachable.setdefault(origin, message)
+        return ApiError(message, fatal=True)
+
+    def _fail_if_unreachable(self, origin: str) -> None:
+        with self._unreachable_lock:
+            message = self._unreachable.get(origin)
+        if message is not None:
+            raise ApiError(message, fatal=True)
 
 
 def insecure_tls_warning(settings: ConnectionSettings) -> Optional[str]:
@@ -326,9 +532,57 @@ def _is_name_resolution_failure(exc: Exception) -> bool:
     return "NameResolutionError" in text or "Name or service not known" in text or "nodename nor servname" in text
 
 
+def _is_connect_failure(exc: Exception) -> bool:
+    """No connection could be made at all (refused, unroutable, connect timeout, proxy unreachable), as opposed
+    to a connection that broke or a server that was slow to answer one request."""
+    if isinstance(exc, (requests.exceptions.ConnectTimeout, requests.exceptions.ProxyError)):
+        return True
+    text = repr(exc)
+    return any(mark in text for mark in ("NewConnectionError", "Failed to establish a new connection", "Connection refused",
+                                         "No route to host", "Network is unreachable"))
+
+
 def _origin(url: str) -> str:
     parts = urlsplit(url)
-    return "%s://%s" % (parts.scheme, parts.netloc)
+    return "%s://%s" % (parts.scheme, parts.netloc.rsplit("@", 1)[-1])
+
+
+def _plain(number: float) -> str:
+    """Seconds for a message: 30, 2.5, 0.04."""
+    return "%g" % (round(number, 1) if number >= 1 else float("%.2g" % number))
+
+
+def _failure(exc: Exception, seconds: float) -> str:
+    """What went wrong with one attempt, in a few words."""
+    if isinstance(exc, SlowResponse):
+        return "the response was still incomplete after %s s" % _plain(exc.seconds)
+    if isinstance(exc, requests.exceptions.Timeout):
+        return "timed out after %s s" % _plain(seconds)
+    return _reason(exc)
+
+
+def redirect_note(response: HttpResponse) -> str:
+    """For a 3xx answer: where it pointed (without credentials, query or fragment), and that redirects are not followed."""
+    if not 300 <= response.status < 400:
+        return ""
+    location = response.headers.get("Location")
+    if location:
+        target = urlsplit(urljoin(response.url, location.strip()))
+        host = target.hostname or ""
+        host = "[%s]" % host if ":" in host else host
+        shown = "%s://%s%s%s" % (target.scheme, host, ":%d" % target.port if _port(target) else "", target.path)
+        where = "to %s" % (shown if len(shown) <= 200 else shown[:200] + "...")
+    else:
+        where = "without a Location header"
+    return ("; the service redirected %s, and redirects are not followed (credentials are never sent elsewhere): "
+            "check api_url, token_url and cloud" % where)
+
+
+def _port(parts: Any) -> Optional[int]:
+    try:
+        return parts.port
+    except ValueError:
+        return None
 
 
 def _reason(exc: Exception) -> str:
@@ -336,7 +590,7 @@ def _reason(exc: Exception) -> str:
     # urllib3 nests reasons; the last "(...: reason)" part is the useful one.
     if "RemoteDisconnected" in text:
         return "the server closed the connection without a response"
-    match = re.search(r"(certificate verify failed[^'\")]*|Connection refused|Name or service not known|"
+    match = re.search(r"(certificate verify failed[^'\"(]*|Connection refused|Name or service not known|"
                       r"timed out|Connection reset by peer|RemoteDisconnected[^'\")]*|Connection aborted)", text)
     if match:
         return match.group(1).strip()
@@ -345,16 +599,38 @@ def _reason(exc: Exception) -> str:
     return text if len(text) <= 200 else text[:200] + "..."
 
 
-def _tls_message(url: str, exc: Exception) -> str:
+def _tls_reason(exc: Exception) -> str:
+    """What OpenSSL said, e.g. 'certificate verify failed: unable to get local issuer certificate', without
+    its source location or the nesting of urllib3's message."""
+    text = str(exc)
+    match = re.search(r"\[SSL(?:: [A-Z0-9_]+)?\] (.+?)(?: \(_ssl\.c:\d+\))?['\"]?\)", text)
+    if match:
+        return match.group(1).strip().rstrip(".")
+    text = re.sub(r"\s*\(_ssl\.c:\d+\)", "", text)
+    return _reason(Exception(text))
+
+
+def _tls_message(url: str, exc: Exception, proxy: Optional[str] = None) -> str:
     return (
-        "TLS error talking to %s: %s. If the service uses a private or test CA, set ca_path "
-        "(AVEPOINT_CA_PATH) to its CA bundle; validate_certs: false disables the check (not recommended)"
-        % (_origin(url), _reason(exc))
+        "TLS error talking to %s%s: %s. If the service uses a private or test CA, set ca_path "
+        "(AVEPOINT_CA_PATH) to its CA bundle; validate_certs: false disables the check, which is not recommended"
+        % (_origin(url), _through(proxy), _tls_reason(exc))
     )
 
 
-def _network_message(url: str, exc: Exception, attempts: int, timeout: float) -> str:
+def _through(proxy: Optional[str]) -> str:
+    return " through the proxy %s" % proxy if proxy else ""
+
+
+def _network_message(url: str, exc: Exception, attempts: int, timeout: float, proxy: Optional[str] = None) -> str:
+    tries = "%d attempt(s)" % attempts
+    if isinstance(exc, SlowResponse):
+        return ("the response from %s%s was still incomplete after %s s (%s): the server sends it too slowly; "
+                "check the service or raise the timeout option" % (_origin(url), _through(proxy), _plain(exc.seconds), tries))
     if isinstance(exc, requests.exceptions.Timeout):
-        return "request to %s timed out after %g s (%d attempt(s)); check the network or raise the timeout option" % (
-            _origin(url), timeout, attempts)
-    return "could not reach %s after %d attempt(s): %s" % (_origin(url), attempts, _reason(exc))
+        return "request to %s%s timed out after %s s (%s); check the network or raise the timeout option" % (
+            _origin(url), _through(proxy), _plain(timeout), tries)
+    if isinstance(exc, requests.exceptions.ProxyError) and proxy:
+        return "could not reach %s: the proxy %s could not be reached or refused the request after %s (%s)" % (
+            _origin(url), proxy, tries, _reason(exc))
+    return "could not reach %s%s after %s: %s" % (_origin(url), _through(proxy), tries, _reason(exc))

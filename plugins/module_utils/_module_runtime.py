@@ -12,7 +12,7 @@ from ._client import AvePointClient
 from ._clouds import READS_CUSTOMERS
 from ._deps import missing_libraries
 from ._errors import AvePointError, PartialFailureError
-from ._options import module_argument_spec, settings_from_module
+from ._options import configured_secrets, module_argument_spec, settings_from_module
 
 ModuleWork = Callable[[AnsibleModule, AvePointClient], dict]
 
@@ -36,7 +36,8 @@ def run_module(module: AnsibleModule, work: ModuleWork, reads: Sequence[str] = R
         with AvePointClient(settings, warn=module.warn) as client:
             result = work(module, client)
     except PartialFailureError as error:
-        module.fail_json(msg=str(error), failed_ids=error.failed_ids)
+        module.fail_json(msg=str(error.redacted(configured_secrets(module.params.get))), failed_ids=error.failed_ids)
     except AvePointError as error:
-        module.fail_json(msg=str(error))
+        # Ansible masks no_log values as given, not their encoded spellings nor a proxy password alone.
+        module.fail_json(msg=str(error.redacted(configured_secrets(module.params.get))))
     module.exit_json(**result)

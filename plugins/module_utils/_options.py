@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional, Sequence
 from urllib.parse import urlsplit
@@ -22,6 +23,7 @@ from ansible.module_utils.parsing.convert_bool import BOOLEANS_FALSE, BOOLEANS_T
 
 from ._clouds import API_SCOPES, CLOUDS, MAX_SCOPE_LENGTH, READS_CUSTOMERS, default_scope
 from ._errors import ConfigurationError
+from ._redaction import MASK, proxy_secrets
 
 OptionGetter = Callable[[str], Any]
 
@@ -32,6 +34,8 @@ DEFAULT_MAX_PAGES = 1000
 MAX_MAX_PAGES = 100000
 DEFAULT_BATCH_SIZE = 100
 MAX_BATCH_SIZE = 1000
+DEFAULT_TOTAL_TIMEOUT = 300.0
+MAX_TOTAL_TIMEOUT = 86400.0
 
 # name -> argument spec entry plus the environment variable it falls back to.
 CONNECTION_OPTIONS: dict[str, dict[str, Any]] = {
@@ -54,7 +58,10 @@ CONNECTION_OPTIONS: dict[str, dict[str, Any]] = {
     "concurrency": {"type": "int", "default": DEFAULT_CONCURRENCY, "env": "AVEPOINT_CONCURRENCY"},
     "max_pages": {"type": "int", "default": DEFAULT_MAX_PAGES, "env": "AVEPOINT_MAX_PAGES"},
     "batch_size": {"type": "int", "default": DEFAULT_BATCH_SIZE, "env": "AVEPOINT_BATCH_SIZE"},
+    "total_timeout": {"type": "float", "default": DEFAULT_TOTAL_TIMEOUT, "env": "AVEPOINT_TOTAL_TIMEOUT"},
 }
+# Options whose values are never shown in a message (Ansible masks them in module output only).
+SECRET_OPTIONS = frozenset(name for name, entry in CONNECTION_OPTIONS.items() if entry.get("no_log"))
 
 
 def module_argument_spec() -> dict[str, dict[str, Any]]:
@@ -83,8 +90,9 @@ class ConnectionSettings:
     ca_path: Optional[str] = None
     timeout: float = 30.0
     retries: int = 5
-    proxy: Optional[str] = None
+    proxy: Optional[str] = field(default=None, repr=False)
     concurrency: int = DEFAULT_CONCURRENCY
+    total_timeout: float = DEFAULT_TOTAL_TIMEOUT
     certificate_path: Optional[str] = None
     private_key_path: Optional[str] = None
     private_key_passphrase: Optional[str] = field(default=None, repr=False)
@@ -94,10 +102,8 @@ class ConnectionSettings:
     @property
     def secrets(self) -> tuple[str, ...]:
         """Every secret value these settings hold, for redaction."""
-        proxy_password = urlsplit(self.proxy).password if self.proxy else None
-        return tuple(
-            value for value in (self.client_secret, self.access_token, self.private_key_passphrase, proxy_password) if value
-        )
+        values = (self.client_secret, self.access_token, self.private_key_passphrase, *proxy_secrets(self.proxy))
+        return tuple(value for value in values if value)
 
     @property
     def credential_kind(self) -> str:
@@ -161,8 +167,9 @@ def settings_from_getter(get: OptionGetter, reads: Sequence[str] = READS_CUSTOME
         ca_path=ca_path,
         timeout=_number(get, "timeout", float, minimum=0.001, maximum=3600),
         retries=int(_number(get, "retries", int, minimum=0, maximum=20)),
-        proxy=_proxy(_text(get, "proxy")),
+        proxy=_proxy(_text(get, "proxy"), api_url, token_url),
         concurrency=int(_number(get, "concurrency", int, minimum=1, maximum=MAX_CONCURRENCY)),
+        total_timeout=_number(get, "total_timeout", float, minimum=1, maximum=MAX_TOTAL_TIMEOUT),
         certificate_path=certificate_path,
         private_key_path=private_key_path,
         private_key_passphrase=passphrase or None,
@@ -198,9 +205,7 @@ def _path(get: OptionGetter, name: str) -> Optional[str]:
 def _choice(get: OptionGetter, name: str, choices: list[str]) -> str:
     value = _text(get, name)
     if value not in choices:
-        raise ConfigurationError(
-            "option '%s' must be one of %s, got %r" % (name, ", ".join(choices), _shorten(value))
-        )
+        raise ConfigurationError("option '%s' must be one of %s, got %s" % (name, ", ".join(choices), shown_value(name, value)))
     return value
 
 
@@ -224,7 +229,7 @@ def _boolean(get: OptionGetter, name: str) -> bool:
     value = _raw(get, name)
     boolean = parse_boolean(value)
     if boolean is None:
-        raise ConfigurationError("option '%s' must be a boolean (true or false), got %r" % (name, _shorten(value)))
+        raise ConfigurationError("option '%s' must be a boolean (true or false), got %s" % (name, shown_value(name, value)))
     return boolean
 
 
@@ -236,7 +241,7 @@ def _number(get: OptionGetter, name: str, kind: type, minimum: float, maximum: f
         number = kind(value)
     except (TypeError, ValueError):
         raise ConfigurationError(
-            "option '%s' must be a %s, got %r" % (name, "number" if kind is float else "whole number", _shorten(value))
+            "option '%s' must be a %s, got %s" % (name, "number" if kind is float else "whole number", shown_value(name, value))
         )
     if not minimum <= number <= maximum:
         raise ConfigurationError(
@@ -253,15 +258,15 @@ def _url(value: str, name: str, allow_path: bool) -> str:
     except ValueError as exc:
         raise ConfigurationError("option '%s' is not a valid URL (%s)" % (name, exc))
     if parts.scheme not in ("https", "http") or not host:
-        raise ConfigurationError("option '%s' must be an absolute https:// URL, got %r" % (name, _shorten(value)))
+        raise ConfigurationError("option '%s' must be an absolute https:// URL, got %s" % (name, shown_value(name, value)))
     if parts.username or parts.password:
         raise ConfigurationError("option '%s' must not contain user credentials" % name)
     if parts.query or parts.fragment:
-        raise ConfigurationError("option '%s' must not contain a query or fragment, got %r" % (name, _shorten(value)))
+        raise ConfigurationError("option '%s' must not contain a query or fragment, got %s" % (name, shown_value(name, value)))
     if not allow_path and parts.path not in ("", "/"):
         raise ConfigurationError(
-            "option '%s' must be the API base URL without a path (e.g. https://graph.avepointonlineservices.com), got %r"
-            % (name, _shorten(value))
+            "option '%s' must be the API base URL without a path (e.g. https://graph.avepointonlineservices.com), got %s"
+            % (name, shown_value(name, value))
         )
     if parts.scheme == "http" and not is_loopback(host):
         raise ConfigurationError(
@@ -298,13 +303,57 @@ def _check_ca_bundle(path: str) -> None:
         raise ConfigurationError("ca_path '%s' holds no PEM certificate (-----BEGIN CERTIFICATE-----)" % path)
 
 
-def _proxy(proxy: Optional[str]) -> Optional[str]:
+def _proxy(proxy: Optional[str], *urls: str) -> Optional[str]:
+    """The proxy URL; its value is never shown, since it may hold a password."""
     if proxy is None:
         return None
-    scheme = urlsplit(proxy).scheme
-    if scheme not in ("http", "https", "socks5", "socks5h"):
-        raise ConfigurationError("option 'proxy' must be a URL such as http://proxy.example:3128, got %r" % _shorten(proxy))
+    try:
+        parts = urlsplit(proxy)
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        host = None
+    if parts.scheme not in PROXY_SCHEMES or not host:
+        raise ConfigurationError(
+            "option 'proxy' must be a URL with a scheme (%s), such as http://proxy.example:3128; "
+            "the value given is not shown, as it may hold a password" % ", ".join(PROXY_SCHEMES)
+        )
+    check_plain_http_proxy(proxy_label(proxy), host, urls, "option 'proxy'")
     return proxy
+
+
+PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
+
+
+def check_plain_http_proxy(label: str, host: str, urls: Any, source: str) -> None:
+    """A plain-http request through a proxy elsewhere would show the proxy the secret and the token in clear."""
+    if is_loopback(host):
+        return
+    for url in urls:
+        if urlsplit(url).scheme == "http":
+            raise ConfigurationError(
+                "refusing to send credentials over plain http through the proxy %s (%s): %s is a plain http:// URL, so the "
+                "proxy would see the client secret and the bearer token in clear; use https, or no proxy for loopback "
+                "addresses (NO_PROXY=127.0.0.1,localhost)" % (label, source, _origin(url))
+            )
+
+
+def proxy_label(proxy: str) -> str:
+    """A proxy as messages name it: host and port only, never its credentials (nor its whole value, which
+    Ansible would mask in module output, as it is a no_log option)."""
+    parts = urlsplit(proxy)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    host = parts.hostname or "?"
+    host = "[%s]" % host if ":" in host else host
+    return "'%s:%d'" % (host, port) if port else "'%s'" % host
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return "%s://%s" % (parts.scheme, parts.netloc.rsplit("@", 1)[-1])
 
 
 def _check_credentials(
@@ -343,10 +392,33 @@ def _check_credentials(
         raise ConfigurationError("%s is set but client_id is missing (option client_id or AVEPOINT_CLIENT_ID)" % kinds[0])
 
 
-def _shorten(value: Any, limit: int = 60) -> Any:
-    if isinstance(value, str) and len(value) > limit:
-        return value[:limit] + "..."
-    return value
+def shown_value(name: str, value: Any, limit: int = 60) -> str:
+    """An option value as messages show it: never the value of a no_log option, never the user
+    name and password of something that looks like a URL, and cut to ``limit`` characters."""
+    if name in SECRET_OPTIONS:
+        return "a value that is not shown (it is a secret)"
+    if isinstance(value, str):
+        value = _USERINFO.sub(lambda match: match.group(1) + MASK + "@", value)
+        if len(value) > limit:
+            value = value[:limit] + "..."
+    return repr(value)
+
+
+_USERINFO = re.compile(r"\A(\s*(?:[A-Za-z][A-Za-z0-9+.-]*://)?)[^/?#@\s]*@")
+
+
+def configured_secrets(get: OptionGetter) -> list[str]:
+    """The secret values among the options as given (not validated: a configuration error is masked with
+    them), including the password of a malformed proxy value."""
+    values = []
+    for name in sorted(SECRET_OPTIONS):
+        value = get(name)
+        if isinstance(value, str) and value.strip():
+            values.extend((value, value.strip()))
+    proxy = get("proxy")
+    if isinstance(proxy, str):
+        values.extend(proxy_secrets(proxy))
+    return values
 
 
 def _plain(number: float) -> str:

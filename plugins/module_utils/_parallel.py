@@ -22,8 +22,9 @@ def map_bounded(
 ) -> list[Result]:
     """Run ``work`` over ``items`` with at most ``workers`` threads, results in input order.
 
-    A fatal error (bad credentials, missing permission, TLS) stops everything at once:
-    the same error would repeat for every item. Other errors are collected, and if any
+    A fatal error (bad credentials, missing permission, TLS, a host that cannot be reached,
+    the total_timeout running out) stops everything at once: the same error would repeat for
+    every item, so it is reported once, saying the fetch stopped. Other errors are collected, and if any
     remain at the end a PartialFailureError names exactly the items that failed, so a
     partial list is never returned as if complete.
     """
@@ -54,7 +55,7 @@ def map_bounded(
         for future in done:
             error = future.exception()
             if error is not None:
-                raise error
+                raise _stopped(error, len(items))
     if failures:
         raise PartialFailureError([(str(items[index]), failures[index]) for index in sorted(failures)])
     return results
@@ -68,13 +69,21 @@ def _run_serially(work: Callable[[Item], Result], items: Sequence[Item], is_fata
             results.append(work(item))
         except AvePointError as error:
             if is_fatal(error):
-                raise
+                raise _stopped(error, len(items))
             if len(items) == 1:
                 raise _naming(item, error)
             failures.append((str(item), error))
     if failures:
         raise PartialFailureError(failures)
     return results
+
+
+def _stopped(error: BaseException, count: int) -> BaseException:
+    """A fatal error of a bulk fetch, saying once that the other requests were not made."""
+    if isinstance(error, AvePointError) and count > 1:
+        error.message = "%s (the bulk fetch of %d requests stopped here: the others would fail the same way)" % (error.message, count)
+        error.args = (error.message,)
+    return error
 
 
 def _naming(item: Item, error: AvePointError) -> AvePointError:

@@ -14,7 +14,10 @@ own (lenient) checks run, :meth:`PluginOptions.set_options` checks what the user
   unrendered template into False, which would silently turn certificate checks off;
 * a value outside an option's choices is refused with an error that lists the choices.
 
-Every problem is a ConfigurationError, raised before any request.
+Every problem is a ConfigurationError, raised before any request. Its message never shows the value
+of a secret option, and it passes through the same redaction as API errors with the secret values
+as given (raw and rendered, from every source), so a message can never carry one: modules have
+Ansible's no_log masking, plugins only this.
 """
 
 from __future__ import annotations
@@ -29,12 +32,11 @@ from ansible.errors import AnsibleOptionsError
 
 from ansible_collections.avepoint.graph.plugins.module_utils._client import AvePointClient
 from ansible_collections.avepoint.graph.plugins.module_utils._customers import describe
-from ansible_collections.avepoint.graph.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.avepoint.graph.plugins.module_utils._errors import AvePointError, ConfigurationError
 from ansible_collections.avepoint.graph.plugins.module_utils._options import (
-    CONNECTION_OPTIONS, ConnectionSettings, parse_boolean, settings_from_getter)
+    CONNECTION_OPTIONS, SECRET_OPTIONS, ConnectionSettings, configured_secrets, parse_boolean, settings_from_getter)
+from ansible_collections.avepoint.graph.plugins.module_utils._redaction import redact
 
-# Values of these options are never shown in a message (the plugins' configuration has no no_log).
-SECRET_OPTIONS = frozenset(name for name, spec in CONNECTION_OPTIONS.items() if spec.get("no_log"))
 BOOLEAN_TYPES = ("bool", "boolean")
 # Options whose values may be templates; the inventory's compose/groups/keyed_groups are
 # expressions evaluated per host, so only the connection options are rendered here.
@@ -54,11 +56,23 @@ class PluginOptions:
 
     def set_options(self, task_keys: Any = None, var_options: Any = None, direct: Any = None) -> None:
         definitions = self.option_definitions()
+        self._given_secrets = given_secrets(definitions, direct or {}, var_options or {})
+        try:
+            self._set_checked_options(definitions, task_keys, var_options, direct)
+        except AvePointError as error:
+            raise error.redacted(self._given_secrets) from None
+        except AnsibleOptionsError as error:
+            if redact(str(error), self._given_secrets) == str(error):
+                raise
+            raise AnsibleOptionsError(redact(str(error), self._given_secrets)) from None
+
+    def _set_checked_options(self, definitions: dict[str, dict[str, Any]], task_keys: Any, var_options: Any, direct: Any) -> None:
         templar = self.option_templar()
         if direct is not None:
             direct = checked_direct_options(direct, definitions, templar, self.plugin_label())
         if var_options is not None:
             var_options = checked_variables(var_options, definitions, templar)
+        self._given_secrets += given_secrets(definitions, direct or {}, var_options or {}, environment=False)  # rendered
         try:
             super().set_options(task_keys=task_keys, var_options=var_options, direct=direct)  # type: ignore[misc]
         except AnsibleOptionsError:
@@ -80,14 +94,39 @@ class PluginOptions:
         return "the %s %s" % (self._load_name.rsplit(".", 1)[-1], self.plugin_type)
 
     def connection_settings(self) -> ConnectionSettings:
-        """Validated connection settings from the options set."""
+        """Validated connection settings from the options set; a problem is a ConfigurationError with every secret masked."""
         templar = self.option_templar()
+        seen: dict[str, Any] = {}
 
         def get(name: str) -> Any:
             # Keywords and variables were rendered in set_options; this renders templates from ansible.cfg.
-            return rendered(configured_value(self, name), templar)
+            seen[name] = rendered(configured_value(self, name), templar)
+            return seen[name]
 
-        return settings_from_getter(get)
+        try:
+            return settings_from_getter(get)
+        except AvePointError as error:
+            raise error.redacted(getattr(self, "_given_secrets", []) + configured_secrets(seen.get)) from None
+
+
+def given_secrets(definitions: Mapping[str, Mapping[str, Any]], direct: Mapping[str, Any], variables: Mapping[str, Any],
+                  environment: bool = True) -> list[str]:
+    """The values of the secret options wherever they were given: keywords or the inventory file, their
+    ``ansible_avepoint_*`` variables, and (``environment``) the AVEPOINT_* variables and ansible.cfg."""
+    sources = [direct.get]
+    for name in SECRET_OPTIONS & set(definitions):
+        for entry in definitions[name].get("vars") or ():
+            sources.append(_renamed(name, variables.get(entry["name"])))
+        if environment:
+            for found in (_environment_value(definitions[name]), _ini_value(definitions[name])):
+                if found is not None:
+                    sources.append(_renamed(name, found[0]))
+    return [value for source in sources for value in configured_secrets(source)]
+
+
+def _renamed(name: str, value: Any) -> Callable[[str], Any]:
+    """A getter that knows one option's value."""
+    return lambda wanted: value if wanted == name else None
 
 
 def client_for(settings: ConnectionSettings, warn: Optional[Callable[[str], None]] = None) -> AvePointClient:

@@ -13,12 +13,12 @@ from typing import Any, Optional
 
 FAULT_KINDS = frozenset({
     "status", "drop", "malformed", "html", "empty", "truncated", "delay",
-    "extra_field", "missing_field", "wrong_type", "huge",
+    "extra_field", "missing_field", "wrong_type", "huge", "drip",
 })
 # Kinds answered without running the real handler (no auth, no lookup).
 PRE_KINDS = frozenset({"status", "drop", "malformed", "html", "empty"})
 # Kinds that mutate the real response.
-POST_KINDS = frozenset({"truncated", "extra_field", "missing_field", "wrong_type", "huge"})
+POST_KINDS = frozenset({"truncated", "extra_field", "missing_field", "wrong_type", "huge", "drip"})
 
 TOKEN_PATH = "/connect/token"
 
@@ -37,6 +37,8 @@ class FaultRule:
     ids: Optional[frozenset[str]] = None
     field_name: Optional[str] = None
     size_mb: float = 20.0
+    drip_bytes: int = 10
+    drip_ms: int = 2500
     raw: dict[str, Any] = field(default_factory=dict)
     hits: int = 0
     rng: random.Random = field(default_factory=random.Random)
@@ -65,6 +67,14 @@ class FaultRule:
         ids = raw.get("ids")
         if ids is not None and not isinstance(ids, list):
             raise ValueError(f"fault rule {index}: ids must be a list")
+        headers = raw.get("headers")
+        if headers is not None and (not isinstance(headers, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in headers.items())):
+            raise ValueError(f"fault rule {index}: headers must be an object of strings")
+        for key, low in (("drip_bytes", 1), ("drip_ms", 0)):
+            value = raw.get(key)
+            if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < low):
+                raise ValueError(f"fault rule {index}: {key} must be an integer of at least {low}")
         default_status = {"status": 500, "html": 502}.get(kind, 200)
         method = raw.get("method")
         return cls(
@@ -80,6 +90,8 @@ class FaultRule:
             ids=frozenset(str(i).lower() for i in ids) if ids is not None else None,
             field_name=raw.get("field"),
             size_mb=float(raw.get("size_mb", 20)),
+            drip_bytes=int(raw.get("drip_bytes", 10)),
+            drip_ms=int(raw.get("drip_ms", 2500)),
             raw=dict(raw),
             # Per-rule RNG seeded from config seed + position: the decision sequence is
             # reproducible run to run (the order requests reach it may not be).

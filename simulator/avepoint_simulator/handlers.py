@@ -162,7 +162,7 @@ class SimHandler(BaseHTTPRequestHandler):
         return f"{self.state.scheme}://{host}"
 
     def _send(self, status: int, data: bytes, content_type: str = "application/json; charset=utf-8",
-              headers: Optional[dict[str, str]] = None, truncate: bool = False) -> None:
+              headers: Optional[dict[str, str]] = None, truncate: bool = False, drip: Optional[FaultRule] = None) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
@@ -178,12 +178,27 @@ class SimHandler(BaseHTTPRequestHandler):
             # incomplete read, like a connection cut mid-transfer.
             self.wfile.write(data[: len(data) // 2])
             self.close_connection = True
+        elif drip is not None:
+            self._drip(data, drip)
         else:
             self.wfile.write(data)
 
+    def _drip(self, data: bytes, rule: FaultRule) -> None:
+        """The whole body, a few bytes at a time: each read of the client gets data before its socket
+        timeout, so only a bound on the whole response stops it."""
+        for start in range(0, len(data), rule.drip_bytes):
+            if start:
+                time.sleep(rule.drip_ms / 1000.0)
+            try:
+                self.wfile.write(data[start:start + rule.drip_bytes])
+                self.wfile.flush()
+            except OSError:  # the client gave up, as it should
+                self.close_connection = True
+                return
+
     def _send_json(self, status: int, payload: Any, headers: Optional[dict[str, str]] = None,
-                   truncate: bool = False) -> None:
-        self._send(status, json.dumps(payload, separators=(",", ":")).encode(), headers=headers, truncate=truncate)
+                   truncate: bool = False, drip: Optional[FaultRule] = None) -> None:
+        self._send(status, json.dumps(payload, separators=(",", ":")).encode(), headers=headers, truncate=truncate, drip=drip)
 
     def _send_error(self, err: HttpError) -> None:
         self._send_json(err.status, error_body(err.status, err.message, err.errors), headers=err.headers)
@@ -255,7 +270,7 @@ class SimHandler(BaseHTTPRequestHandler):
 
     def _apply_pre_fault(self, rule: FaultRule) -> None:
         """Answer the request entirely from a fault rule (status/drop/malformed/html/empty)."""
-        headers: dict[str, str] = {}
+        headers: dict[str, str] = dict(rule.raw.get("headers") or {})  # e.g. a Location with a 301
         if rule.retry_after is not None:
             headers["Retry-After"] = str(rule.retry_after)
         status = rule.status or 200
@@ -300,6 +315,8 @@ class SimHandler(BaseHTTPRequestHandler):
         """Mutate a real response; returns (payload, truncate)."""
         if rule.kind == "truncated":
             return payload, True
+        if rule.kind == "drip":
+            return payload, False  # the body is unchanged; _send drips it
         if rule.kind == "huge":
             size = int(rule.size_mb * 1024 * 1024)
             if size not in _PADDING_CACHE:
@@ -353,7 +370,7 @@ class SimHandler(BaseHTTPRequestHandler):
             self.state.counters.token_request(status == 200)
             counted = True
             self._send_json(status, payload, headers={"Cache-Control": "no-store", "Pragma": "no-cache"},
-                            truncate=truncate)
+                            truncate=truncate, drip=_dripping(primary))
         finally:
             if not counted:
                 self.state.counters.token_request(False)
@@ -416,7 +433,7 @@ class SimHandler(BaseHTTPRequestHandler):
             truncate = False
             if primary is not None and primary.kind in POST_KINDS:
                 payload, truncate = self._apply_post_fault(primary, status, payload)
-            self._send_json(status, payload, headers=headers, truncate=truncate)
+            self._send_json(status, payload, headers=headers, truncate=truncate, drip=_dripping(primary))
         finally:
             state.counters.api_end()
 
@@ -637,3 +654,7 @@ def _next_link(shapes: Shapes, base: str, token: str) -> tuple[str, str]:
         return "@odata.nextLink", f"/partner/customers?$skiptoken={token}"
     host = FOREIGN_HOST if style == "foreign" else base
     return ("nextLink" if style == "plain" else "@odata.nextLink"), f"{host}/partner/customers?$skiptoken={token}"
+
+
+def _dripping(rule: Optional[FaultRule]) -> Optional[FaultRule]:
+    return rule if rule is not None and rule.kind == "drip" else None

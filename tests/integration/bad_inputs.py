@@ -153,6 +153,14 @@ BAD_OPTIONS = [
     _option("token_url_plain_http_remote", ("plain http", "identity.example-msp.invalid", "token_url"),
             token_url="http://identity.example-msp.invalid/connect/token"),
     _option("proxy_without_scheme", ("proxy", "must be a URL"), proxy="proxy.example-msp.invalid:3128"),
+    # A proxy value is a secret (it may hold a password): refused without being shown (test_secrets_spellings.py
+    # checks that the password appears nowhere), and plain http through a proxy off loopback is refused.
+    _option("proxy_password_without_scheme", ("option 'proxy' must be a URL with a scheme", "not shown"),
+            proxy="alice:Pr0xyPa55@proxy.example-msp.invalid:3128"),
+    _option("plain_http_through_remote_proxy", ("plain http through the proxy 'proxy.example-msp.invalid:3128'", "in clear"),
+            proxy="http://proxy.example-msp.invalid:3128"),
+    _option("total_timeout_zero", ("total_timeout", "between 1 and 86400"), total_timeout=0),
+    _option("total_timeout_not_a_number", ("total_timeout",), total_timeout="soon"),
     _option("scope_too_long", ("scope", "300"), scope="partner.customers.read.all " + "x" * 300),
     _option("validate_certs_not_bool", ("validate_certs",), validate_certs="maybe"),
     # The same checks apply to values from the environment: a task's `environment:` for the module and
@@ -161,6 +169,13 @@ BAD_OPTIONS = [
     BadInput("env_unknown_cloud", ("cloud", "mars"), env={"AVEPOINT_CLOUD": "mars"}),
     BadInput("env_second_credential", ("exactly one kind of credential", "AVEPOINT_"),
              env={"AVEPOINT_ACCESS_TOKEN": "an-access-token-value"}),
+]
+
+# The environment of the HTTP layer (not options: test_bad_input_settings.py maps options only). A proxy
+# from HTTP_PROXY would see a plain-http request, credentials included.
+BAD_ENVIRONMENT = [
+    BadInput("env_proxy_for_plain_http", ("plain http through the proxy 'proxy.example-msp.invalid:3128'", "HTTP_PROXY"),
+             env={"HTTP_PROXY": "http://proxy.example-msp.invalid:3128", "NO_PROXY": ""}, consumers=TASK_CONSUMERS),
 ]
 
 # Module arguments of avepoint_customer_info (replace ``ids``).
@@ -215,7 +230,7 @@ BAD_ROLE_ARGS = [
     _own(ROLE, "role_allow_empty_not_bool", ("customer_compliance_allow_empty",), customer_compliance_allow_empty="maybe"),
 ]
 
-ALL_CASES = BAD_IDS + BAD_OPTIONS + BAD_MODULE_ARGS + BAD_LOOKUP_ARGS + BAD_INVENTORY_ARGS + BAD_ROLE_ARGS
+ALL_CASES = BAD_IDS + BAD_OPTIONS + BAD_ENVIRONMENT + BAD_MODULE_ARGS + BAD_LOOKUP_ARGS + BAD_INVENTORY_ARGS + BAD_ROLE_ARGS
 
 
 def cases_for(consumer: str) -> list[BadInput]:

@@ -24,6 +24,14 @@ def test_status_count_with_retry_after(sim, headers):
     assert sim.faults()[0]["hits"] == 2
 
 
+def test_status_with_extra_headers(sim, headers):
+    sim.set_faults([{"kind": "status", "status": 301, "headers": {"Location": "https://elsewhere.example/x"}, "count": 1}])
+    r = requests.get(f"{sim.url}/partner/customers", headers=headers, timeout=10, allow_redirects=False)
+    assert r.status_code == 301 and r.headers["Location"] == "https://elsewhere.example/x"
+    with pytest.raises(ValueError, match="headers must be an object of strings"):
+        sim.set_faults([{"kind": "status", "headers": {"Location": 1}}])
+
+
 def test_status_without_retry_after_and_body_override(sim, headers):
     sim.set_faults([{"kind": "status", "status": 503, "count": 1, "body": {"custom": True}}])
     r = _list(sim, headers)
@@ -84,6 +92,30 @@ def test_huge(sim, headers):
     r = _list(sim, headers)
     assert r.status_code == 200 and len(r.content) > 20 * 1024 * 1024
     assert len(r.json()["value"]) == 25
+
+
+def test_drip_sends_the_whole_body_a_few_bytes_at_a_time(sim, headers):
+    cid = sim.customers[0]["id"]
+    sim.set_faults([{"kind": "drip", "drip_bytes": 40, "drip_ms": 50, "count": 1}])
+    start = time.monotonic()
+    chunks = []
+    with requests.get(f"{sim.url}/partner/customers/{cid}", headers=headers, timeout=5, stream=True) as r:
+        while True:
+            chunk = r.raw.read1(1024)  # what one socket read returns
+            if not chunk:
+                break
+            chunks.append(chunk)
+    body = b"".join(chunks)
+    assert r.status_code == 200 and json.loads(body)["id"] == cid
+    assert len(chunks) >= 3 and max(len(chunk) for chunk in chunks) <= 40
+    assert time.monotonic() - start >= 0.05 * (len(body) // 40 - 1)
+    assert _list(sim, headers).status_code == 200  # count: 1
+
+
+@pytest.mark.parametrize("rule", [{"kind": "drip", "drip_bytes": 0}, {"kind": "drip", "drip_ms": -1}, {"kind": "drip", "drip_ms": "x"}])
+def test_drip_settings_are_checked(sim, rule):
+    with pytest.raises(ValueError, match="must be an integer of at least"):
+        sim.set_faults([rule])
 
 
 def test_field_faults(sim, headers):

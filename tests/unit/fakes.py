@@ -61,6 +61,11 @@ class ScriptedWire:
     def __init__(self, script: Any) -> None:
         self.answers = list(script)
         self.requests: list[dict[str, Any]] = []
+        self.timeouts: list[float] = []  # the time each exchange was given
+        self.proxy: Optional[str] = None  # what proxy_for answers
+
+    def proxy_for(self, url: str) -> Optional[str]:
+        return self.proxy
 
     def __call__(
         self,
@@ -72,9 +77,11 @@ class ScriptedWire:
         json_body: Any,
         params: Optional[Mapping[str, Any]],
         headers: Optional[Mapping[str, str]],
+        timeout: float,
     ) -> HttpResponse:
         self.requests.append({"method": method, "url": url, "token": token, "data": data, "json_body": json_body,
                               "params": params, "headers": headers})
+        self.timeouts.append(timeout)
         answer = self.answers.pop(0)
         if isinstance(answer, Exception):
             raise answer

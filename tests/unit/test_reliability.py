@@ -27,7 +27,7 @@ def settings(**options):
     return settings_from_getter(values.get)
 
 
-def scripted_transport(script, retries=5):
+def scripted_transport(script, retries=5, **options):
     """A Transport whose wire is a list of (status, headers) answers; sleeps are recorded, not slept."""
     slept = []
     now = [0.0]
@@ -36,7 +36,7 @@ def scripted_transport(script, retries=5):
         slept.append(seconds)
         now[0] += seconds
 
-    transport = Transport(settings(retries=retries), sleep=sleep, clock=lambda: now[0], wire=ScriptedWire(script))
+    transport = Transport(settings(retries=retries, **options), sleep=sleep, clock=lambda: now[0], wire=ScriptedWire(script))
     return transport, slept, now
 
 
@@ -57,7 +57,7 @@ def test_a_far_future_retry_after_date_is_capped():
 
 
 def test_total_wait_is_bounded_by_retries_times_cap():
-    transport, slept, now = scripted_transport([(429, {"Retry-After": "3600"})] * 6, retries=5)
+    transport, slept, now = scripted_transport([(429, {"Retry-After": "3600"})] * 6, retries=5, total_timeout=3600)
     result = transport.send("GET", API + "/x")
     assert result.status == 429 and result.attempts == 6
     assert len(slept) == 5 and now[0] == 5 * 60.0  # minutes, not the five hours asked for

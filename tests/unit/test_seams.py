@@ -43,6 +43,7 @@ def test_implementations_have_the_protocol_signatures(protocol, implementation):
 @pytest.mark.parametrize("wire", [RequestsWire, ScriptedWire], ids=lambda item: item.__name__)
 def test_wires_have_the_wire_signature(wire):
     assert shape(wire.__call__) == shape(Wire.__call__)
+    assert shape(wire.proxy_for) == shape(Wire.proxy_for)
 
 
 def test_the_client_has_what_a_backend_reads():
