@@ -171,11 +171,11 @@ BAD_OPTIONS = [
              env={"AVEPOINT_ACCESS_TOKEN": "an-access-token-value"}),
 ]
 
-# The environment of the HTTP layer (not options: test_bad_input_settings.py maps options only). A proxy
-# from HTTP_PROXY would see a plain-http request, credentials included.
+# The environment of the HTTP layer, not an option of ours: a proxy from HTTP_PROXY would see a plain-http
+# request, credentials included.
 BAD_ENVIRONMENT = [
     BadInput("env_proxy_for_plain_http", ("plain http through the proxy 'proxy.example-msp.invalid:3128'", "HTTP_PROXY"),
-             env={"HTTP_PROXY": "http://proxy.example-msp.invalid:3128", "NO_PROXY": ""}, consumers=TASK_CONSUMERS),
+             env={"HTTP_PROXY": "http://proxy.example-msp.invalid:3128", "NO_PROXY": ""}),
 ]
 
 # Module arguments of avepoint_customer_info (replace ``ids``).
