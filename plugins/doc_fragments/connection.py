@@ -79,12 +79,15 @@ options:
     version_added: 1.0.0
   api:
     description:
-      - Which AvePoint API answers customer requests.
-      - V(partner) uses C(GET /partner/customers) and C(GET /partner/customers/{id}) and needs
-        the permission C(partner.customers.read.all). AvePoint has marked this API for deprecation.
-      - V(elements) uses the Elements v3 API, C(POST /partner/external/v3/general/customers/batch),
-        in batches of up to 100 IDs, and needs the permission C(elements.customers.read.all).
+      - Which AvePoint API answers.
+      - V(partner) uses the partner API, C(GET /partner/customers), C(GET /partner/customers/{id}) and, for jobs,
+        C(GET /partner/customers/{id}/jobs), with the permissions C(partner.customers.read.all) and
+        C(partner.jobs.read.all). AvePoint has marked this API for deprecation.
+      - V(elements) uses the Elements v3 API, C(POST /partner/external/v3/general/customers/batch) in batches of
+        up to O(batch_size) IDs and, for jobs, the customer's C(avpt-products/jobs/batch) endpoint, with the
+        permissions C(elements.customers.read.all) and C(elements.jobs.read.all).
         Its customer facts add C(management_mode) and C(tenants).
+      - Each module, lookup and inventory asks only for the permission of the data it reads.
       - If not set, the value of the E(AVEPOINT_API) environment variable is used.
     type: str
     choices: [elements, partner]
