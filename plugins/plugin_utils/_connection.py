@@ -22,12 +22,13 @@ from __future__ import annotations
 import configparser
 import difflib
 import os
-from typing import Any, Callable, Mapping, Optional
+from typing import Any, Callable, Mapping, Optional, Sequence
 
 from ansible import constants as C
 from ansible.errors import AnsibleOptionsError
 
 from ansible_collections.avepoint.graph.plugins.module_utils._client import AvePointClient
+from ansible_collections.avepoint.graph.plugins.module_utils._clouds import READS_CUSTOMERS
 from ansible_collections.avepoint.graph.plugins.module_utils._customers import describe
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.avepoint.graph.plugins.module_utils._options import (
@@ -79,15 +80,15 @@ class PluginOptions:
     def plugin_label(self) -> str:
         return "the %s %s" % (self._load_name.rsplit(".", 1)[-1], self.plugin_type)
 
-    def connection_settings(self) -> ConnectionSettings:
-        """Validated connection settings from the options set."""
+    def connection_settings(self, reads: Sequence[str] = READS_CUSTOMERS) -> ConnectionSettings:
+        """Validated connection settings from the options set; ``reads`` picks the default scope."""
         templar = self.option_templar()
 
         def get(name: str) -> Any:
             # Keywords and variables were rendered in set_options; this renders templates from ansible.cfg.
             return rendered(configured_value(self, name), templar)
 
-        return settings_from_getter(get)
+        return settings_from_getter(get, reads)
 
 
 def client_for(settings: ConnectionSettings, warn: Optional[Callable[[str], None]] = None) -> AvePointClient:
