@@ -94,8 +94,8 @@ def runs(simulator_server, tmp_path_factory):
         + role_run("none", declaration("none", None, {}, defaults={"job_status": [0, 1, 2, 3, 4, 5, 6]}))
     )
     out = work / "saved.json"
-    tasks.append({"name": "save", "ansible.builtin.copy": {"content": "{{ {'results': results, 'failures': failures, 'counters': counters} | to_json }}",
-                                                            "dest": str(out), "mode": "0644"}, "check_mode": False})
+    saved = "{{ {'results': results, 'failures': failures, 'counters': counters} | to_json }}"
+    tasks.append({"name": "save", "ansible.builtin.copy": {"content": saved, "dest": str(out), "mode": "0644"}, "check_mode": False})
     play = {"hosts": "localhost", "gather_facts": False, "tasks": tasks,
             "vars": {"results": {}, "failures": {}, "counters": {}, "sim_url": sim.url}}
     sim.reset_counters()
