@@ -102,7 +102,7 @@ def _recency_speedup(results: list[CaseResult]) -> Optional[tuple[Optional[bool]
     if ratio is None:
         return None
     base = find(results, "baseline-recency", 200)
-    return None, "%.1fx (%.2f s against %.2f s)" % (ratio, role.median_wall, base.median_wall)
+    return None, "%.1fx: %.2f s against %.2f s" % (ratio, role.median_wall, base.median_wall)
 
 
 def _one_token_each(results: list[CaseResult]) -> Optional[tuple[bool, str]]:
@@ -112,7 +112,7 @@ def _one_token_each(results: list[CaseResult]) -> Optional[tuple[bool, str]]:
         return None
     wrong = sorted({"%s@%d: %d" % (r.case, r.customers, r.token_requests) for r in measured
                     if r.token_requests != r.expected_token_requests})
-    return not wrong, ", ".join(wrong) if wrong else "1 per task in each of %d rows" % len(measured)
+    return not wrong, ", ".join(wrong) if wrong else "one per task in each of %d rows" % len(measured)
 
 
 def _cached_inventory_silent(results: list[CaseResult]) -> Optional[tuple[bool, str]]:
