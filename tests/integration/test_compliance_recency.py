@@ -84,8 +84,10 @@ def runs(simulator_server, tmp_path_factory):
         # 2: the stale customer may be a month old now (resolved); the healthy one must have another status (new)
         + role_run("second", declaration("second", work / "first" / "compliance.json", dict(
             late_48h, stale={"last_successful_backup_within": "30d"}, healthy={"job_status": (healthy_status + 1) % 7})))
-        # 3: the first run's declaration on the other API, compared with the first run
-        + role_run("elements", declaration("elements", work / "first" / "compliance.json", late_48h), api="elements")
+        # 3: the first run's declaration on the other API, compared with the first run; relative paths
+        #    (from the playbook's directory, here the work directory)
+        + role_run("elements", dict(declaration("elements", "first/compliance.json", late_48h), customer_compliance_report_dir="elements"),
+                   api="elements")
         # 4: a previous report that is no report: a warning; the gate still fails
         + role_run("bad_previous", declaration("bad_previous", work / "bad" / "compliance.json", late_48h))
         # 5: the rule on one customer only, no previous report: jobs of that customer only
@@ -181,6 +183,9 @@ def test_both_apis_give_the_same_result(runs):
     assert first["customers"] == elements["customers"]
     assert elements["summary"]["persisting"] == first["summary"]["drifted"] + first["summary"]["missing"]
     assert elements["summary"]["new"] == 0 and elements["summary"]["resolved"] == 0
+    # the relative paths: read from, and written to, the playbook's directory
+    assert elements["previous_report"]["path"] == str(runs["work"] / "first" / "compliance.json")
+    assert json.loads((runs["work"] / "elements" / "compliance.json").read_text())["summary"] == elements["summary"]
 
 
 def test_a_bad_previous_report_warns_and_the_gate_still_fails(runs):
