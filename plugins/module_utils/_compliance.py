@@ -304,45 +304,13 @@ def customer_list(fetched: Any) -> list[Mapping[str, Any]]:
     return fetched
 
 
-class JobsSeen:
-    """The last successful backup per customer, from a registered avepoint_job_info result."""
-
-    def __init__(self, jobs: Any) -> None:
-        self.given = not (jobs is None or (isinstance(jobs, Mapping) and jobs.get("skipped")))
-        self.last_success: dict[str, Optional[str]] = {}
-        self.missing: set[str] = set()
-        if not self.given:
-            return
-        problem = ConfigurationError("the jobs input must be the registered result of avepoint.graph.avepoint_job_info "
-                                     "(customers with customer_id and last_success, and missing_ids)")
-        if not isinstance(jobs, Mapping) or not isinstance(jobs.get("customers"), list) or not isinstance(jobs.get("missing_ids", []), list):
-            raise problem
-        for entry in jobs["customers"]:
-            if not isinstance(entry, Mapping) or not isinstance(entry.get("customer_id"), str) or not isinstance(entry.get("last_success"), (str, type(None))):
-                raise problem
-            self.last_success[entry["customer_id"].lower()] = entry["last_success"]
-        self.missing = {str(customer_id).lower() for customer_id in jobs.get("missing_ids", [])}
-
-    def of(self, customer_id: str, rules: Iterable[str]) -> Optional[str]:
-        """The last success of a customer that ``rules`` check (None: none, or the jobs API does not know it)."""
-        if not self.given:
-            raise ConfigurationError("%s needs each customer's last successful backup: pass the registered result of "
-                                     "avepoint.graph.avepoint_job_info (for the customers it applies to) as jobs" % ", ".join(sorted(rules)))
-        if customer_id in self.last_success:
-            return self.last_success[customer_id]
-        if customer_id in self.missing:
-            return None
-        raise ConfigurationError("the jobs input has no entry for customer %s, which %s checks: read the jobs of every "
-                                 "customer the rule applies to" % (customer_id, ", ".join(sorted(rules))))
-
-
 def check_compliance(fetched: Any, declaration: Declaration, jobs: Any = None) -> dict[str, Any]:
     """Compare customer facts with the declaration; return the plain-data result.
 
     ``jobs``: the registered result of avepoint_job_info, needed when a rule reads the last
     successful backup (a skipped task counts as not given).
     """
-    seen = JobsSeen(jobs)
+    seen = recency.JobsSeen(jobs)
     by_id: dict[str, Mapping[str, Any]] = {}
     for customer in customer_list(fetched):
         by_id.setdefault(customer["id"].lower(), customer)
@@ -376,7 +344,7 @@ def check_compliance(fetched: Any, declaration: Declaration, jobs: Any = None) -
 
 
 def _check_one(customer_id: str, customer: Optional[Mapping[str, Any]], entry: Optional[Expectation], declaration: Declaration,
-               seen: JobsSeen) -> dict[str, Any]:
+               seen: recency.JobsSeen) -> dict[str, Any]:
     declared_name = entry.name if entry else None
     if customer is None:
         return {"id": customer_id, "name": declared_name, "organization": None, "status": STATUS_MISSING, "fields": []}

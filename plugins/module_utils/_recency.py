@@ -3,7 +3,8 @@
 """The compliance rule ``last_successful_backup_within``: how recent a customer's last success must be.
 
 A declared value is one duration (``24h``, ``2d``, ``PT36H``); a customer complies when its
-``last_success`` (from the jobs API, see ``_jobs_api``) is at most that old at the reference
+``last_success`` (from the jobs API, see ``_jobs_api``; handed to the comparison as the
+registered avepoint_job_info result, read by ``JobsSeen``) is at most that old at the reference
 time of the check. No success at all never complies. The pieces here are plugged into the
 rule table of ``_compliance``.
 """
@@ -11,7 +12,7 @@ rule table of ``_compliance``.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any, Iterable, Mapping, Optional
 
 from ._customers import describe
 from ._durations import EXAMPLES, format_age, parse_duration
@@ -66,3 +67,35 @@ def show_actual(last_success: Optional[str], now: Optional[datetime]) -> str:
 def found_text(last_success: Optional[str], now: Optional[datetime]) -> str:
     """The clause of a drift line after the expectation: ``last 74h ago (...)`` or ``got none``."""
     return ("last " if last_success else "got ") + show_actual(last_success, now)
+
+
+class JobsSeen:
+    """The last successful backup per customer, from a registered avepoint_job_info result."""
+
+    def __init__(self, jobs: Any) -> None:
+        self.given = not (jobs is None or (isinstance(jobs, Mapping) and jobs.get("skipped")))
+        self.last_success: dict[str, Optional[str]] = {}
+        self.missing: set[str] = set()
+        if not self.given:
+            return
+        problem = ConfigurationError("the jobs input must be the registered result of avepoint.graph.avepoint_job_info "
+                                     "(customers with customer_id and last_success, and missing_ids)")
+        if not isinstance(jobs, Mapping) or not isinstance(jobs.get("customers"), list) or not isinstance(jobs.get("missing_ids", []), list):
+            raise problem
+        for entry in jobs["customers"]:
+            if not isinstance(entry, Mapping) or not isinstance(entry.get("customer_id"), str) or not isinstance(entry.get("last_success"), (str, type(None))):
+                raise problem
+            self.last_success[entry["customer_id"].lower()] = entry["last_success"]
+        self.missing = {str(customer_id).lower() for customer_id in jobs.get("missing_ids", [])}
+
+    def of(self, customer_id: str, rules: Iterable[str]) -> Optional[str]:
+        """The last success of a customer that ``rules`` check (None: none, or the jobs API does not know it)."""
+        if not self.given:
+            raise ConfigurationError("%s needs each customer's last successful backup: pass the registered result of "
+                                     "avepoint.graph.avepoint_job_info (for the customers it applies to) as jobs" % ", ".join(sorted(rules)))
+        if customer_id in self.last_success:
+            return self.last_success[customer_id]
+        if customer_id in self.missing:
+            return None
+        raise ConfigurationError("the jobs input has no entry for customer %s, which %s checks: read the jobs of every "
+                                 "customer the rule applies to" % (customer_id, ", ".join(sorted(rules))))

@@ -17,7 +17,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from harness import AnsibleRun, connection_env
+from harness import DEFAULT_CLIENT_SECRET, AnsibleRun, connection_env
 from test_job_info import expected_last_success  # the newest Finished job with an end time, from the raw history
 
 ROLE = "avepoint.graph.customer_compliance"
@@ -216,3 +216,12 @@ def test_jobs_are_read_in_one_task_only_for_the_customers_a_rule_needs(runs):
     assert counters["one"]["by_path"][JOBS_PATHS["partner"]] == jobs_requests(sim, [ids["stale"]], "partner")
     assert JOBS_PATHS["partner"] not in counters["none"]["by_path"] and counters["none"]["token_requests"] == 1
     assert runs["results"]["one"]["summary"]["drifted"] == 1 and "previous_report" not in runs["results"]["one"]
+
+
+def test_no_report_holds_a_secret(runs):
+    tokens = runs["sim"].issued_tokens()
+    assert tokens
+    for path in runs["work"].glob("*/compliance.*"):
+        text = path.read_text()
+        for secret in [DEFAULT_CLIENT_SECRET, *tokens]:
+            assert secret not in text, path
