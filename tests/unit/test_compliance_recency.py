@@ -32,9 +32,9 @@ def jobs(**last_success):
                           for cid, when in last_success.items()]}
 
 
-def check(expected, job_result=None, customers=CUSTOMERS, **kwargs):
+def check(expected, job_result=None, customers=None, **kwargs):
     kwargs.setdefault("now", NOW)
-    return check_compliance(customers, parse_declaration(expected, **kwargs), jobs=job_result)
+    return check_compliance(CUSTOMERS if customers is None else customers, parse_declaration(expected, **kwargs), jobs=job_result)
 
 
 @pytest.mark.parametrize("value, message", [
