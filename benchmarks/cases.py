@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import json
+import math
 import shutil
 import sys
+import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Optional
 
 PLAYBOOKS = Path(__file__).resolve().parent / "playbooks"
 BIN = Path(sys.executable).parent
 ELEMENTS_BATCH_SIZE = 100  # IDs per Elements v3 batch request (the documented maximum)
+ELEMENTS_JOBS_PAGE_SIZE = 100  # jobs per Elements v3 jobs page (the documented maximum)
+SIMULATOR_SEED = 1  # SimulatorProcess's default seed: the job histories below are the simulator's
+JOBS_DAYS = 14  # the simulator's default history length
+# The recency cases declare a window longer than the history, so exactly the customers without
+# any successful job (the simulator's "never" and "empty" profiles) drift, whatever the clock says.
+RECENCY_WITHIN = "30d"
+RECENCY_WITHIN_SECONDS = 30 * 86400
 
 INVENTORY_SOURCE = """\
 plugin: avepoint.graph.avepoint_customers
@@ -45,6 +55,7 @@ class Case:
     before_each_run: Optional[Callable[[Scratch], None]] = None
     check_output: Optional[Callable[[Scratch, int], Optional[str]]] = None  # a problem with the output, or None
     warm_up: bool = False  # one unmeasured run first (fills the inventory cache)
+    baseline: str = "baseline"  # the hand-written case it is compared with
 
 
 def playbook(name: str, **extra_vars: object) -> Callable[[Scratch], list[str]]:
@@ -80,6 +91,38 @@ def batches(n: int) -> int:
     return -(-n // ELEMENTS_BATCH_SIZE)
 
 
+@lru_cache(maxsize=None)
+def job_histories(n: int) -> tuple[tuple[dict, ...], ...]:
+    """The job histories the simulator serves to the first N customers of its N-customer dataset.
+
+    Their length and statuses depend on the seed and the customer's position only; the
+    reference time moves every time but changes no count and no "has a success" answer.
+    """
+    from avepoint_simulator.jobs import generate_jobs  # pylint: disable=import-outside-toplevel
+
+    return tuple(tuple(generate_jobs(index, SIMULATOR_SEED, time.time(), JOBS_DAYS)) for index in range(n))
+
+
+def has_success(jobs: tuple[dict, ...]) -> bool:
+    return any(job["status"] == 2 and job["endTime"] != "N/A" for job in jobs)
+
+
+def recency_state(dataset: list[dict]) -> dict:
+    """Extra vars of the recency cases: per customer whether it has a recent success, and the declaration."""
+    histories = job_histories(len(dataset))
+    return {
+        "recency": [{"id": c["id"], "recent": has_success(histories[i])} for i, c in enumerate(dataset)],
+        "recency_declared": [{"id": c["id"]} for c in dataset],
+        "recency_within": RECENCY_WITHIN,
+        "recency_within_seconds": RECENCY_WITHIN_SECONDS,
+    }
+
+
+def job_pages(n: int) -> int:
+    """Elements v3 jobs requests to read every job of the first N customers (an empty history is one page)."""
+    return sum(max(1, math.ceil(len(jobs) / ELEMENTS_JOBS_PAGE_SIZE)) for jobs in job_histories(n))
+
+
 CASES: dict[str, Case] = {case.name: case for case in (
     Case("baseline", "uri token + uri loop + assert loop (hand-written)", playbook("baseline.yml"),
          api_requests=lambda n: n, token_requests=1),
@@ -91,6 +134,11 @@ CASES: dict[str, Case] = {case.name: case for case in (
          api_requests=lambda n: 1, token_requests=1),
     Case("role", "customer_compliance role, N listed customers", playbook("role.yml"),
          api_requests=lambda n: n, token_requests=1),
+    Case("baseline-recency", "uri token + uri loop over each customer's jobs + assert loop (hand-written), elements API",
+         playbook("baseline_recency.yml"), api_requests=lambda n: n, token_requests=1, baseline="baseline-recency"),
+    Case("role-recency", "customer_compliance role, last_successful_backup_within, N customers, elements API",
+         playbook("role_recency.yml"), api_requests=lambda n: batches(n) + job_pages(n), token_requests=2,
+         baseline="baseline-recency"),
     Case("lookup", "avepoint_customer lookup, one call with N terms", playbook("lookup.yml"),
          api_requests=lambda n: n, token_requests=1),
     Case("inventory-cold", "avepoint_customers inventory, hosts mode, empty cache", inventory,

@@ -63,6 +63,6 @@ def target_lines(results: list[CaseResult], markdown: bool = False) -> list[str]
         if outcome is None:
             continue
         met, measured = outcome
-        status = "met" if met else "NOT MET"
+        status = "measured" if met is None else "met" if met else "NOT MET"
         lines.append(("- %s: **%s** (%s)" if markdown else "  %s: %s (%s)") % (target.text, status, measured))
     return lines

@@ -30,7 +30,7 @@ from typing import Optional
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 
-from cases import CASES, Case, Scratch  # noqa: E402  pylint: disable=wrong-import-position
+from cases import CASES, Case, Scratch, recency_state  # noqa: E402  pylint: disable=wrong-import-position
 from measure import run_measured  # noqa: E402  pylint: disable=wrong-import-position
 from report import markdown_table, target_lines, text_table  # noqa: E402  pylint: disable=wrong-import-position
 from results import CaseResult, RunRecord  # noqa: E402  pylint: disable=wrong-import-position
@@ -97,18 +97,18 @@ def load_test_environment() -> None:
     spec.loader.exec_module(module)  # sets os.environ for the child processes
 
 
-def expected_state(sim: SimulatorProcess, n: int) -> list[dict]:
-    """The declared state of the first N customers, equal to what the service reports (all compliant)."""
+def expected_state(dataset: list[dict]) -> list[dict]:
+    """The declared state of the customers, equal to what the service reports (all compliant)."""
     from avepoint_simulator import JOB_STATUS_NAMES  # pylint: disable=import-outside-toplevel
 
     return [
         {"id": c["id"], "job_status": JOB_STATUS_NAMES[c["jobStatusCode"]], "country_or_region": c["countryOrRegion"]}
-        for c in sim.dataset()[:n]
+        for c in dataset
     ]
 
 
 def run_case(case: Case, n: int, sim: SimulatorProcess, vars_file: Path, workdir: Path, args: argparse.Namespace) -> CaseResult:
-    result = CaseResult(case.name, n, args.latency_ms, case.api_requests(n), case.token_requests)
+    result = CaseResult(case.name, n, args.latency_ms, case.api_requests(n), case.token_requests, baseline=case.baseline)
     workdir.mkdir(parents=True, exist_ok=True)
     scratch = Scratch(workdir, vars_file)
     env = {name: value for name, value in os.environ.items() if not name.startswith("AVEPOINT_")}
@@ -170,7 +170,8 @@ def main(argv: Optional[list[str]] = None) -> int:
         for n in sorted({size for _name, size in steps}):
             with SimulatorProcess(n, args.latency_ms, scratch_root / ("sim-%d" % n)) as sim:
                 vars_file = scratch_root / ("vars-%d.json" % n)
-                vars_file.write_text(json.dumps({"expected": expected_state(sim, n)}))
+                dataset = sim.dataset()[:n]
+                vars_file.write_text(json.dumps(dict({"expected": expected_state(dataset)}, **recency_state(dataset))))
                 for name, size in steps:
                     if size != n:
                         continue
@@ -188,7 +189,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     print(text_table(results))
     targets = target_lines(results)
     if targets:
-        print("\nTargets (latency 50 ms):")
+        print("\nTargets and ratios (latency 50 ms):")
         print("\n".join(targets))
     if args.markdown:
         print()

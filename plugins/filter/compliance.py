@@ -2,9 +2,10 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Customer compliance filters; documented in the compliance_*.yml files next to this one.
 
-The logic lives in module_utils/_compliance.py and _compliance_reports.py; these wrappers
-turn a bad declaration into an AnsibleFilterError and mark the output unsafe, because it
-carries text from the API that must never be templated again.
+The logic lives in module_utils/_compliance.py, _compliance_changes.py and
+_compliance_reports.py; these wrappers turn a bad declaration into an AnsibleFilterError,
+show why a previous report cannot be used as a warning, and mark the output unsafe, because
+it carries text from the API that must never be templated again.
 """
 
 from __future__ import annotations
@@ -12,23 +13,39 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from ansible.errors import AnsibleFilterError
+from ansible.utils.display import Display
 from ansible.utils.unsafe_proxy import wrap_var
 
 from ansible_collections.avepoint.graph.plugins.module_utils._compliance import check_compliance, parse_declaration
+from ansible_collections.avepoint.graph.plugins.module_utils._compliance_changes import mark_changes, read_previous_report
 from ansible_collections.avepoint.graph.plugins.module_utils._compliance_reports import failure_message, html_report, junit_xml, summary_lines
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import AvePointError
 
 
+display = Display()
+
+
 def compliance_declaration(expected: Any, defaults: Any = None, scope: str = "listed", match: str = "forgiving",
-                           country_aliases: Any = None, allow_empty: bool = False) -> dict[str, Any]:
+                           country_aliases: Any = None, allow_empty: bool = False, now: Any = None) -> dict[str, Any]:
     return parse_declaration(expected, defaults=defaults, scope=scope, match=match, country_aliases=country_aliases,
-                             allow_empty=allow_empty).as_dict()
+                             allow_empty=allow_empty, now=now).as_dict()
 
 
 def compliance_check(customers: Any, expected: Any, defaults: Any = None, scope: str = "listed", match: str = "forgiving",
-                     country_aliases: Any = None, allow_empty: bool = False) -> dict[str, Any]:
-    return check_compliance(customers, parse_declaration(expected, defaults=defaults, scope=scope, match=match,
-                                                         country_aliases=country_aliases, allow_empty=allow_empty))
+                     country_aliases: Any = None, allow_empty: bool = False, jobs: Any = None, now: Any = None,
+                     previous_report: Any = None) -> dict[str, Any]:
+    declaration = parse_declaration(expected, defaults=defaults, scope=scope, match=match, country_aliases=country_aliases,
+                                    allow_empty=allow_empty, now=now)
+    if previous_report is not None and not isinstance(previous_report, str):
+        raise AnsibleFilterError("avepoint.graph.compliance_check: previous_report must be the path of a JSON report, got %s"
+                                 % type(previous_report).__name__)
+    result = check_compliance(customers, declaration, jobs=jobs)
+    if previous_report and previous_report.strip():
+        previous, warning = read_previous_report(previous_report.strip())
+        if warning:
+            display.warning("avepoint.graph.compliance_check: %s" % warning)  # never a failure of the gate
+        mark_changes(result, previous, previous_report.strip(), warning)
+    return result
 
 
 def compliance_summary_lines(result: Any) -> list[str]:

@@ -17,7 +17,7 @@ description:
   - The customer facts are C(id), C(organization), C(owner_email), C(job_status), C(job_status_code)
     and C(country_or_region), and with O(api=elements) also C(management_mode) and C(tenants), the same as the
     R(avepoint.graph.avepoint_customer_info,ansible_collections.avepoint.graph.avepoint_customer_info_module)
-    module returns.
+    module returns; with O(last_success=true) also C(last_success).
   - The inventory source must be a YAML file whose name ends in C(avepoint_customers.yml) or C(avepoint_customers.yaml).
   - Connection options are read from the inventory file, the E(AVEPOINT_*) environment variables and
     the C([avepoint_graph]) section of ansible.cfg. Their values may be templates (for example an
@@ -96,6 +96,20 @@ options:
     type: bool
     default: false
     version_added: 1.0.0
+  last_success:
+    description:
+      - Add C(last_success) to the facts of each customer that gets them (in V(hosts) mode the customers that pass
+        O(filters), in V(enrich) mode the customers of the hosts), the end time (UTC) of its newest successful backup
+        job, as RV(avepoint.graph.avepoint_job_info#module:customers[].last_success) returns it, or null when the jobs
+        API returned none.
+      - Their jobs are read in one bulk call with the same token, which then asks for the jobs permission too
+        (C(partner.jobs.read.all) or C(elements.jobs.read.all)); a O(scope) you set must name it.
+      - V(false) (the default) reads no job, so the inventory costs what it always did.
+      - With O(cache=true) the times are cached with the customer facts, under a key of their own, and a cached run
+        reads jobs only for customers the cache has no time for (for example after a change of O(filters)).
+    type: bool
+    default: false
+    version_added: 1.1.0
 notes:
   - The C(ansible_avepoint_*) variables apply to an inventory source only as extra variables (C(-e));
     host and group variables cannot configure an inventory plugin.
@@ -130,6 +144,15 @@ groups:
   needs_attention: avepoint_customer.job_status_code != 1
 compose:
   ansible_connection: "'local'"
+
+# Every customer with the time of its last successful backup; a group of those without a
+# successful backup in the last day (the time text compares correctly as a string).
+plugin: avepoint.graph.avepoint_customers
+last_success: true
+groups:
+  backup_overdue: >-
+    avepoint_customer.last_success is none
+    or avepoint_customer.last_success < '%Y-%m-%dT%H:%M:%SZ' | strftime(now(utc=true).timestamp() - 86400, utc=true)
 
 # Only customers in Vietnam (however the API spells it) or Germany whose backups are
 # not working, cached for an hour.
@@ -168,7 +191,8 @@ keyed_groups:
     prefix: backup
 """
 
-from typing import Any  # noqa: E402 - after the documentation, as in every plugin
+import copy  # noqa: E402 - after the documentation, as in every plugin
+from typing import Any, Callable  # noqa: E402
 
 from ansible.errors import AnsibleParserError  # noqa: E402
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable  # noqa: E402
@@ -186,6 +210,7 @@ from ansible_collections.avepoint.graph.plugins.plugin_utils._inventory_cache im
     customers_from_entry,
 )
 from ansible_collections.avepoint.graph.plugins.plugin_utils._inventory_hosts import collect_customer_ids, inventory_vars  # noqa: E402
+from ansible_collections.avepoint.graph.plugins.plugin_utils._last_success import add_last_success, lacking, reads  # noqa: E402
 
 FACTS_VAR = "avepoint_customer"
 ID_VAR = "avepoint_customer_id"
@@ -201,7 +226,7 @@ class InventoryModule(PluginOptions, BaseInventoryPlugin, Constructable, Cacheab
         super().parse(inventory, loader, path, cache)
         try:
             self._read_config_data(path)  # unknown keys, choices, booleans and templates: see PluginOptions
-            settings = self.connection_settings()
+            settings = self.connection_settings(reads(bool(self.get_option("last_success"))))
             if self.get_option("mode") == "hosts":
                 self._add_customer_hosts(path, cache, settings)
             else:
@@ -212,7 +237,7 @@ class InventoryModule(PluginOptions, BaseInventoryPlugin, Constructable, Cacheab
 
     def _add_customer_hosts(self, path: str, cache: bool, settings: ConnectionSettings) -> None:
         filters = parse_filters(self.get_option("filters"))
-        customers = self._fetch(path, cache, "hosts", settings).customers
+        customers = self._fetch(path, cache, "hosts", settings, select=lambda found: [c for c in found if matches(c, filters)]).customers
         # Names come from every customer, so a filter change never renames a host.
         names = customer_host_names(customers, self.get_option("hostname"))
         for facts in sorted(customers, key=lambda c: names[c["id"]]):
@@ -257,16 +282,29 @@ class InventoryModule(PluginOptions, BaseInventoryPlugin, Constructable, Cacheab
         self._add_host_to_composed_groups(self.get_option("groups"), variables, host, strict=strict)
         self._add_host_to_keyed_groups(self.get_option("keyed_groups"), variables, host, strict=strict)
 
-    def _fetch(self, path: str, cache: bool, mode: str, settings: ConnectionSettings, ids: Any = None) -> CustomerSet:
-        """Customers from the inventory cache when allowed and sufficient, else from the API (one bulk call)."""
+    def _fetch(self, path: str, cache: bool, mode: str, settings: ConnectionSettings, ids: Any = None,
+               select: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] = list) -> CustomerSet:
+        """Customers from the inventory cache when allowed and sufficient, else from the API (one bulk call).
+
+        With the option last_success, the ``select``ed customers also carry their last success:
+        read in one bulk jobs call with the same client, and only for those a cached entry lacks.
+        """
         use_cache = bool(self.get_option("cache"))
-        key = customer_cache_key(self.NAME, path, mode, settings)
-        if use_cache and cache:
-            cached = customers_from_entry(self._cache.get(key), ids)
-            if cached is not None:
-                return cached
+        last_success = bool(self.get_option("last_success"))
+        key = customer_cache_key(self.NAME, path, mode, settings, last_success)
+        entry = self._cache.get(key) if use_cache and cache else None
+        if last_success and entry is not None:
+            entry = copy.deepcopy(entry)  # completed below: a new object, so Ansible sees the change and saves it
+        found = customers_from_entry(entry, ids)
+        without = lacking(select(found.customers)) if found is not None and last_success else []
+        if found is not None and not without:
+            return found
         with client_for(settings, warn=self.display.warning) as client:
-            found = CustomerSet(client.list_customers()) if ids is None else client.get_customers(ids)
+            if found is None:
+                entry = None
+                found = CustomerSet(client.list_customers()) if ids is None else client.get_customers(ids)
+                without = lacking(select(found.customers)) if last_success else []
+            add_last_success(client, without)  # the facts in found (and in a cached entry) get the time
         if use_cache:
-            self._cache[key] = cache_entry(found)
+            self._cache[key] = entry if entry is not None else cache_entry(found)
         return found

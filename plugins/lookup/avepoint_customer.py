@@ -58,6 +58,17 @@ options:
       - section: avepoint_graph
         key: lookup_cache_ttl
     version_added: 1.0.0
+  last_success:
+    description:
+      - Also return C(last_success), the end time (UTC) of each customer's newest successful backup job, as
+        RV(avepoint.graph.avepoint_job_info#module:customers[].last_success) returns it, or null.
+      - The jobs of the customers are read in one bulk call with the same token, which then asks for the jobs
+        permission too (C(partner.jobs.read.all) or C(elements.jobs.read.all)); a O(scope) you set must name it.
+      - V(false) (the default) reads no job, so the lookup costs what it always did.
+      - Cached results with and without C(last_success) are kept apart.
+    type: bool
+    default: false
+    version_added: 1.1.0
 extends_documentation_fragment:
   - avepoint.graph.connection
   - avepoint.graph.connection.plugins
@@ -120,6 +131,16 @@ EXAMPLES = r"""
   ansible.builtin.set_fact:
     known_customers: "{{ query('avepoint.graph.avepoint_customer', customer_ids, on_missing='skip') }}"
 
+- name: Customers whose last successful backup is older than a day (jobs read in one bulk call)
+  ansible.builtin.debug:
+    msg: "{{ stale | map(attribute='organization') | join(', ') }}"
+  vars:
+    cutoff: "{{ '%Y-%m-%dT%H:%M:%SZ' | strftime(now(utc=true).timestamp() - 86400, utc=true) }}"
+    customers: "{{ query('avepoint.graph.avepoint_customer', customer_ids, last_success=true) }}"
+    stale: >-
+      {{ customers | selectattr('last_success', 'none') | list
+         + customers | rejectattr('last_success', 'none') | selectattr('last_success', 'lt', cutoff) | list }}
+
 - name: An empty result instead of a failure when the service cannot be reached
   ansible.builtin.set_fact:
     maybe_customers: "{{ query('avepoint.graph.avepoint_customer', customer_ids, errors='ignore') }}"
@@ -172,6 +193,14 @@ _raw:
       elements: dict
       returned: when O(api=elements)
       sample: [{"id": "5c2a7e0b-2d4f-4b8e-9a51-0c7f3e9d1a22", "name": "contoso.onmicrosoft.com"}]
+    last_success:
+      description:
+        - End time (UTC) of the customer's newest job with status C(Finished), or null when the jobs API returned
+          none (or does not know the customer).
+      type: str
+      returned: when O(last_success=true)
+      sample: "2026-11-29T08:00:00Z"
+      version_added: 1.1.0
 """
 
 from ansible.errors import AnsibleLookupError
@@ -182,6 +211,7 @@ from ansible_collections.avepoint.graph.plugins.module_utils._errors import AveP
 from ansible_collections.avepoint.graph.plugins.plugin_utils._connection import PluginOptions
 from ansible_collections.avepoint.graph.plugins.plugin_utils._customer_lookup import (
     cache_seconds, customer_ids_from_terms, lookup_customers)
+from ansible_collections.avepoint.graph.plugins.plugin_utils._last_success import reads
 
 display = Display()
 
@@ -191,12 +221,14 @@ class LookupModule(PluginOptions, LookupBase):
         try:
             self.set_options(var_options=variables or {}, direct=kwargs)  # checked, rendered: see PluginOptions
             ids = customer_ids_from_terms(terms)  # before anything else: bad input never reaches the network
+            last_success = bool(self.get_option("last_success"))
             return lookup_customers(
                 ids,
-                self.connection_settings(),
+                self.connection_settings(reads(last_success)),
                 on_missing=self.get_option("on_missing"),
                 cache_ttl=cache_seconds(self.get_option("cache_ttl")),
                 warn=display.warning,
+                last_success=last_success,
             )
         except AvePointError as error:
             # from None: no chained traceback (which could show option values) at any verbosity

@@ -22,6 +22,8 @@ from ._deps import require_libraries
 from ._elements_api import ElementsBackend
 from ._errors import ApiError, AvePointError, NotFoundError
 from ._http import HttpResponse, HttpTransport, Transport, redirect_note
+from ._job_query import JobQuery
+from ._jobs_api import JobReport, fetch_jobs
 from ._options import ConnectionSettings
 from ._parallel import map_bounded
 from ._partner_api import PartnerBackend
@@ -79,6 +81,11 @@ class AvePointClient:
         """Every customer the app registration can see."""
         with self._redacting():
             return self.backend.fetch_all()
+
+    def get_jobs(self, query: JobQuery) -> JobReport:
+        """The jobs of the customers of a validated ``query``, read concurrently, and each one's last success."""
+        with self._redacting():
+            return fetch_jobs(self, query)
 
     # Used by backends.
 

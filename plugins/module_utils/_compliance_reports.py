@@ -2,9 +2,10 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Renderings of a customer compliance result: plan lines, failure message, JUnit XML, HTML.
 
-Every function takes the plain-data result of ``_compliance.check_compliance``. Text from the
-API (organization names, fact values) is escaped for the target format; nothing here ever
-sees a credential.
+Every function takes the plain-data result of ``_compliance.check_compliance`` (marked by
+``_compliance_changes.mark_changes`` when a previous report was given). Text from the API
+(organization names, fact values) is escaped for the target format; nothing here ever sees a
+credential. How a checked fact reads (``expected X, got Y``) comes from its rule.
 """
 
 from __future__ import annotations
@@ -12,10 +13,14 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
+from datetime import datetime
 from html import escape
 from typing import Any, Mapping, Optional
 
-from ._compliance import STATUS_COMPLIANT, STATUS_DRIFTED, STATUS_MISSING
+from ._compliance import RULES_BY_KEY, STATUS_COMPLIANT, STATUS_DRIFTED, STATUS_MISSING, Shown
+from ._compliance_changes import CHANGE_NEW
+from ._recency import show_time
+from ._times import parse_time
 
 Result = Mapping[str, Any]
 
@@ -57,8 +62,53 @@ def customer_label(customer: Mapping[str, Any]) -> str:
     return "%s (%s)" % (name, customer["id"]) if name else "(%s)" % customer["id"]
 
 
-def drift_text(item: Mapping[str, Any]) -> str:
-    return "%s: expected %s, got %s" % (item["field"], show_expected(item["expected"]), show_value(item["actual"]))
+def reference_time(result: Result) -> Optional[datetime]:
+    """The time the result was checked at (None for a result without one)."""
+    try:
+        return parse_time(result["checked_at"])
+    except (KeyError, ValueError):
+        return None
+
+
+def shown(item: Mapping[str, Any], now: Optional[datetime] = None) -> Shown:
+    """A checked fact (an item of a customer's ``fields``) as its rule writes it."""
+    rule = RULES_BY_KEY.get(item["field"])
+    if rule is not None and rule.show is not None:
+        return rule.show(item, now)
+    actual = show_value(item["actual"])
+    return Shown(item["field"], show_expected(item["expected"]), actual, "got " + actual)
+
+
+def field_label(name: str) -> str:
+    """What the reports call a checked fact (a rule may name it differently from its declaration key)."""
+    rule = RULES_BY_KEY.get(name)
+    return (rule.label if rule is not None else None) or name
+
+
+def drift_text(item: Mapping[str, Any], now: Optional[datetime] = None) -> str:
+    text = shown(item, now)
+    return "%s: expected %s, %s" % (text.label, text.expected, text.found)
+
+
+def change_text(marked: Mapping[str, Any]) -> str:
+    """`` [new]``, `` [persisting since 2026-11-28T08:00Z]``, or '' for an unmarked finding."""
+    change = marked.get("change")
+    if not change:
+        return ""
+    if change != CHANGE_NEW and marked.get("first_seen"):
+        return " [%s since %s]" % (change, show_time(marked["first_seen"]))
+    return " [%s]" % change
+
+
+def resolved_text(finding: Mapping[str, Any]) -> str:
+    """A resolved finding: ``Contoso (id) job_status: resolved (first seen 2026-11-27T08:00Z)``."""
+    what = field_label(finding["field"]) if finding.get("field") else "not found"
+    since = " (first seen %s)" % show_time(finding["first_seen"]) if finding.get("first_seen") else ""
+    return "%s %s: resolved%s" % (customer_label(finding), what, since)
+
+
+def _compared(result: Result) -> bool:
+    return "previous_report" in result
 
 
 def _plural(count: int, one: str, many: str) -> str:
@@ -70,34 +120,52 @@ def summary_lines(result: Result) -> list[str]:
     summary = result["summary"]
     total = summary["total"]
     failing = summary["drifted"] + summary["missing"]
+    resolved = result.get("resolved") or []
     if not failing:
-        return ["all %d %s compliant" % (total, _plural(total, "customer", "customers"))]
+        head = ["all %d %s compliant" % (total, _plural(total, "customer", "customers"))]
+        if not resolved:
+            return head
+        return head + ["+ " + resolved_text(finding) for finding in resolved] + [_summary_line(result)]
+    now = reference_time(result)
     lines = ["%d of %d %s:" % (failing, total, _plural(total, "customer drifts", "customers drift"))]
     for customer in result["drifted"]:
         label = customer_label(customer)
-        lines.extend("~ %s %s" % (label, drift_text(item)) for item in customer["fields"])
-    names = _missing_names(result)
-    lines.extend("- %s not found" % customer_label({"id": cid, "name": names.get(cid)}) for cid in result["missing"])
-    lines.append("Summary: %d compliant, %d drifted, %d missing" % (summary["compliant"], summary["drifted"], summary["missing"]))
+        lines.extend("~ %s %s%s" % (label, drift_text(item, now), change_text(item)) for item in customer["fields"])
+    lines.extend("- %s not found%s" % (customer_label(row), change_text(row)) for row in _missing_rows(result))
+    lines.extend("+ " + resolved_text(finding) for finding in resolved)
+    lines.append(_summary_line(result))
     return lines
+
+
+def _summary_line(result: Result) -> str:
+    summary = result["summary"]
+    line = "Summary: %d compliant, %d drifted, %d missing" % (summary["compliant"], summary["drifted"], summary["missing"])
+    if _compared(result):
+        line += "; %d new, %d persisting, %d resolved" % (summary["new"], summary["persisting"], summary["resolved"])
+    return line
 
 
 def failure_message(result: Result) -> str:
     """One message naming every drifted and missing customer ('' when all are compliant)."""
     parts = []
     if result["drifted"]:
-        parts.append("%d drifted: %s" % (len(result["drifted"]), ", ".join(customer_label(c) for c in result["drifted"])))
+        parts.append("%d drifted: %s" % (len(result["drifted"]), ", ".join(
+            "%s [%s]" % (customer_label(c), ", ".join(field_label(item["field"]) for item in c["fields"])) for c in result["drifted"])))
     if result["missing"]:
-        names = _missing_names(result)
-        parts.append("%d not found: %s" % (len(result["missing"]), ", ".join(customer_label({"id": i, "name": names.get(i)}) for i in result["missing"])))
+        parts.append("%d not found: %s" % (len(result["missing"]), ", ".join(customer_label(row) for row in _missing_rows(result))))
     if not parts:
         return ""
+    if _compared(result):
+        summary = result["summary"]
+        parts.append("since the previous report: %d new, %d persisting, %d resolved" % (summary["new"], summary["persisting"], summary["resolved"]))
     return "customer compliance failed for %d of %d customers; %s" % (
         len(result["drifted"]) + len(result["missing"]), result["summary"]["total"], "; ".join(parts))
 
 
-def _missing_names(result: Result) -> dict[str, Optional[str]]:
-    return {row["id"]: row.get("name") for row in result.get("customers", []) if row.get("status") == STATUS_MISSING}
+def _missing_rows(result: Result) -> list[Mapping[str, Any]]:
+    """The missing customers in the order of ``missing``, with their declared names and change marks."""
+    rows = {row["id"]: row for row in result.get("customers", []) if row.get("status") == STATUS_MISSING}
+    return [rows.get(customer_id, {"id": customer_id}) for customer_id in result["missing"]]
 
 
 def _xml_text(value: Any) -> str:
@@ -111,16 +179,26 @@ def junit_xml(result: Result, suite_name: str = "customer_compliance") -> str:
     counts = {"tests": str(summary["total"]), "failures": str(failures), "errors": "0", "skipped": "0"}
     root = ET.Element("testsuites", {"name": _xml_text(suite_name), **counts})
     suite = ET.SubElement(root, "testsuite", {"name": _xml_text(suite_name), **counts})
+    if _compared(result):
+        properties = ET.SubElement(suite, "properties")
+        for key in ("new", "persisting", "resolved"):
+            ET.SubElement(properties, "property", {"name": key, "value": str(summary[key])})
+    now = reference_time(result)
+    resolved: dict[str, list[str]] = {}
+    for finding in result.get("resolved") or []:
+        resolved.setdefault(finding["id"], []).append(resolved_text(finding))
     for row in result["customers"]:
         case = ET.SubElement(suite, "testcase", {"classname": _xml_text(suite_name), "name": _xml_text(customer_label(row))})
         if row["status"] == STATUS_DRIFTED:
-            drifts = [drift_text(item) for item in row["fields"] if not item["ok"]]
+            drifts = [drift_text(item, now) + change_text(item) for item in row["fields"] if not item["ok"]]
             failure = ET.SubElement(case, "failure", {"type": "drift", "message": _xml_text("; ".join(drifts))})
             failure.text = _xml_text("\n".join(drifts))
         elif row["status"] == STATUS_MISSING:
-            message = "customer %s not found" % row["id"]
+            message = "customer %s not found%s" % (row["id"], change_text(row))
             failure = ET.SubElement(case, "failure", {"type": "missing", "message": message})
             failure.text = message
+        if row["id"] in resolved:
+            ET.SubElement(case, "system-out").text = _xml_text("\n".join(resolved[row["id"]]))
     if hasattr(ET, "indent"):  # Python 3.9+: readable output; older ones still get valid XML
         ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
@@ -145,32 +223,74 @@ td.drift .expected { display: block; font-weight: 400; font-size: 0.85rem; }
 .badge { border-radius: 999px; padding: 0.1rem 0.6rem; font-size: 0.8rem; font-weight: 600; color: #fff; }
 .badge.compliant { background: #1e8e3e; } .badge.drifted { background: #c5221f; } .badge.missing { background: #b06000; }
 td.unchecked { color: #9aa5b1; }
+.change { display: inline-block; margin-top: 0.2rem; border-radius: 4px; padding: 0 0.4rem; font-size: 0.75rem; font-weight: 600; }
+.change.new { background: #c5221f; color: #fff; } .change.persisting { background: #fff4e5; color: #8a4b00; }
+.card.new .count { color: #c5221f; } .card.persisting .count { color: #b06000; } .card.resolved .count { color: #1e8e3e; }
+h2 { font-size: 1.2rem; margin-top: 2rem; }
+p.warning { background: #fff4e5; color: #8a4b00; padding: 0.5rem 0.8rem; border-radius: 6px; }
 """
+
+_CARDS = (("total", "customers"), ("compliant", "compliant"), ("drifted", "drifted"), ("missing", "not found"))
+_CHANGE_CARDS = (("new", "new findings"), ("persisting", "persisting"), ("resolved", "resolved"))
 
 
 def html_report(result: Result, title: str = "Customer compliance") -> str:
     """A self-contained HTML page: summary counts and a table of customers, drifted fields highlighted."""
     summary = result["summary"]
     columns = _checked_columns(result)
+    now = reference_time(result)
     rows = sorted(result["customers"], key=lambda row: _STATUS_ORDER.get(row["status"], 3))
     cards = "".join(
         '<div class="card %s"><span class="count">%d</span>%s</div>' % (key, summary[key], label)
-        for key, label in (("total", "customers"), ("compliant", "compliant"), ("drifted", "drifted"), ("missing", "not found"))
+        for key, label in _CARDS + (_CHANGE_CARDS if _compared(result) else ())
     )
-    head = "".join("<th>%s</th>" % _html(name) for name in ["Status", "Customer", "ID"] + columns)
-    body = "\n".join(_html_row(row, columns) for row in rows)
+    head = "".join("<th>%s</th>" % _html(name) for name in ["Status", "Customer", "ID"] + [field_label(c) for c in columns])
+    body = "\n".join(_html_row(row, columns, now) for row in rows)
+    meta = ["scope: %s" % result.get("scope", ""), "match: %s" % result.get("match", "")]
+    if result.get("checked_at"):
+        meta.append("checked at %s" % show_time(result["checked_at"]))
     return (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         "<title>%(title)s</title>\n<style>%(style)s</style>\n</head>\n<body>\n"
-        "<h1>%(title)s</h1>\n<p class=\"meta\">%(headline)s &middot; scope: %(scope)s &middot; match: %(match)s</p>\n"
+        "<h1>%(title)s</h1>\n<p class=\"meta\">%(headline)s &middot; %(meta)s</p>\n"
         "<div class=\"cards\">%(cards)s</div>\n"
-        "<table>\n<thead><tr>%(head)s</tr></thead>\n<tbody>\n%(body)s\n</tbody>\n</table>\n</body>\n</html>\n"
+        "<table>\n<thead><tr>%(head)s</tr></thead>\n<tbody>\n%(body)s\n</tbody>\n</table>\n%(changes)s</body>\n</html>\n"
     ) % {
         "title": _html(title), "style": _STYLE, "headline": _html(summary_lines(result)[0].rstrip(":")),
-        "scope": _html(result.get("scope", "")), "match": _html(result.get("match", "")),
-        "cards": cards, "head": head, "body": body,
+        "meta": " &middot; ".join(_html(part) for part in meta),
+        "cards": cards, "head": head, "body": body, "changes": _html_changes(result),
     }
+
+
+def _html_changes(result: Result) -> str:
+    """The comparison with the previous report: why it could not be used, and the resolved findings."""
+    previous = result.get("previous_report")
+    if not previous:
+        return ""
+    parts = []
+    if previous.get("warning"):
+        parts.append('<p class="warning">%s</p>\n' % _html(previous["warning"]))
+    resolved = result.get("resolved") or []
+    since = " (checked at %s)" % show_time(previous["checked_at"]) if previous.get("checked_at") else ""
+    parts.append("<h2>Resolved since the previous report%s: %d</h2>\n" % (_html(since), len(resolved)))
+    if resolved:
+        rows = "\n".join(
+            '<tr class="resolved" data-customer-id="%s"><td>%s</td><td class="id">%s</td><td>%s</td><td>%s</td></tr>' % (
+                _html(finding["id"]), _html(finding.get("name") or ""), _html(finding["id"]),
+                _html(field_label(finding["field"]) if finding.get("field") else "not found"),
+                _html(show_time(finding["first_seen"]) if finding.get("first_seen") else "unknown"))
+            for finding in resolved)
+        parts.append("<table>\n<thead><tr><th>Customer</th><th>ID</th><th>Finding</th><th>First seen</th></tr></thead>\n"
+                     "<tbody>\n%s\n</tbody>\n</table>\n" % rows)
+    return "".join(parts)
+
+
+def _html_change(marked: Mapping[str, Any]) -> str:
+    change = marked.get("change")
+    if not change:
+        return ""
+    return '<span class="change %s">%s</span>' % (_html(change), _html(change_text(marked).strip(" []")))
 
 
 def _checked_columns(result: Result) -> list[str]:
@@ -181,11 +301,11 @@ def _checked_columns(result: Result) -> list[str]:
     return list(seen)
 
 
-def _html_row(row: Mapping[str, Any], columns: list[str]) -> str:
+def _html_row(row: Mapping[str, Any], columns: list[str], now: Optional[datetime]) -> str:
     status = row["status"]
     name = row.get("name") or row.get("organization") or ""
     cells = [
-        '<td><span class="badge %s">%s</span></td>' % (status, "not found" if status == STATUS_MISSING else status),
+        '<td><span class="badge %s">%s</span>%s</td>' % (status, "not found" if status == STATUS_MISSING else status, _html_change(row)),
         "<td>%s</td>" % _html(name),
         '<td class="id">%s</td>' % _html(row["id"]),
     ]
@@ -197,8 +317,9 @@ def _html_row(row: Mapping[str, Any], columns: list[str]) -> str:
         elif item is None:
             cells.append('<td class="unchecked">not checked</td>')
         elif item["ok"]:
-            cells.append('<td class="ok">%s</td>' % _html(show_value(item["actual"])))
+            cells.append('<td class="ok">%s</td>' % _html(shown(item, now).actual))
         else:
-            cells.append('<td class="drift">%s<span class="expected">expected %s</span></td>' % (
-                _html(show_value(item["actual"])), _html(show_expected(item["expected"]))))
+            text = shown(item, now)
+            cells.append('<td class="drift">%s<span class="expected">expected %s</span>%s</td>' % (
+                _html(text.actual), _html(text.expected), _html_change(item)))
     return '<tr class="status-%s" data-customer-id="%s">%s</tr>' % (status, _html(row["id"]), "".join(cells))

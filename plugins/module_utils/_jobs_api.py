@@ -10,7 +10,8 @@
 
 Each customer is one worker of ``client.map_ids``; its pages are read in order. A 404 for a
 customer means the customer is missing. ``fetch_jobs`` returns the JobReport every consumer
-(module, role, lookup, inventory) shares.
+(module, role, lookup, inventory) shares; they call it through ``AvePointClient.get_jobs``,
+which masks the secrets in every error, as for the customer endpoints.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from ._backend import BackendClient
 from ._clouds import permission
-from ._errors import ApiError, AvePointError, NotFoundError
+from ._errors import ApiError, NotFoundError
 from ._job_query import PARTNER_JOBS_PATH, JobQuery, jobs_path
 from ._jobs import UnknownValues, customer_summary, in_window, job_facts, newest_first
 from ._paging import Pages
@@ -50,7 +52,7 @@ class _JobsBackend:
     kind = "jobs"
     item_schema = ""
 
-    def __init__(self, client: Any, query: JobQuery, unknown: UnknownValues) -> None:
+    def __init__(self, client: BackendClient, query: JobQuery, unknown: UnknownValues) -> None:
         self.client = client
         self.query = query
         self.unknown = unknown
@@ -154,8 +156,10 @@ class ElementsJobs(_JobsBackend):
 BACKENDS = {"partner": PartnerJobs, "elements": ElementsJobs}
 
 
-def fetch_jobs(client: Any, query: JobQuery) -> JobReport:
+def fetch_jobs(client: BackendClient, query: JobQuery) -> JobReport:
     """Read the jobs of every customer of ``query`` concurrently and summarise them.
+
+    Errors carry what the API sent; ``AvePointClient.get_jobs`` masks the secrets in them.
 
     ``customers[].last_success`` considers every job of the asked job types and modules,
     whatever ``since`` and ``status`` select: the newest success may be older than the window.
@@ -164,8 +168,6 @@ def fetch_jobs(client: Any, query: JobQuery) -> JobReport:
     backend = BACKENDS[client.settings.api](client, query, unknown)
     try:
         found = client.map_ids(backend.fetch, query.customer_ids)
-    except AvePointError as error:
-        raise error.redacted(client.known_secrets()) from None
     finally:
         unknown.report(client.warn)
     report = JobReport(since=query.since_text)
@@ -195,7 +197,7 @@ def _window_matches(job: dict[str, Any], query: JobQuery) -> bool:
     return in_window(job, query.since_text)
 
 
-def _all_missing_hint(client: Any, query: JobQuery) -> str:
+def _all_missing_hint(client: BackendClient, query: JobQuery) -> str:
     """A 404 for every customer may also mean that the endpoint is not where we ask."""
     if client.settings.api == "elements":
         where = "%s (option elements_jobs_path)" % query.elements_path

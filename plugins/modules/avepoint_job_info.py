@@ -325,7 +325,6 @@ failed_ids:
 """
 
 from ansible_collections.avepoint.graph.plugins.module_utils._job_query import ELEMENTS_JOBS_PATH, job_query
-from ansible_collections.avepoint.graph.plugins.module_utils._jobs_api import fetch_jobs
 from ansible_collections.avepoint.graph.plugins.module_utils._module_runtime import avepoint_module, run_module
 
 READS = ("jobs",)
@@ -336,7 +335,7 @@ def run(module, client) -> dict:
     ids = [params["customer_id"]] if params["customer_id"] is not None else params["customer_ids"]
     query = job_query(ids, since=params["since"], statuses=params["status"], job_types=params["job_type"],
                       job_modules=params["job_module"], elements_path=params["elements_jobs_path"])
-    report = fetch_jobs(client, query)
+    report = client.get_jobs(query)
     return {"changed": False, "jobs": report.jobs if params["return_jobs"] else [], "customers": report.customers,
             "missing_ids": report.missing_ids, "since": report.since}
 

@@ -25,12 +25,13 @@ from __future__ import annotations
 import configparser
 import difflib
 import os
-from typing import Any, Callable, Mapping, Optional
+from typing import Any, Callable, Mapping, Optional, Sequence
 
 from ansible import constants as C
 from ansible.errors import AnsibleOptionsError
 
 from ansible_collections.avepoint.graph.plugins.module_utils._client import AvePointClient
+from ansible_collections.avepoint.graph.plugins.module_utils._clouds import READS_CUSTOMERS
 from ansible_collections.avepoint.graph.plugins.module_utils._customers import describe
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import AvePointError, ConfigurationError
 from ansible_collections.avepoint.graph.plugins.module_utils._options import (
@@ -93,8 +94,9 @@ class PluginOptions:
     def plugin_label(self) -> str:
         return "the %s %s" % (self._load_name.rsplit(".", 1)[-1], self.plugin_type)
 
-    def connection_settings(self) -> ConnectionSettings:
-        """Validated connection settings from the options set; a problem is a ConfigurationError with every secret masked."""
+    def connection_settings(self, reads: Sequence[str] = READS_CUSTOMERS) -> ConnectionSettings:
+        """Validated connection settings from the options set; ``reads`` picks the default scope. A problem is a
+        ConfigurationError with every secret masked."""
         templar = self.option_templar()
         seen: dict[str, Any] = {}
 
@@ -104,7 +106,7 @@ class PluginOptions:
             return seen[name]
 
         try:
-            return settings_from_getter(get)
+            return settings_from_getter(get, reads)
         except AvePointError as error:
             raise error.redacted(getattr(self, "_given_secrets", []) + configured_secrets(seen.get)) from None
 

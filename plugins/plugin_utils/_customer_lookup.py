@@ -19,6 +19,7 @@ from ansible_collections.avepoint.graph.plugins.module_utils._errors import AveP
 from ansible_collections.avepoint.graph.plugins.module_utils._identity import requester_identity
 from ansible_collections.avepoint.graph.plugins.module_utils._options import ConnectionSettings
 from ansible_collections.avepoint.graph.plugins.plugin_utils._connection import client_for
+from ansible_collections.avepoint.graph.plugins.plugin_utils._last_success import add_last_success, cache_identity
 from ansible_collections.avepoint.graph.plugins.plugin_utils._lookup_cache import RESULTS, LookupCache
 
 DEFAULT_CACHE_TTL = 60.0
@@ -77,10 +78,14 @@ def lookup_customers(
     warn: Warn = lambda message: None,
     client_factory: Optional[ClientFactory] = None,
     cache: LookupCache = RESULTS,
+    last_success: bool = False,
 ) -> list[dict[str, Any]]:
-    """Facts for each ID in ``ids`` (validated lowercase GUIDs), in order, per ``on_missing`` (checked by the plugin's options)."""
+    """Facts for each ID in ``ids`` (validated lowercase GUIDs), in order, per ``on_missing`` (checked by the plugin's options).
+
+    ``last_success``: add each found customer's last successful backup (the settings must read jobs).
+    """
     unique_ids = normalize_customer_ids(ids)
-    results = fetch_results(unique_ids, settings, cache_ttl, warn, client_factory or client_for, cache)
+    results = fetch_results(unique_ids, settings, cache_ttl, warn, client_factory or client_for, cache, last_success)
     missing = [customer_id for customer_id in unique_ids if results[customer_id] is None]
     if missing and on_missing == "error":
         raise MissingCustomersError(missing)
@@ -99,14 +104,19 @@ def fetch_results(
     warn: Warn,
     client_factory: ClientFactory,
     cache: LookupCache,
+    last_success: bool = False,
 ) -> dict[str, Optional[dict[str, Any]]]:
     """ID -> facts, or None for IDs the service does not know; only uncached IDs are requested."""
-    connection = requester_identity(settings)  # who asks, and where: never another caller's answers
+    # who asks, and where: never another caller's answers, nor facts without last_success when it is asked for
+    connection = cache_identity(requester_identity(settings), last_success)
     results = cache.fresh(connection, unique_ids) if cache_ttl > 0 else {}
     wanted = [customer_id for customer_id in unique_ids if customer_id not in results]
     if wanted:
         with client_factory(settings, warn) as client:
-            fetched = _as_results(client.get_customers(wanted))
+            found = client.get_customers(wanted)
+            if last_success:
+                add_last_success(client, found.customers)  # same client, same token
+            fetched = _as_results(found)
         cache.store(connection, fetched, cache_ttl)
         results.update(fetched)
     return results

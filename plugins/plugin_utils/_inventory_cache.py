@@ -2,9 +2,10 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """What the avepoint_customers inventory keeps in the Ansible inventory cache.
 
-The key is a one-way hash of what selects the data: the inventory file, the mode and the
+The key is a one-way hash of what selects the data: the inventory file, the mode, the
 requester identity (URLs, API, scope, client ID and every credential, see
-``module_utils._identity``), so a different credential never reads another's entry. The
+``module_utils._identity``) and whether the facts carry ``last_success``, so a different
+credential never reads another's entry. The
 value holds customer facts only, so a cache file can never leak a secret.
 """
 
@@ -17,13 +18,14 @@ from typing import Any, Iterable, Optional
 from ansible_collections.avepoint.graph.plugins.module_utils._client import CustomerSet
 from ansible_collections.avepoint.graph.plugins.module_utils._identity import requester_identity
 from ansible_collections.avepoint.graph.plugins.module_utils._options import ConnectionSettings
+from ansible_collections.avepoint.graph.plugins.plugin_utils._last_success import cache_identity
 
 FORMAT_VERSION = 2  # 2: keyed by the requester identity
 
 
-def customer_cache_key(plugin_name: str, path: str, mode: str, settings: ConnectionSettings) -> str:
-    """A cache key that changes with anything that changes which customers the API returns."""
-    selector = [FORMAT_VERSION, path, mode, requester_identity(settings)]
+def customer_cache_key(plugin_name: str, path: str, mode: str, settings: ConnectionSettings, last_success: bool = False) -> str:
+    """A cache key that changes with anything that changes which customers (and facts) the API returns."""
+    selector = [FORMAT_VERSION, path, mode, cache_identity(requester_identity(settings), last_success)]
     digest = hashlib.sha256(json.dumps(selector).encode("utf-8")).hexdigest()
     return "%s_%s" % (plugin_name.replace(".", "_"), digest[:32])
 

@@ -12,7 +12,11 @@ import pytest
 pytestmark = pytest.mark.tooling
 
 REPO = Path(__file__).resolve().parents[2]
-CASE_NAMES = {"baseline", "module-partner", "module-elements", "module-all", "role", "lookup", "inventory-cold", "inventory-warm"}
+sys.path.insert(0, str(REPO / "benchmarks"))
+from cases import batches, job_pages  # noqa: E402  pylint: disable=wrong-import-position
+
+CASE_NAMES = {"baseline", "module-partner", "module-elements", "module-all", "role", "lookup", "inventory-cold", "inventory-warm",
+              "baseline-recency", "role-recency"}
 
 
 def test_quick_benchmark_runs_every_case_with_the_expected_requests(tmp_path):
@@ -33,9 +37,12 @@ def test_quick_benchmark_runs_every_case_with_the_expected_requests(tmp_path):
             if case == "inventory-warm":
                 assert (tokens, api) == (0, 0), (case, run)  # answered from the cache alone
                 continue
-            assert tokens == 1, (case, run)  # one token per task, lookup call and inventory run
-            if case in ("baseline", "module-partner", "role", "lookup"):
-                assert api == n, (case, run)  # one GET per customer
+            # one token per task, lookup call and inventory run; the role with the recency rule has two tasks
+            assert tokens == (2 if case == "role-recency" else 1), (case, run)
+            if case == "role-recency":
+                assert api == batches(n) + job_pages(n), (case, run)  # customer batches, then every page of every customer's jobs
+            elif case in ("baseline", "baseline-recency", "module-partner", "role", "lookup"):
+                assert api == n, (case, run)  # one request per customer
             elif case == "module-elements":
                 assert api == -(-n // 100), (case, run)  # batches of 100 IDs
             else:
@@ -43,6 +50,9 @@ def test_quick_benchmark_runs_every_case_with_the_expected_requests(tmp_path):
             assert run["connections"] <= 1 + api + tokens  # pooled: never more connections than requests
         assert result["counts_as_expected"], case
     assert ("module-elements", 250) in results  # several batches
+    assert results[("role-recency", 10)]["baseline"] == "baseline-recency"
+    row = [line for line in proc.stdout.splitlines() if line.startswith("role-recency ")][0]
+    assert row.split()[-1].endswith("x"), row  # its ratio to the hand-written recency check is printed
 
     modules = [r for (case, _n), r in results.items() if case.startswith("module-") or case == "role"]
     assert all(run["module_max_rss_kb"] for r in modules for run in r["runs"])  # the module process was measured

@@ -304,7 +304,8 @@ def test_partner_and_elements_api_give_the_same_result(sim, ansible, tmp_path):
     tasks = []
     for api in ("partner", "elements"):
         tasks.append({"name": "with the %s API" % api, "module_defaults": {"group/avepoint.graph.avepoint": {"api": api}},
-                      "block": include_role({"customer_compliance_expected": expected, "customer_compliance_fail_on_drift": False}, api)})
+                      "block": include_role({"customer_compliance_expected": expected, "customer_compliance_fail_on_drift": False,
+                                             "customer_compliance_now": "2026-12-01T08:00:00Z"}, api)})  # one checked_at
     tasks.append(save("{'partner': partner, 'elements': elements}", tmp_path / "results.json"))
     proc = ansible.playbook([{"hosts": "localhost", "gather_facts": False, "tasks": tasks}], env=connection_env(sim))
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -1,8 +1,9 @@
 """Reading jobs over both APIs: paging, missing customers, errors, filters and summaries.
 
-The backends only use the client's stable surface (call, map_ids, settings, warn,
-known_secrets), so a small scripted client stands in for it here; the real client against the
-simulator is exercised by tests/integration/test_job_info.py.
+The backends only use the client's BackendClient surface (call, map_ids, settings, warn), so a
+small scripted client stands in for it here; the redaction of errors is the real client's
+(AvePointClient.get_jobs), tested with a fake transport; the real client against the simulator
+is exercised by tests/integration/test_job_info.py.
 """
 
 from __future__ import annotations
@@ -14,13 +15,15 @@ from typing import Any, Callable, Optional
 
 import pytest
 
-from ansible_collections.avepoint.graph.plugins.module_utils._client import is_fatal
+from ansible_collections.avepoint.graph.plugins.module_utils._client import AvePointClient, is_fatal
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import (
     ApiError, ContractError, NotFoundError, PartialFailureError)
 from ansible_collections.avepoint.graph.plugins.module_utils._job_query import job_query
 from ansible_collections.avepoint.graph.plugins.module_utils._jobs_api import PAGE_SIZE, fetch_jobs
 from ansible_collections.avepoint.graph.plugins.module_utils._options import settings_from_getter
 from ansible_collections.avepoint.graph.plugins.module_utils._parallel import map_bounded
+
+from fakes import TOKEN_URL, FakeTransport, response
 
 API_URL = "https://graph.example.test"
 NOW = datetime(2026, 11, 29, 8, 0, tzinfo=timezone.utc)
@@ -50,9 +53,6 @@ class ScriptedClient:
 
     def map_ids(self, work, ids):
         return map_bounded(work, ids, self.settings.concurrency, is_fatal)
-
-    def known_secrets(self):
-        return list(self.settings.secrets) + ["issued-token-value"]
 
 
 def v3_job(n: int, status: int = 2, end: Optional[str] = "auto", job_type: int = 7, module: int = 302) -> dict:
@@ -248,15 +248,19 @@ def test_a_403_names_the_jobs_permission_and_the_scope_asked_for():
 
 
 def test_failures_of_some_customers_fail_the_whole_read_naming_them_with_secrets_masked():
-    def handler(method, path, params, body, what):
-        if IDS[1] in path or IDS[3] in path:
-            raise ApiError("HTTP 503 for %s after 6 attempts: echo the-secret issued-token-value" % what, status=503)
-        return {"data": [], "metadata": {"totalCount": 0}}
+    # Through the real client: AvePointClient.get_jobs is the one place that masks secrets.
+    def handler(method, url, token, body):
+        if IDS[1] in url or IDS[3] in url:
+            return response(503, {"message": "echo the-secret %s" % token})
+        return response(200, {"data": [], "metadata": {"totalCount": 0}})
+    values = {"client_id": "app", "client_secret": "the-secret", "api_url": API_URL, "token_url": TOKEN_URL,
+              "api": "elements", "concurrency": 3, "retries": 0}
+    client = AvePointClient(settings_from_getter(values.get, ("jobs",)), transport=FakeTransport(handler))
     with pytest.raises(PartialFailureError) as caught:
-        fetch_jobs(ScriptedClient("elements", handler), job_query(IDS, now=NOW))
+        client.get_jobs(job_query(IDS, now=NOW))
     assert caught.value.failed_ids == [IDS[1], IDS[3]]
-    assert "the-secret" not in str(caught.value) and "issued-token-value" not in str(caught.value)
-    assert "********" in str(caught.value)
+    text = str(caught.value)
+    assert "the-secret" not in text and "tok-1" not in text and "********" in text
 
 
 def test_unknown_values_warn_once_for_all_customers():

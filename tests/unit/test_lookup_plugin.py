@@ -209,6 +209,57 @@ def test_a_different_credential_is_never_answered_from_the_cache():
     assert len(service.api_calls) == 2  # transport tuning does not change who asks
 
 
+class JobsService(Service):
+    """Service, plus the partner jobs endpoint: IDS[0] succeeded twice, IDS[1] only failed, IDS[2] is unknown to it."""
+
+    JOBS = {IDS[0]: [("Finished", "2026-11-29T08:00:00Z"), ("Finished", "2026-11-28T08:00:00Z"), ("Failed", "2026-11-30T08:00:00Z")],
+            IDS[1]: [("Failed", "2026-11-30T08:00:00Z")]}
+
+    def handler(self, method, url, token, body):
+        if not url.endswith("/jobs"):
+            return super().handler(method, url, token, body)
+        customer_id = url.rsplit("/", 2)[1]
+        if customer_id not in self.JOBS:
+            return response(404, {"message": "Customer not found"})
+        return response(200, {"value": [
+            {"jobType": "Microsoft 365", "jobModule": "Exchange Online", "status": status, "jobId": "J%d" % n, "name": "N/A",
+             "startTime": end.replace("08:00", "07:00"), "endTime": end, "lastModifyTime": end, "jobDuration": "1h0m0s",
+             "backupSize": "1 GB", "totalCount": "1", "failedCount": "0", "successfulCount": "1", "skippedCount": "0",
+             "warningCount": "0"} for n, (status, end) in enumerate(self.JOBS[customer_id])]})
+
+
+def test_last_success_is_added_on_request_with_one_client_and_kept_apart_in_the_cache():
+    cache = LookupCache()
+    service = JobsService()
+    with_jobs = settings_from_getter({"client_id": "app", "client_secret": SECRET, "api_url": API_URL, "token_url": TOKEN_URL,
+                                      "concurrency": 4}.get, ("customers", "jobs"))
+    assert with_jobs.scope == "partner.customers.read.all partner.jobs.read.all"
+    facts = lookup_customers(IDS, with_jobs, client_factory=service.client_factory, cache=cache, cache_ttl=60, last_success=True)
+    assert [f["last_success"] for f in facts] == ["2026-11-29T08:00:00Z", None, None]  # none succeeded; unknown to the jobs API
+    assert len(service.transports) == 1 and service.token_requests == 1 and len(service.api_calls) == 6
+    # the same identity without the option: its own cache entries, no last_success
+    plain = lookup_customers(IDS[:1], with_jobs, client_factory=service.client_factory, cache=cache, cache_ttl=60)
+    assert "last_success" not in plain[0] and len(service.api_calls) == 7
+    # with the option again: answered from the cache
+    again = lookup_customers(IDS[:1], with_jobs, client_factory=service.client_factory, cache=cache, cache_ttl=60, last_success=True)
+    assert again[0]["last_success"] == "2026-11-29T08:00:00Z" and len(service.api_calls) == 7
+
+
+def test_the_plugin_asks_for_the_jobs_permission_and_reads_jobs_only_with_the_option(fake_service, monkeypatch):
+    service, scopes = JobsService(), []
+
+    def client_factory(settings, warn):
+        scopes.append(settings.scope)
+        return service.client_factory(settings, warn)
+    monkeypatch.setattr(_customer_lookup, "client_for", client_factory)
+    assert "last_success" not in run_plugin([IDS[0]])[0]
+    with pytest.raises(AnsibleLookupError, match="option 'last_success' must be a boolean"):
+        run_plugin([IDS[0]], last_success="maybe")
+    assert run_plugin([IDS[0]], last_success="yes")[0]["last_success"] == "2026-11-29T08:00:00Z"
+    assert scopes == ["partner.customers.read.all", "partner.customers.read.all partner.jobs.read.all"]
+    assert [url.endswith("/jobs") for _method, url in service.api_calls] == [False, False, True]
+
+
 # ---------------------------------------------------------------- the plugin: errors become AnsibleLookupError
 
 @pytest.fixture
