@@ -11,20 +11,19 @@ capped exponential backoff. A 429/503 pauses *every* worker thread, not just the
 that saw it, so concurrency never turns a rate limit into more load.
 
 Time is bounded twice: each attempt, from connecting to the last byte of the body, by the
-``timeout`` option (a server that drips its answer is cut off), and the whole task by the
-``total_timeout`` option (:class:`Deadline`): attempts, backoff sleeps and Retry-After pauses
-never run past it. A host that cannot be reached at all (refused connection, unknown name,
-TLS failure) is remembered by the transport, so the other requests of a bulk fetch fail at
-once with the same error instead of each retrying on its own.
+``timeout`` option (a server that drips its status line, headers or body is cut off; see
+:mod:`._watchdog`), and the whole task by the ``total_timeout`` option (:class:`Deadline`):
+attempts, backoff sleeps and Retry-After pauses never run past it. A host that cannot be
+reached at all (refused connection, unknown name, TLS failure) is remembered by the transport,
+so the other requests of a bulk fetch fail at once with the same error instead of each
+retrying on its own.
 """
 
 from __future__ import annotations
 
 import email.utils
-import heapq
 import random
 import re
-import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -32,9 +31,10 @@ from typing import Any, Callable, Mapping, Optional, Protocol
 from urllib.parse import urljoin, urlsplit
 
 from ._deadline import Deadline
-from ._deps import HTTPAdapter, requests
+from ._deps import requests
 from ._errors import ApiError
 from ._options import ConnectionSettings, check_plain_http_proxy, proxy_label
+from ._watchdog import SlowResponse, Watchdog, WatchedAdapter
 
 RETRY_STATUSES = frozenset((408, 429, 500, 502, 503, 504))
 SLOW_DOWN_STATUSES = frozenset((429, 503))
@@ -163,7 +163,7 @@ class RequestsWire:
     def __init__(self, settings: ConnectionSettings, pool_size: Optional[int] = None) -> None:
         self.settings = settings
         self.session = requests.Session()
-        adapter = HTTPAdapter(pool_connections=2, pool_maxsize=pool_size or settings.concurrency, max_retries=0)
+        adapter = WatchedAdapter(pool_connections=2, pool_maxsize=pool_size or settings.concurrency, max_retries=0)
         self.session.mount("https://", adapter)
         self.session.mount("http://", adapter)
         self.session.headers["User-Agent"] = "avepoint.graph-ansible-collection"
@@ -176,7 +176,7 @@ class RequestsWire:
         self._environment_reader.proxies = self.session.proxies
         self._environment: dict[str, dict[str, Any]] = {}
         self.session.trust_env = False
-        self._watchdog = _Watchdog()
+        self._watchdog = Watchdog()
         for url in (settings.api_url, settings.token_url):
             # A proxy from HTTP_PROXY / ALL_PROXY would see a plain-http request, credentials included (the
             # proxy option is checked with the other options).
@@ -224,128 +224,31 @@ class RequestsWire:
     ) -> HttpResponse:
         environment = self.environment_for(url)
         # requests' timeout bounds each socket read, so a server sending a few bytes at a time could
-        # keep one request going for ever; the watchdog closes the connection when the attempt's time is up.
-        attempt = self._watchdog.attempt(timeout)
-        try:
-            with self.session.request(
-                method,
-                url,
-                auth=BearerAuth(token) if token else _NoAuth(),
-                headers=headers,
-                data=data,
-                json=json_body,
-                params=params,
-                timeout=timeout,
-                proxies=environment["proxies"],
-                verify=environment["verify"],
-                allow_redirects=False,  # a redirect must never carry the bearer token elsewhere
-                stream=True,
-            ) as raw:
-                attempt.watch(raw)
-                body = _read_limited(raw)
-                if attempt.cut:  # the body may have been cut short
-                    raise SlowResponse(timeout)
-                return HttpResponse(raw.status_code, raw.headers, body, raw.url, 1)
-        except requests.exceptions.RequestException as exc:
-            if attempt.cut and not isinstance(exc, SlowResponse):
-                raise SlowResponse(timeout) from None
-            raise
-        finally:
-            attempt.finish()  # left in the watchdog's heap, skipped when due
-
-
-class SlowResponse(requests.exceptions.ReadTimeout if requests else Exception):  # type: ignore[misc]
-    """The response did not arrive completely within the attempt's time (sent too slowly)."""
-
-    def __init__(self, seconds: float) -> None:
-        super().__init__("the response did not arrive completely within %g s" % seconds)
-        self.seconds = seconds
-
-
-class _Attempt:
-    """The time of one exchange: when it is up, the connection of its response (if one is being read) is shut
-    down, which ends a blocked read."""
-
-    def __init__(self, seconds: float, end: float) -> None:
-        self.seconds = seconds
-        self.end = end
-        self.fired = False  # the time is up
-        self.cut = False  # ...and a response was being read: its connection was shut down
-        self.done = False
-        self._raw: Any = None
-        self._lock = threading.Lock()
-
-    def watch(self, raw: Any) -> None:
-        """Watch the connection of ``raw``; the headers arrived, but if they took all the time, it is up."""
-        with self._lock:
-            self._raw = raw
-            fired = self.fired
-        if fired:
-            self.cut = True
-            raise SlowResponse(self.seconds)
-
-    def finish(self) -> None:
-        """The exchange is over: never cut its connection, which may serve another request now."""
-        with self._lock:
-            self.done = True
-
-    def fire(self) -> None:
-        with self._lock:
-            if self.done:
-                return
-            self.fired = True
-            # urllib3 gives the connection back to its pool (and drops it here) once the body is read.
-            connection = getattr(getattr(self._raw, "raw", None), "connection", None)
-            sock = getattr(connection, "sock", None)
-            if sock is None:
-                return
-            self.cut = True
-        try:
-            sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass  # already closed
-
-
-class _Watchdog:
-    """One thread per wire that fires the attempts whose time is up (a timer thread per request would cost
-    about 0.2 ms each)."""
-
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self._clock = clock
-        self._due: list[tuple[float, int, _Attempt]] = []  # a heap by end time
-        self._condition = threading.Condition()
-        self._thread: Optional[threading.Thread] = None
-        self._closed = False
-
-    def attempt(self, seconds: float) -> _Attempt:
-        attempt = _Attempt(seconds, self._clock() + seconds)
-        with self._condition:
-            heapq.heappush(self._due, (attempt.end, id(attempt), attempt))
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="avepoint-watchdog", daemon=True)
-                self._thread.start()
-            self._condition.notify()
-        return attempt
-
-    def close(self) -> None:
-        with self._condition:
-            self._closed = True
-            self._condition.notify()
-
-    def _run(self) -> None:
-        while True:
-            due = []
-            with self._condition:
-                if self._closed:
-                    return
-                now = self._clock()
-                while self._due and self._due[0][0] <= now:
-                    due.append(heapq.heappop(self._due)[2])
-                if not due:
-                    self._condition.wait(self._due[0][0] - now if self._due else None)
-                    continue
-            for attempt in due:
-                attempt.fire()
+        # keep one request going for ever; the watchdog cuts the connection when the attempt's time is up.
+        with self._watchdog.attempt(timeout) as attempt:
+            try:
+                with self.session.request(
+                    method,
+                    url,
+                    auth=BearerAuth(token) if token else _NoAuth(),
+                    headers=headers,
+                    data=data,
+                    json=json_body,
+                    params=params,
+                    timeout=timeout,
+                    proxies=environment["proxies"],
+                    verify=environment["verify"],
+                    allow_redirects=False,  # a redirect must never carry the bearer token elsewhere
+                    stream=True,
+                ) as raw:
+                    body = _read_limited(raw)
+            except requests.exceptions.RequestException as exc:
+                if attempt.cut and not isinstance(exc, SlowResponse):
+                    raise SlowResponse(timeout) from None  # whatever the cut broke, the time was up
+                raise
+            if attempt.cut:  # the response may have been cut short
+                raise SlowResponse(timeout)
+            return HttpResponse(raw.status_code, raw.headers, body, raw.url, 1)
 
 
 class Transport:

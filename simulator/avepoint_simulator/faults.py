@@ -39,6 +39,7 @@ class FaultRule:
     size_mb: float = 20.0
     drip_bytes: int = 10
     drip_ms: int = 2500
+    drip_headers: bool = False
     raw: dict[str, Any] = field(default_factory=dict)
     hits: int = 0
     rng: random.Random = field(default_factory=random.Random)
@@ -75,6 +76,9 @@ class FaultRule:
             value = raw.get(key)
             if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < low):
                 raise ValueError(f"fault rule {index}: {key} must be an integer of at least {low}")
+        drip_headers = raw.get("drip_headers", False)
+        if not isinstance(drip_headers, bool):
+            raise ValueError(f"fault rule {index}: drip_headers must be true or false")
         default_status = {"status": 500, "html": 502}.get(kind, 200)
         method = raw.get("method")
         return cls(
@@ -92,6 +96,7 @@ class FaultRule:
             size_mb=float(raw.get("size_mb", 20)),
             drip_bytes=int(raw.get("drip_bytes", 10)),
             drip_ms=int(raw.get("drip_ms", 2500)),
+            drip_headers=drip_headers,
             raw=dict(raw),
             # Per-rule RNG seeded from config seed + position: the decision sequence is
             # reproducible run to run (the order requests reach it may not be).

@@ -172,6 +172,13 @@ class SimHandler(BaseHTTPRequestHandler):
             self.send_header("Connection", "close")
         if self._api_request:
             self.state.counters.status(str(status))  # before the answer leaves (tests read counters right after)
+        if drip is not None and drip.drip_headers:
+            # The status line and headers too (what end_headers would send at once), then the body.
+            self._headers_buffer.append(b"\r\n")
+            head = b"".join(self._headers_buffer)
+            self._headers_buffer = []
+            self._drip(head + data, drip)
+            return
         self.end_headers()
         if truncate:
             # Promise the full length, deliver half, then close: the client sees an
@@ -184,8 +191,8 @@ class SimHandler(BaseHTTPRequestHandler):
             self.wfile.write(data)
 
     def _drip(self, data: bytes, rule: FaultRule) -> None:
-        """The whole body, a few bytes at a time: each read of the client gets data before its socket
-        timeout, so only a bound on the whole response stops it."""
+        """``data`` (the body, or the whole response with ``drip_headers``), a few bytes at a time: each read of
+        the client gets data before its socket timeout, so only a bound on the whole response stops it."""
         for start in range(0, len(data), rule.drip_bytes):
             if start:
                 time.sleep(rule.drip_ms / 1000.0)

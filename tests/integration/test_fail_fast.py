@@ -8,6 +8,9 @@ inventory plugin, through each situation:
 * deadline: every API request of its IDs is delayed past ``timeout``; ``total_timeout`` ends the task;
 * drip: the API sends its answer 10 bytes at a time, each before the per-read timeout; the attempt's
   ``timeout`` cuts it off;
+* header_drip: the API sends its status line and headers 4 bytes every 1.5 s (a minute in all); the
+  attempt's ``timeout`` cuts it off after about 2 s;
+* header_deadline: the same with a long ``timeout``: ``total_timeout`` cuts it off after about 3 s;
 * proxy: a loopback proxy that accepts connections and never answers; the error names it;
 * redirect: the API answers 301 with a Location holding a query; the error shows where, without the
   query, and says redirects are not followed.
@@ -69,6 +72,11 @@ def situations(sim, dead_port, proxy):
                   ["through the proxy '%s' timed out after 1 s" % proxy.split("//")[1]]),
         "redirect": (ids[5:6], {"retries": 0},
                      ["HTTP 301 Moved Permanently", "the service redirected to %s, and redirects are not followed" % ELSEWHERE]),
+        "header_drip": (ids[6:7], {"timeout": 2, "retries": 0},
+                        ["the response from %s was still incomplete after 2 s (1 attempt(s)): the server sends it too slowly" % sim.url]),
+        "header_deadline": (ids[7:8], {"timeout": 20, "retries": 3, "total_timeout": 3},
+                            ["gave up on %s after 1 attempt(s), the last: the response was still incomplete after" % sim.url,
+                             "the total_timeout of 3 s"]),
     }
 
 
@@ -78,7 +86,13 @@ def faults(sim):
         {"kind": "delay", "delay_ms": 2500, "ids": ids[0:3]},
         {"kind": "drip", "drip_bytes": 10, "drip_ms": 1500, "ids": ids[3:4]},
         {"kind": "status", "status": 301, "ids": ids[5:6], "headers": {"Location": ELSEWHERE + "?sig=s3cret-signature"}},
+        {"kind": "drip", "drip_bytes": 4, "drip_ms": 1500, "drip_headers": True, "ids": ids[6:8]},
     ]
+
+
+def clock(name):
+    """A task noting the time (seconds since the epoch) in the fact clock_<name>."""
+    return {"name": "clock " + name, "ansible.builtin.set_fact": {"clock_" + name: "{{ now().timestamp() }}"}}
 
 
 @pytest.fixture(scope="module")
@@ -89,11 +103,15 @@ def outcomes(tmp_path_factory, closed_port, silent_proxy):
         env = connection_env(sim)
         tasks, names = [], []
         for name, (ids, options, _expected) in cases.items():
-            tasks.append({"name": "module " + name, MODULE: dict(options, ids=ids), "register": "module_" + name, "ignore_errors": True})
-            tasks.append({"name": "lookup " + name, "ansible.builtin.set_fact": {"found": "{{ query(%r, %r) }}" % (LOOKUP, ids)},
-                          "vars": {"ansible_avepoint_%s" % key: value for key, value in options.items()},
-                          "register": "lookup_" + name, "ignore_errors": True})
+            tasks += [clock("module_" + name),
+                      {"name": "module " + name, MODULE: dict(options, ids=ids), "register": "module_" + name, "ignore_errors": True}]
+            tasks += [clock("lookup_" + name),
+                      {"name": "lookup " + name, "ansible.builtin.set_fact": {"found": "{{ query(%r, %r) }}" % (LOOKUP, ids)},
+                       "vars": {"ansible_avepoint_%s" % key: value for key, value in options.items()},
+                       "register": "lookup_" + name, "ignore_errors": True}]
             names += ["module_" + name, "lookup_" + name]
+        tasks.append(clock("end"))
+        names = names + ["clock_" + name for name in names + ["end"]]
         out = workdir / "outcomes.json"
         saved = "{{ {%s} | to_json }}" % ", ".join("%r: %s" % (name, name) for name in names)
         tasks.append({"name": "save", "ansible.builtin.copy": {"content": saved, "dest": str(out)}})
@@ -119,11 +137,15 @@ def outcomes(tmp_path_factory, closed_port, silent_proxy):
             ANSIBLE_INVENTORY_ENABLED="%s,yaml" % INVENTORY)))
         inventory_seconds = time.monotonic() - started
     assert out.exists(), play.stdout[-3000:] + play.stderr[-3000:]
-    return {"results": json.loads(out.read_text()), "cases": cases, "play": play, "inventory": inventory,
+    results = json.loads(out.read_text())
+    clocks = [(name[len("clock_"):], float(value)) for name, value in results.items() if name.startswith("clock_")]
+    clocks.sort(key=lambda named: named[1])  # each task's time: from its clock to the next one
+    seconds = {name: following - started for (name, started), (_next, following) in zip(clocks, clocks[1:])}
+    return {"results": results, "cases": cases, "play": play, "inventory": inventory, "seconds": seconds,
             "play_seconds": play_seconds, "inventory_seconds": inventory_seconds}
 
 
-SITUATIONS = ["dead_api", "deadline", "drip", "proxy", "redirect"]
+SITUATIONS = ["dead_api", "deadline", "drip", "proxy", "redirect", "header_drip", "header_deadline"]
 
 
 @pytest.mark.parametrize("consumer", ["module", "lookup"])
@@ -150,9 +172,17 @@ def test_the_inventory_source_fails_once_naming_what_happened(outcomes, situatio
     assert "s3cret-signature" not in stderr
 
 
+@pytest.mark.parametrize("consumer", ["module", "lookup"])
+@pytest.mark.parametrize("situation", ["drip", "header_drip", "header_deadline"])
+def test_a_dripping_answer_is_cut_off_after_about_the_timeout(outcomes, consumer, situation):
+    # The body drip would take minutes and the header drips a minute each; timeout 2 s or total_timeout 3 s cut them.
+    seconds = outcomes["seconds"]["%s_%s" % (consumer, situation)]
+    assert seconds < 25, seconds
+
+
 def test_no_run_hangs(outcomes):
     # Today's main needs minutes here: 200 IDs each retrying a dead host, a 25 s drip per attempt,
-    # and ten retries of a request delayed past its timeout.
+    # a minute-long drip of the headers, and ten retries of a request delayed past its timeout.
     assert outcomes["play_seconds"] < 150, outcomes["play_seconds"]
     assert outcomes["inventory_seconds"] < 90, outcomes["inventory_seconds"]
     assert "Traceback" not in outcomes["play"].stdout + outcomes["play"].stderr + outcomes["inventory"].stderr

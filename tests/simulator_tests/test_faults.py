@@ -1,5 +1,7 @@
 import json
+import socket
 import time
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -110,6 +112,33 @@ def test_drip_sends_the_whole_body_a_few_bytes_at_a_time(sim, headers):
     assert len(chunks) >= 3 and max(len(chunk) for chunk in chunks) <= 40
     assert time.monotonic() - start >= 0.05 * (len(body) // 40 - 1)
     assert _list(sim, headers).status_code == 200  # count: 1
+
+
+def test_drip_headers_sends_the_status_line_and_headers_a_few_bytes_at_a_time(sim, headers):
+    cid = sim.customers[0]["id"]
+    sim.set_faults([{"kind": "drip", "drip_bytes": 16, "drip_ms": 50, "drip_headers": True, "count": 1}])
+    address = urlsplit(sim.url)
+    request = (f"GET /partner/customers/{cid} HTTP/1.1\r\nHost: {address.netloc}\r\nAuthorization: {headers['Authorization']}\r\n"
+               "Connection: close\r\n\r\n")
+    start = time.monotonic()
+    chunks = []
+    with socket.create_connection((address.hostname, address.port), timeout=5) as sock:
+        sock.sendall(request.encode())
+        while True:
+            chunk = sock.recv(65536)  # what one socket read returns
+            if not chunk:
+                break
+            chunks.append(chunk)
+    answer = b"".join(chunks)
+    head, _blank, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200 ") and b"\r\nContent-Length: %d" % len(body) in head
+    assert json.loads(body)["id"] == cid
+    reads_for_the_head = next(index for index in range(len(chunks)) if len(b"".join(chunks[:index + 1])) > len(head))
+    assert reads_for_the_head >= 3  # the head did not arrive in one read
+    assert time.monotonic() - start >= 0.05 * (len(answer) // 16 - 1)
+    assert _list(sim, headers).status_code == 200  # count: 1
+    with pytest.raises(ValueError, match="drip_headers must be true or false"):
+        sim.set_faults([{"kind": "drip", "drip_headers": "yes"}])
 
 
 @pytest.mark.parametrize("rule", [{"kind": "drip", "drip_bytes": 0}, {"kind": "drip", "drip_ms": -1}, {"kind": "drip", "drip_ms": "x"}])

@@ -2,8 +2,10 @@
 
 The deadline (option total_timeout) bounds every attempt, backoff sleep and shared pause of a
 transport; a host that cannot be reached stops the whole bulk fetch after the first request
-has used its retries; a response dripping in is cut off at the attempt's timeout. Clocks are
-injected: nothing here waits, except the drip test against a real socket (generous bounds).
+has used its retries; a response dripping in (its status line and headers, or its body) is cut
+off at the attempt's timeout, on new and pooled connections, while a pooled connection whose
+response is complete is never cut. Clocks are injected: nothing here waits, except the drip tests
+against real loopback servers (generous bounds).
 """
 
 from __future__ import annotations
@@ -23,10 +25,12 @@ from ansible_collections.avepoint.graph.plugins.module_utils._client import AveP
 from ansible_collections.avepoint.graph.plugins.module_utils._deadline import Deadline
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import ApiError, ConfigurationError, PartialFailureError
 from ansible_collections.avepoint.graph.plugins.module_utils._http import (
-    HttpResponse, RequestsWire, RetryPolicy, SlowResponse, Transport, _tls_message, _Watchdog, redirect_note)
+    HttpResponse, RequestsWire, RetryPolicy, SlowResponse, Transport, _tls_message, redirect_note)
 from ansible_collections.avepoint.graph.plugins.module_utils._options import settings_from_getter
 from ansible_collections.avepoint.graph.plugins.module_utils._responses import ErrorDetails
+from ansible_collections.avepoint.graph.plugins.module_utils._watchdog import Watchdog
 
+from avepoint_simulator import Simulator, SimulatorConfig
 from fakes import API_URL, TOKEN_URL, ScriptedWire, customer
 
 REFUSED = requests.exceptions.ConnectionError(
@@ -181,34 +185,57 @@ def test_a_bulk_fetch_from_a_dead_host_stops_after_the_first_request_has_used_it
 
 # ---------------------------------------------------------------- a response that drips in (17.4)
 
-@pytest.fixture
-def dripping_server():
-    """A loopback server that announces 2000 bytes and sends 10 every 0.2 s (40 s in all)."""
+HEAD = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2000\r\n"
+        + b"".join(b"X-Padding-%d: %s\r\n" % (index, b"p" * 40) for index in range(10)) + b"\r\n")
+
+
+def drip_server(drip_head):
+    """A loopback server that sends 10 bytes every 0.2 s: of its 2000-byte body (40 s in all), or, with
+    ``drip_head``, of its status line and headers first (about 11 s for the head alone). Its URL and a stop
+    function; it serves one connection after the other."""
     server = socket.socket()
     server.bind(("127.0.0.1", 0))
     server.listen(4)
     stop = threading.Event()
 
+    def drip(connection, data):
+        for start in range(0, len(data), 10):
+            if start and stop.wait(0.2):
+                return
+            connection.sendall(data[start:start + 10])
+
     def serve():
-        try:
-            connection, _address = server.accept()
-        except OSError:
-            return
-        with connection:
-            connection.recv(65536)
-            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2000\r\n\r\n")
+        while not stop.is_set():
             try:
-                while not stop.wait(0.2):
-                    connection.sendall(b" " * 10)
+                connection, _address = server.accept()
             except OSError:
-                pass  # the client hung up, as it should
+                return
+            with connection:
+                try:
+                    connection.recv(65536)
+                    if drip_head:
+                        drip(connection, HEAD)
+                    else:
+                        connection.sendall(HEAD)
+                    drip(connection, b" " * 2000)
+                except OSError:
+                    pass  # the client hung up, as it should
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
-    yield "http://127.0.0.1:%d" % server.getsockname()[1]
-    stop.set()
-    server.close()
-    thread.join(5)
+
+    def close():
+        stop.set()
+        server.close()
+        thread.join(5)
+    return "http://127.0.0.1:%d" % server.getsockname()[1], close
+
+
+@pytest.fixture(params=["body", "head"])
+def dripping_server(request):
+    url, close = drip_server(request.param == "head")
+    yield url
+    close()
 
 
 def test_a_dripping_response_is_cut_off_at_the_attempt_timeout(dripping_server):
@@ -220,23 +247,173 @@ def test_a_dripping_response_is_cut_off_at_the_attempt_timeout(dripping_server):
              timeout=1.0)
     elapsed = time.monotonic() - started
     wire.close()
-    assert 0.9 <= elapsed < 8, elapsed  # bounded by the 1 s budget, not by the 40 s the server would take
+    assert 0.9 <= elapsed < 8, elapsed  # bounded by the 1 s budget, not by the 11 or 40 s the server would take
 
 
 def test_a_dripping_response_fails_the_request_with_a_clear_message(dripping_server):
     options = settings(api_url=dripping_server, token_url=dripping_server + "/connect/token", timeout=1, retries=0)
     t = Transport(options)
+    started = time.monotonic()
     try:
         with pytest.raises(ApiError) as caught:
             t.send("GET", dripping_server + "/partner/customers")
     finally:
         t.close()
+    assert time.monotonic() - started < 8
     assert str(caught.value) == ("the response from %s was still incomplete after 1 s (1 attempt(s)): the server sends it too slowly; "
                                  "check the service or raise the timeout option" % dripping_server)
 
 
+def test_the_total_timeout_cuts_a_dripping_response_too(dripping_server):
+    options = settings(api_url=dripping_server, token_url=dripping_server + "/connect/token", timeout=30, total_timeout=1, retries=3)
+    t = Transport(options)
+    started = time.monotonic()
+    try:
+        with pytest.raises(ApiError) as caught:
+            t.send("GET", dripping_server + "/partner/customers")
+    finally:
+        t.close()
+    assert time.monotonic() - started < 8
+    message = str(caught.value)
+    assert caught.value.fatal and message.startswith(
+        "gave up on %s after 1 attempt(s), the last: the response was still incomplete after " % dripping_server), message
+    assert "the total_timeout of 1 s" in message
+
+
+class KeepAliveServer:
+    """A loopback HTTP/1.1 server keeping its connections open: /fast answers at once, /drip-head drips its head
+    like ``drip_server``. It counts the connections it accepted."""
+
+    def __init__(self):
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen(4)
+        self.url = "http://127.0.0.1:%d" % self.socket.getsockname()[1]
+        self.connections = 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self):
+        while not self.stop.is_set():
+            try:
+                connection, _address = self.socket.accept()
+            except OSError:
+                return
+            self.connections += 1
+            threading.Thread(target=self.answer, args=(connection,), daemon=True).start()
+
+    def answer(self, connection):
+        with connection:
+            try:
+                pending = b""
+                while not self.stop.is_set():
+                    while b"\r\n\r\n" not in pending:
+                        data = connection.recv(65536)
+                        if not data:
+                            return
+                        pending += data
+                    request, pending = pending.split(b"\r\n\r\n", 1)
+                    if b" /fast " in request.split(b"\r\n", 1)[0]:
+                        connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
+                        continue
+                    for start in range(0, len(HEAD), 10):
+                        if start and self.stop.wait(0.2):
+                            return
+                        connection.sendall(HEAD[start:start + 10])
+            except OSError:
+                pass  # the client hung up
+
+    def close(self):
+        self.stop.set()
+        try:
+            self.socket.shutdown(socket.SHUT_RDWR)  # wakes the accept() (closing alone does not)
+        except OSError:
+            pass
+        self.socket.close()
+        self.thread.join(5)
+
+
+@pytest.fixture
+def keep_alive_server():
+    server = KeepAliveServer()
+    yield server
+    server.close()
+
+
+def get(wire, url, timeout):
+    return wire("GET", url, token=None, data=None, json_body=None, params=None, headers=None, timeout=timeout)
+
+
+def test_a_pooled_connection_is_cut_when_its_next_answer_drips_its_head(keep_alive_server):
+    url = keep_alive_server.url
+    wire = RequestsWire(settings(api_url=url, token_url=url + "/connect/token"))
+    try:
+        assert get(wire, url + "/fast", 5).status == 200
+        started = time.monotonic()
+        with pytest.raises(SlowResponse):
+            get(wire, url + "/drip-head", 1.0)
+        elapsed = time.monotonic() - started
+    finally:
+        wire.close()
+    assert 0.9 <= elapsed < 8, elapsed
+    assert keep_alive_server.connections == 1  # the second request used the pooled connection
+
+
+def test_a_connection_back_in_its_pool_is_never_cut(keep_alive_server):
+    url = keep_alive_server.url
+    wire = RequestsWire(settings(api_url=url, token_url=url + "/connect/token"))
+    try:
+        # The attempt's time runs out after its response was read (the connection went back to the pool) but
+        # before the attempt ended: the connection may already serve another request, it must not be cut.
+        environment = wire.environment_for(url)  # the wire's pool
+        with wire._watchdog.attempt(0.2) as attempt:
+            with wire.session.get(url + "/fast", stream=True, timeout=5, proxies=environment["proxies"],
+                                  verify=environment["verify"]) as response:
+                assert response.content == b"{}"
+            deadline = time.monotonic() + 5
+            while not attempt.fired and time.monotonic() < deadline:
+                time.sleep(0.02)
+        assert attempt.fired and not attempt.cut
+        assert get(wire, url + "/fast", 5).status == 200
+    finally:
+        wire.close()
+    assert keep_alive_server.connections == 1  # the pooled connection was still good
+
+
+def test_an_https_answer_dripping_its_head_is_cut_off_too(tmp_path):
+    with Simulator(SimulatorConfig(customers=1, https=True, tls_dir=str(tmp_path))) as sim:
+        sim.set_faults([{"kind": "drip", "drip_bytes": 4, "drip_ms": 200, "drip_headers": True}])  # about 8 s for the head
+        t = Transport(settings(api_url=sim.url, token_url=sim.token_url, ca_path=sim.ca_path, timeout=1, retries=0))
+        started = time.monotonic()
+        try:
+            with pytest.raises(ApiError) as caught:
+                t.send("GET", sim.url + "/partner/customers")
+        finally:
+            t.close()
+        elapsed = time.monotonic() - started
+    assert elapsed < 6, elapsed
+    assert str(caught.value).startswith("the response from %s was still incomplete after 1 s (1 attempt(s))" % sim.url)
+
+
+def test_a_server_that_never_answers_still_times_out_rather_than_being_too_slow():
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(4)  # the kernel accepts the connection and the request; nothing answers
+        url = "http://127.0.0.1:%d" % server.getsockname()[1]
+        t = Transport(settings(api_url=url, token_url=url + "/connect/token", timeout=1, retries=0))
+        started = time.monotonic()
+        try:
+            with pytest.raises(ApiError) as caught:
+                t.send("GET", url + "/partner/customers")
+        finally:
+            t.close()
+    assert time.monotonic() - started < 8
+    assert str(caught.value) == "request to %s timed out after 1 s (1 attempt(s)); check the network or raise the timeout option" % url
+
+
 def test_one_watchdog_thread_fires_only_the_attempts_still_running():
-    watchdog = _Watchdog()
+    watchdog = Watchdog()
     finished, running = watchdog.attempt(0.05), watchdog.attempt(0.05)
     finished.finish()
     deadline = time.monotonic() + 5
