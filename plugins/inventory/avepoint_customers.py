@@ -208,6 +208,7 @@ from ansible_collections.avepoint.graph.plugins.plugin_utils._inventory_cache im
     cache_entry,
     customer_cache_key,
     customers_from_entry,
+    private_cache_directory,
 )
 from ansible_collections.avepoint.graph.plugins.plugin_utils._inventory_hosts import collect_customer_ids, inventory_vars  # noqa: E402
 from ansible_collections.avepoint.graph.plugins.plugin_utils._last_success import add_last_success, lacking, reads  # noqa: E402
@@ -221,6 +222,14 @@ class InventoryModule(PluginOptions, BaseInventoryPlugin, Constructable, Cacheab
 
     def verify_file(self, path: str) -> bool:
         return super().verify_file(path) and path.endswith(("avepoint_customers.yml", "avepoint_customers.yaml"))
+
+    def set_options(self, task_keys: Any = None, var_options: Any = None, direct: Any = None) -> None:
+        super().set_options(task_keys=task_keys, var_options=var_options, direct=direct)
+        # Set before Ansible loads the cache plugin, which would create the directory with the umask.
+        if self.get_option("cache"):
+            warning = private_cache_directory(self.get_option("cache_plugin"), self.get_option("cache_connection"))
+            if warning:
+                self.display.warning("avepoint_customers inventory: %s" % warning)
 
     def parse(self, inventory: Any, loader: Any, path: str, cache: bool = True) -> None:
         super().parse(inventory, loader, path, cache)

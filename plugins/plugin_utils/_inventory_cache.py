@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
 from typing import Any, Iterable, Optional
 
 from ansible_collections.avepoint.graph.plugins.module_utils._client import CustomerSet
@@ -21,6 +23,30 @@ from ansible_collections.avepoint.graph.plugins.module_utils._options import Con
 from ansible_collections.avepoint.graph.plugins.plugin_utils._last_success import cache_identity
 
 FORMAT_VERSION = 2  # 2: keyed by the requester identity
+
+# Cache plugins that keep one file per key in the directory named by cache_connection. They write
+# every file 0644 whatever the umask, so only the directory can keep the facts from other users.
+FILE_CACHE_PLUGINS = frozenset(("jsonfile", "ansible.builtin.jsonfile", "yaml", "community.general.yaml",
+                                "pickle", "community.general.pickle"))
+
+
+def private_cache_directory(cache_plugin: Optional[str], connection: Optional[str]) -> Optional[str]:
+    """Create a file cache's directory readable by its owner only (before the cache plugin creates it with
+    the umask); for an existing directory that others may read, return a warning instead of changing it."""
+    if cache_plugin not in FILE_CACHE_PLUGINS or not connection:
+        return None
+    path = os.path.expanduser(connection)
+    try:
+        if not os.path.exists(path):
+            os.makedirs(path, mode=0o700)  # the mode applies to the last directory: the one holding the files
+            return None
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        return None  # the cache plugin reports what is wrong with the path
+    if os.path.isdir(path) and mode & 0o077:
+        return ("the inventory cache directory %s can be read by other users (mode %04o) and holds customer facts, "
+                "owner e-mail addresses among them; make it private: chmod 700 %s" % (path, mode, path))
+    return None
 
 
 def customer_cache_key(plugin_name: str, path: str, mode: str, settings: ConnectionSettings, last_success: bool = False) -> str:

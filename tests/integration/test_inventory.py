@@ -256,6 +256,22 @@ def test_cache_hit_makes_no_request_and_holds_no_secret(sim, inventory, ansible,
     assert sim.counters()["api_requests"] == 4
 
 
+def test_the_cache_directory_is_private(sim, inventory, tmp_path):
+    created = tmp_path / "new" / "cache"
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o755)
+    shared.chmod(0o755)
+    inventory.write("n.avepoint_customers.yml", customers_config(**cache_options(created)))
+    inventory.write("s.avepoint_customers.yml", customers_config(**cache_options(shared)))
+    env = dict(connection_env(sim), ANSIBLE_INVENTORY_ENABLED=PLUGIN)
+    _listing, proc = inventory.list(["n.avepoint_customers.yml"], env)
+    assert created.stat().st_mode & 0o777 == 0o700 and any(created.iterdir())
+    assert "cache directory" not in squeezed(proc.stderr)
+    _listing, proc = inventory.list(["s.avepoint_customers.yml"], env)
+    assert shared.stat().st_mode & 0o777 == 0o755  # an existing directory is the user's: told, not changed
+    assert squeezed("the inventory cache directory %s can be read by other users (mode 0755)" % shared) in warnings_printed(proc.stderr)[0]
+
+
 # --- errors ---------------------------------------------------------------------------------
 
 
