@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness import AnsibleRun, Simulator, SimulatorConfig
+from harness import AnsibleRun, Simulator, SimulatorConfig, cleared
 
 
 @pytest.fixture(scope="session")
@@ -20,12 +20,25 @@ def simulator_server():
 @pytest.fixture
 def sim(simulator_server):
     """The shared simulator with counters, faults and response shapes cleared."""
-    simulator_server.clear_faults()
-    simulator_server.clear_shapes()
-    simulator_server.reset_counters()
-    yield simulator_server
-    simulator_server.clear_faults()
-    simulator_server.clear_shapes()
+    with cleared(simulator_server) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def cert_sim(tmp_path_factory):
+    """A simulator that trusts the certificate app.crt.pem it wrote to its app_cert_dir (key: app.key.pem,
+    and app.key.enc.pem encrypted with APP_KEY_PASSPHRASE)."""
+    cert_dir = tmp_path_factory.mktemp("app-certs")
+    with Simulator(SimulatorConfig(customers=25, seed=7, app_cert_dir=str(cert_dir))) as sim:
+        sim.cert_dir = cert_dir
+        yield sim
+
+
+@pytest.fixture
+def csim(cert_sim):
+    """The certificate simulator with counters, faults and response shapes cleared."""
+    with cleared(cert_sim) as server:
+        yield server
 
 
 @pytest.fixture

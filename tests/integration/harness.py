@@ -4,12 +4,13 @@ a name no other test folder uses."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 import yaml
 
@@ -18,13 +19,14 @@ if str(REPO / "simulator") not in sys.path:
     sys.path.insert(0, str(REPO / "simulator"))
 
 from avepoint_simulator import (  # noqa: E402  pylint: disable=wrong-import-position
-    DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, JOB_STATUS_NAMES, Simulator, SimulatorConfig)
+    APP_KEY_PASSPHRASE as _APP_KEY_PASSPHRASE_BYTES, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, JOB_STATUS_NAMES, Simulator, SimulatorConfig)
 
 BIN = Path(sys.executable).parent
+APP_KEY_PASSPHRASE = _APP_KEY_PASSPHRASE_BYTES.decode()  # of the simulator's encrypted app key, app.key.enc.pem
 PYTHON = sys.executable
 
-__all__ = ["REPO", "BIN", "PYTHON", "DEFAULT_CLIENT_ID", "DEFAULT_CLIENT_SECRET", "Simulator", "SimulatorConfig",
-           "connection_env", "expected_facts", "plain", "squeezed", "warnings_printed", "AnsibleRun"]
+__all__ = ["REPO", "BIN", "PYTHON", "APP_KEY_PASSPHRASE", "DEFAULT_CLIENT_ID", "DEFAULT_CLIENT_SECRET", "Simulator", "SimulatorConfig",
+           "cleared", "connection_env", "expected_facts", "plain", "squeezed", "warnings_printed", "AnsibleRun"]
 
 
 def expected_facts(raw: dict) -> dict:
@@ -62,6 +64,17 @@ def squeezed(text: str) -> str:
 def warnings_printed(output: str) -> list[str]:
     """The [WARNING] messages in ``output`` (stderr of an ansible command), each one squeezed."""
     return squeezed(output).split("[WARNING]:")[1:]
+
+
+@contextlib.contextmanager
+def cleared(server: Simulator) -> Iterator[Simulator]:
+    """A shared simulator without the faults, response shapes and counts of earlier tests, cleaned up after."""
+    server.clear_faults()
+    server.clear_shapes()
+    server.reset_counters()
+    yield server
+    server.clear_faults()
+    server.clear_shapes()
 
 
 def connection_env(sim: Simulator, **overrides: str) -> dict[str, str]:

@@ -25,13 +25,12 @@ from jinja2 import StrictUndefined, sandbox
 
 from ansible_collections.avepoint.graph.plugins.doc_fragments.connection import ModuleDocFragment
 from ansible_collections.avepoint.graph.plugins.module_utils._options import CONNECTION_OPTIONS, module_argument_spec
-from harness import BIN, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, REPO, Simulator, SimulatorConfig
+from harness import APP_KEY_PASSPHRASE as PASSPHRASE, BIN, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, REPO, Simulator, SimulatorConfig
 
 pytestmark = pytest.mark.tooling
 
 CREDENTIAL_TYPE = REPO / "extensions" / "awx" / "avepoint_credential_type.yml"
 MODULE = "avepoint.graph.avepoint_customer_info"
-PASSPHRASE = "sim-passphrase"  # of the simulator's app.key.enc.pem
 
 # The connection options a credential carries; the rest (timeouts, TLS, proxy...) are job settings.
 CREDENTIAL_OPTIONS = {"cloud", "api", "api_url", "token_url", "client_id", "client_secret",

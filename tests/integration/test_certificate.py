@@ -2,28 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
-from harness import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Simulator, SimulatorConfig
+from harness import APP_KEY_PASSPHRASE as PASSPHRASE, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
 
 MODULE = "avepoint.graph.avepoint_customer_info"
-PASSPHRASE = "sim-passphrase"
-
-
-@pytest.fixture(scope="module")
-def cert_sim(tmp_path_factory):
-    """A simulator that trusts the certificate app.crt.pem it wrote to its app_cert_dir."""
-    cert_dir = tmp_path_factory.mktemp("app-certs")
-    with Simulator(SimulatorConfig(customers=25, seed=7, app_cert_dir=str(cert_dir))) as sim:
-        sim.cert_dir = cert_dir
-        yield sim
-
-
-@pytest.fixture
-def csim(cert_sim):
-    cert_sim.clear_faults()
-    cert_sim.reset_counters()
-    return cert_sim
 
 
 def cert_env(sim, **extra: str) -> dict[str, str]:

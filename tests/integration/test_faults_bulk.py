@@ -18,7 +18,7 @@ import time
 
 import pytest
 
-from harness import Simulator, SimulatorConfig, connection_env, expected_facts
+from harness import Simulator, SimulatorConfig, cleared, connection_env, expected_facts
 
 MODULE = "avepoint.graph.avepoint_customer_info"
 FAULT_CUSTOMERS = int(os.environ.get("AVEPOINT_FAULT_CUSTOMERS", "200"))
@@ -34,10 +34,8 @@ def big_sim():
 
 @pytest.fixture
 def big(big_sim):
-    big_sim.clear_faults()
-    big_sim.reset_counters()
-    yield big_sim
-    big_sim.clear_faults()
+    with cleared(big_sim) as server:
+        yield server
 
 
 def sample(sim, count, seed=5):

@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 import pytest
 import yaml
 
-from harness import BIN, AnsibleRun, Simulator, SimulatorConfig, connection_env
+from harness import BIN, AnsibleRun, Simulator, SimulatorConfig, connection_env, plain
 
 ROLE = "avepoint.graph.customer_compliance"
 
@@ -60,17 +60,6 @@ def empty_sim(tmp_path_factory):
     path.write_text("[]")
     with Simulator(SimulatorConfig(dataset_file=str(path))) as sim:
         yield sim
-
-
-def plain(value):
-    """Drop the {"__ansible_unsafe": ...} wrappers ansible-inventory writes on ansible-core 2.19+."""
-    if isinstance(value, dict):
-        if set(value) == {"__ansible_unsafe"}:
-            return value["__ansible_unsafe"]
-        return {key: plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [plain(item) for item in value]
-    return value
 
 
 # --- inventory: one ansible-inventory run -----------------------------------------------------

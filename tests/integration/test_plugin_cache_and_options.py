@@ -17,26 +17,9 @@ import subprocess
 import pytest
 import yaml
 
-from harness import BIN, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Simulator, SimulatorConfig, connection_env
+from harness import APP_KEY_PASSPHRASE as PASSPHRASE, BIN, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, connection_env
 
 LOOKUP = "avepoint.graph.avepoint_customer"
-PASSPHRASE = "sim-passphrase"
-
-
-@pytest.fixture(scope="module")
-def cert_sim(tmp_path_factory):
-    """A simulator that trusts the certificate app.crt.pem it wrote to its app_cert_dir."""
-    cert_dir = tmp_path_factory.mktemp("app-certs")
-    with Simulator(SimulatorConfig(customers=5, seed=11, app_cert_dir=str(cert_dir))) as sim:
-        sim.cert_dir = cert_dir
-        yield sim
-
-
-@pytest.fixture
-def csim(cert_sim):
-    cert_sim.clear_faults()
-    cert_sim.reset_counters()
-    return cert_sim
 
 
 def lookup(customer_id: str, **options: str) -> str:
