@@ -72,9 +72,11 @@ def cleared(server: Simulator) -> Iterator[Simulator]:
     server.clear_faults()
     server.clear_shapes()
     server.reset_counters()
-    yield server
-    server.clear_faults()
-    server.clear_shapes()
+    try:
+        yield server
+    finally:
+        server.clear_faults()
+        server.clear_shapes()
 
 
 def connection_env(sim: Simulator, **overrides: str) -> dict[str, str]:
