@@ -1,6 +1,6 @@
 """Contract tests: AvePoint's published customer samples parse through the shipped schemas into the documented facts.
 
-tests/unit/api_samples/ holds the customer response samples of the AvePoint Graph API documentation
+tests/unit/api_samples/ holds the customer and job response samples of the AvePoint Graph API documentation
 (the AvePoint/cloud-api repository behind learn.avepoint.com), with their ``//`` comments removed.
 AvePoint masks parts of most IDs (``00427fbc-8832-****-***-582fa46ec638``); the tests replace each
 masked ID by a GUID derived from it, since a real service sends GUIDs.

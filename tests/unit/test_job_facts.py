@@ -14,7 +14,7 @@ from ansible_collections.avepoint.graph.plugins.module_utils._jobs import (
     JOB_FIELDS, UnknownValues, customer_summary, in_window, job_facts, last_success, newest_first, succeeded_within)
 from ansible_collections.avepoint.graph.plugins.module_utils._schemas import check
 
-SAMPLES = Path(__file__).resolve().parent / "samples"
+SAMPLES = Path(__file__).resolve().parent / "api_samples"
 CUSTOMER = "0f8fad5b-d9cb-469f-a165-70867728950e"
 
 
