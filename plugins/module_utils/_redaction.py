@@ -31,6 +31,10 @@ _HTML = {"&": ("&amp;",), "<": ("&lt;",), ">": ("&gt;",), '"': ("&quot;",), "'":
 _JWT = re.compile(r"\A[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*\Z")
 _MIN_PART = 16  # shorter JWT parts are not worth masking on their own (and could match ordinary words)
 _USERINFO = re.compile(r"\A(?:[A-Za-z][A-Za-z0-9+.-]*://)?([^/?#@]*)@")
+# A secret shorter than this is masked only where it stands on its own, not inside a longer word: a
+# test value such as "x" would otherwise turn every "x" of a message into the mask ("ma********_pages").
+# Real client secrets, tokens and assertions are far longer; a repeated form or JSON value is delimited.
+SHORT_SECRET = 8
 
 
 def redact(text: str, secrets: Iterable[Optional[str]]) -> str:
@@ -92,6 +96,8 @@ def _pattern(secret: str) -> "re.Pattern[str]":
             continue
         pieces.append(_character(char))
         index += 1
+    if len(secret) < SHORT_SECRET:
+        return re.compile("(?<![A-Za-z0-9])%s(?![A-Za-z0-9])" % "".join(pieces))
     return re.compile("".join(pieces))
 
 

@@ -123,3 +123,17 @@ def test_errors_redact_through_the_same_function():
 def test_a_long_token_is_masked_quickly(assertion):
     text = ("noise " * 2000) + assertion + (" noise" * 2000)
     assert redact(text, [assertion, SECRET, NON_ASCII]).count(MASK) == 1
+
+
+@pytest.mark.parametrize("secret", ["x", "Pa5s", "a/b c"])
+def test_a_short_secret_is_masked_where_it_stands_alone_not_inside_words(secret):
+    form = urlencode({"client_secret": secret, "scope": "partner.customers.read.all"})
+    text = "option 'max_pages' of the proxy.example lookup; the server echoed %s and %s" % (form, json.dumps({"s": secret}))
+    masked = redact(text, [secret])
+    assert "max_pages" in masked and "proxy.example" in masked  # a test value such as "x" garbled every word
+    assert "client_secret=%s&" % MASK in masked and '{"s": "%s"}' % MASK in masked
+    assert form.split("&")[0] not in masked
+
+
+def test_a_long_secret_is_masked_inside_other_text_too():
+    assert redact("prefix%ssuffix" % SECRET, [SECRET]) == "prefix%ssuffix" % MASK
