@@ -65,6 +65,11 @@ class AvePointClient:
     def close(self) -> None:
         self.transport.close()
 
+    def start_task(self) -> None:
+        """Begin a new task with this client: a fresh ``total_timeout`` budget and no host remembered as
+        unreachable; the token is kept. For a long-lived client that works again and again (the event source)."""
+        self.transport.start_task()
+
     # Public operations: every error leaving them has the secrets masked.
 
     def get_customers(self, ids: Iterable[Any]) -> CustomerSet:

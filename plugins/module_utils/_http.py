@@ -156,6 +156,10 @@ class HttpTransport(Protocol):
     def close(self) -> None:
         """Release pooled connections."""
 
+    def start_task(self) -> None:
+        """Begin a new task on the same pooled connections: a fresh ``total_timeout`` budget, and hosts
+        found unreachable before are tried again (a long-lived client, such as the event source, polls)."""
+
 
 class RequestsWire:
     """The :class:`Wire` of production: one pooled ``requests`` session."""
@@ -275,6 +279,7 @@ class Transport:
             warn(insecure)  # once per client, not once per request
         self.policy = policy or RetryPolicy(retries=settings.retries)
         self._sleep = sleep
+        self._clock = clock
         self.throttle = Throttle(sleep=sleep, clock=clock)
         self.deadline = deadline or Deadline(settings.total_timeout, clock)
         self._owned_wire = RequestsWire(settings, pool_size) if wire is None else None
@@ -286,6 +291,11 @@ class Transport:
     def close(self) -> None:
         if self._owned_wire is not None:
             self._owned_wire.close()
+
+    def start_task(self) -> None:
+        self.deadline = Deadline(self.settings.total_timeout, self._clock)
+        with self._unreachable_lock:
+            self._unreachable.clear()
 
     def send(
         self,

@@ -54,6 +54,9 @@ class FakeTransport:
     def close(self) -> None:
         self.closed = True
 
+    def start_task(self) -> None:
+        self.tasks_started = getattr(self, "tasks_started", 0) + 1
+
 
 class ScriptedWire:
     """A Wire that plays ``script`` in order: a status, a (status, headers) pair, or an exception to raise."""

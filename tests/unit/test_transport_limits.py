@@ -146,6 +146,16 @@ def test_a_refused_connection_is_retried_then_fatal_and_remembered():
     assert t.send("POST", TOKEN_URL).status == 200  # another host is tried
 
 
+def test_a_new_task_has_a_fresh_deadline_and_tries_an_unreachable_host_again():
+    t, wire, clock = transport([REFUSED] * 3 + [200], retries=2, total_timeout=60)
+    with pytest.raises(ApiError):
+        t.send("GET", API_URL + "/a")
+    clock.now += 120  # the first task's budget is spent
+    t.start_task()
+    assert t.send("GET", API_URL + "/a").status == 200
+    assert len(wire.requests) == 4
+
+
 def test_a_dropped_connection_after_its_retries_is_not_fatal():
     t, _wire, _clock = transport([RESET] * 3, retries=2)
     with pytest.raises(ApiError) as caught:
