@@ -40,7 +40,7 @@ export VENV PYTEST_ARGS SANITY_ARGS TOOLS_VENV
 
 .PHONY: help venv tools-venv demo bench test units simulator-tests integration tooling lint test-2.16 test-2.21 \
         sanity sanity-matrix build build-check galaxy-import ee-check docs docs-lint docsite-rst \
-        changelog-lint release clean distclean
+        changelog-lint release schemas clean distclean
 
 help: ## Show this help
 	@echo "avepoint.graph: make <target> [VAR=value ...]"
@@ -132,6 +132,9 @@ docs-lint: tools-venv ## docs/docsite/rst up to date with docs/*.md; antsibull-d
 
 docsite-rst: tools-venv ## Regenerate docs/docsite/rst/*.rst from docs/*.md (after editing a guide)
 	@scripts/docs.sh rst
+
+schemas: ## Regenerate plugins/module_utils/_schema_documents.py from schemas/*.schema.json (after editing a schema)
+	@python3 scripts/embed_schemas.py
 
 changelog-lint: venv ## Lint changelogs/ (antsibull-changelog lint)
 	@$(VENV)/bin/antsibull-changelog lint && echo "changelog-lint: OK"

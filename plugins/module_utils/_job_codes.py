@@ -1,16 +1,17 @@
 # Copyright: (c) 2026, avepoint.graph contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The codes of backup jobs and their names, as AvePoint documents them for the Elements v3
-jobs API (``status``, ``jobType``, ``jobModule``). The partner API sends the names instead.
+jobs API (``status``: a job's run status, ``jobType``, ``jobModule``). The partner API sends the
+names instead. A customer's backup status is another vocabulary (_backup_status.py).
 """
 
 from __future__ import annotations
 
 from typing import Any, Iterable, Optional
 
-FINISHED = 2  # the status of a job that completed successfully
+FINISHED = 2  # the run status of a job that completed successfully
 
-JOB_STATUSES: dict[int, str] = {
+RUN_STATUSES: dict[int, str] = {
     0: "None",
     1: "Running",
     2: "Finished",
@@ -138,6 +139,6 @@ def unknown_name(code: int) -> str:
     return "Unknown (%d)" % code
 
 
-STATUS = CodeTable("status", JOB_STATUSES, PARTNER_STATUS_NAMES)
+RUN_STATUS = CodeTable("status", RUN_STATUSES, PARTNER_STATUS_NAMES)
 JOB_TYPE = CodeTable("job_type", JOB_TYPES)
 JOB_MODULE = CodeTable("job_module", JOB_MODULES)

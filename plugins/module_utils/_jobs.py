@@ -1,26 +1,35 @@
 # Copyright: (c) 2026, avepoint.graph contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Backup job facts: one shape whichever API answered, and the last success per customer.
+"""Backup jobs: one shape of facts whichever API answered, the declaration of the endpoints serving
+them, and the last success per customer.
 
-A job from the partner API (every field a string, names, "N/A") and one from the Elements v3
-API (integer codes, ISO times) become the same dict of facts (JOB_FIELDS). Values this
-collection cannot interpret are kept (a name as sent, ``Unknown (<code>)``) or left null, and
-reported by one warning per field and value (UnknownValues), never silently. A time that is
-not ISO 8601 is a contract error: every decision (the time window, the last success) rests on
-the times.
+* partner: ``GET /partner/customers/{customer_id}/jobs`` (``partner.jobs.read.all``), every field a string.
+* elements: ``POST /partner/external/v3/general/customers/{customer_id}/avpt-products/jobs/batch``
+  (``elements.jobs.read.all``), integer codes, an optional ``{"jobType": n, "jobModule": n}`` body.
+
+A job from the partner API (names, "N/A") and one from the Elements v3 API (codes, ISO times)
+become the same dict of facts (JOB_FIELDS). Values this collection cannot interpret are kept (a
+name as sent, ``Unknown (<code>)``) or left null, and reported by one warning per field
+(_unknown_values), never silently. A time that is not ISO 8601 is a contract error: every decision
+(the time window, the last success) rests on the times.
 """
 
 from __future__ import annotations
 
-import threading
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Callable, Dict, Iterable, List, Optional
 
-from ._errors import ContractError
-from ._job_codes import FINISHED, JOB_MODULE, JOB_TYPE, STATUS, CodeTable
 from ._durations import parse_duration
+from ._errors import ContractError
+from ._job_codes import FINISHED, JOB_MODULE, JOB_TYPE, RUN_STATUS, CodeTable
+from ._job_query import ELEMENTS_JOBS_PATH, JobQuery
+from ._options import ConnectionSettings
+from ._paging import ODATA, PAGE_INDEX
+from ._resources import REPEAT_SKIP, Endpoint, ItemContext, Resource, Served
 from ._sizes import parse_size
 from ._times import ABSENT, age_seconds, format_time, optional_time
+from ._unknown_values import Kind, UnknownValues
 
 JOB_FIELDS = (
     "customer_id", "job_id", "name",
@@ -44,45 +53,16 @@ _KEPT_AS = {
     "backupSize": "returned as backup_size_bytes null",
     "counts": "returned as null object counts",
 }
-MAX_SHOWN_VALUES = 5
+UNKNOWN: Dict[str, Kind] = {
+    name: Kind(name, "the jobs API returned %s value(s) this collection does not know: %%s. They are %s; a newer "
+               "avepoint.graph may know them" % (name, kept), shown=lambda value, count, _details: "%s (%d job(s))" % (value, count),
+               limit=5)
+    for name, kept in _KEPT_AS.items()
+}
 
 
-class UnknownValues:
-    """Values the jobs API sent that this collection cannot interpret, per field; thread-safe.
-
-    ``report`` warns once per field for the values seen since the previous report and not
-    reported before, so a value repeated by thousands of jobs makes one warning.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._pending: dict[str, dict[str, int]] = {}
-        self._reported: set[tuple[str, str]] = set()
-
-    def note(self, field: str, value: Any) -> None:
-        shown = repr(value) if not isinstance(value, str) else repr(value[:60])
-        with self._lock:
-            counts = self._pending.setdefault(field, {})
-            counts[shown] = counts.get(shown, 0) + 1
-
-    def report(self, warn: Callable[[str], None]) -> None:
-        with self._lock:
-            fresh = {
-                field: {value: count for value, count in values.items() if (field, value) not in self._reported}
-                for field, values in self._pending.items()
-            }
-            self._reported.update((field, value) for field, values in self._pending.items() for value in values)
-            self._pending.clear()
-        for field in sorted(fresh):
-            values = fresh[field]
-            if not values:
-                continue
-            listed = sorted(values.items())
-            text = ", ".join("%s (%d job(s))" % (value, count) for value, count in listed[:MAX_SHOWN_VALUES])
-            if len(listed) > MAX_SHOWN_VALUES:
-                text += " and %d more" % (len(listed) - MAX_SHOWN_VALUES)
-            warn("the jobs API returned %s value(s) this collection does not know: %s. They are %s; "
-                 "a newer avepoint.graph may know them" % (field, text, _KEPT_AS.get(field, "kept as sent")))
+def _note(unknown: UnknownValues, field_name: str, value: Any) -> None:
+    unknown.note(UNKNOWN[field_name], repr(value) if not isinstance(value, str) else repr(value[:60]))
 
 
 def _absent(value: Any) -> bool:
@@ -99,18 +79,18 @@ def _coded(raw: dict[str, Any], key: str, table: CodeTable, unknown: UnknownValu
         return None, None
     name, code, known = table.decode(value)
     if not known:
-        unknown.note(table.field, value)
+        _note(unknown, table.field, value)
     return name, code
 
 
-def _parsed(raw: dict[str, Any], key: str, parse: Callable[[str], Any], unknown: UnknownValues, field: str) -> Any:
+def _parsed(raw: dict[str, Any], key: str, parse: Callable[[str], Any], unknown: UnknownValues, field_name: str) -> Any:
     value = raw.get(key)
     if _absent(value):
         return None
     try:
         return parse(str(value))
     except ValueError:
-        unknown.note(field, value)
+        _note(unknown, field_name, value)
         return None
 
 
@@ -124,13 +104,14 @@ def _duration_seconds(text: str) -> int:
     return int(round(parse_duration(text)))
 
 
-def job_facts(customer_id: str, raw: dict[str, Any], unknown: UnknownValues, what: str) -> dict[str, Any]:
-    """The facts of one job (a schema-checked API item) of ``customer_id``; ``what`` names it in errors."""
+def job_facts(raw: dict[str, Any], context: ItemContext) -> dict[str, Any]:
+    """The facts of one job (a schema-checked API item of either API) of ``context.customer_id``."""
+    unknown = context.unknown
     job_type, job_type_code = _coded(raw, "jobType", JOB_TYPE, unknown)
     job_module, job_module_code = _coded(raw, "jobModule", JOB_MODULE, unknown)
-    status, status_code = _coded(raw, "status", STATUS, unknown)
+    status, status_code = _coded(raw, "status", RUN_STATUS, unknown)
     facts: dict[str, Any] = {
-        "customer_id": customer_id,
+        "customer_id": context.customer_id,
         "job_id": _text(raw.get("jobId")),
         "name": _text(raw.get("name")),
         "job_type": job_type,
@@ -146,7 +127,7 @@ def job_facts(customer_id: str, raw: dict[str, Any], unknown: UnknownValues, wha
         except ValueError:
             raise ContractError(
                 "the API response for %s does not match the documented contract: field '%s' is %r, expected an ISO 8601 "
-                "time or N/A" % (what, key, str(raw.get(key))[:60])
+                "time or N/A" % (context.what, key, str(raw.get(key))[:60])
             ) from None
         facts[fact] = format_time(moment) if moment is not None else None
     facts["duration_seconds"] = _parsed(raw, "jobDuration", _duration_seconds, unknown, "jobDuration")
@@ -205,3 +186,87 @@ def customer_summary(customer_id: str, considered: list[dict[str, Any]], shown: 
         "last_success_job_id": success["job_id"] if success else None,
         "job_count": len(shown),
     }
+
+
+JOBS = Resource(
+    kind="jobs",
+    noun="job",
+    key="job_id",
+    repeats=REPEAT_SKIP,  # a job that moved to the next page while we were paging (a live list) counts once
+    apis={
+        "partner": Served(job_facts, of_customer=Endpoint(
+            "GET", "/partner/customers/{customer_id}/jobs", "partner_job_list", "partner_job", ODATA)),
+        "elements": Served(job_facts, of_customer=Endpoint(
+            "POST", ELEMENTS_JOBS_PATH, "elements_job_batch", "elements_job", PAGE_INDEX)),
+    },
+)
+
+
+@dataclass
+class JobReport:
+    """Jobs of the customers found (newest first per customer, customers in the order asked),
+    one summary per found customer, the IDs the API does not know, and the window used."""
+
+    jobs: List[Dict[str, Any]] = field(default_factory=list)
+    customers: List[Dict[str, Any]] = field(default_factory=list)
+    missing_ids: List[str] = field(default_factory=list)
+    since: Optional[str] = None
+
+    def last_success_by_id(self) -> Dict[str, Optional[str]]:
+        """``{customer_id: last_success}`` for every customer found."""
+        return {summary["customer_id"]: summary["last_success"] for summary in self.customers}
+
+
+def api_filter(query: JobQuery) -> Dict[str, int]:
+    """The body of an Elements v3 jobs request: the API filters by one type and one module; with
+    several, every job comes and :func:`job_report` filters."""
+    body: Dict[str, int] = {}
+    for key, wanted in (("jobType", query.job_types), ("jobModule", query.job_modules)):
+        code = wanted.single_code() if wanted is not None else None
+        if code is not None:
+            body[key] = code
+    return body
+
+
+def job_report(query: JobQuery, found: List[Optional[List[Dict[str, Any]]]], settings: ConnectionSettings,
+               warn: Callable[[str], None]) -> JobReport:
+    """The report of the jobs read for ``query.customer_ids`` (``found``: each one's jobs, None when unknown).
+
+    ``customers[].last_success`` considers every job of the asked job types and modules,
+    whatever ``since`` and ``status`` select: the newest success may be older than the window.
+    """
+    report = JobReport(since=query.since_text)
+    for customer_id, jobs in zip(query.customer_ids, found):
+        if jobs is None:
+            report.missing_ids.append(customer_id)
+            continue
+        considered = [job for job in jobs if _kind_matches(job, query)]
+        shown = newest_first(job for job in considered if _window_matches(job, query))
+        report.jobs.extend(shown)
+        report.customers.append(customer_summary(customer_id, considered, shown))
+    if report.missing_ids and not report.customers:
+        warn(_all_missing_hint(query, settings))
+    return report
+
+
+def _kind_matches(job: Dict[str, Any], query: JobQuery) -> bool:
+    return all(
+        wanted is None or wanted.matches(job[field_name + "_code"], job[field_name])
+        for field_name, wanted in (("job_type", query.job_types), ("job_module", query.job_modules))
+    )
+
+
+def _window_matches(job: Dict[str, Any], query: JobQuery) -> bool:
+    if query.statuses is not None and not query.statuses.matches(job["status_code"], job["status"]):
+        return False
+    return in_window(job, query.since_text)
+
+
+def _all_missing_hint(query: JobQuery, settings: ConnectionSettings) -> str:
+    """A 404 for every customer may also mean that the endpoint is not where we ask."""
+    if settings.api == "elements":
+        where = "%s (option elements_jobs_path)" % query.elements_path
+    else:
+        where = JOBS.served("partner").of_customer.path  # type: ignore[union-attr]
+    return ("the jobs API answered HTTP 404 for every customer asked (%d): they are returned in missing_ids. If these "
+            "customers exist, the jobs endpoint may not be at %s on %s" % (len(query.customer_ids), where, settings.api_url))

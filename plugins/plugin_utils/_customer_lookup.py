@@ -14,7 +14,7 @@ import copy
 from typing import Any, Callable, Iterable, Optional
 
 from ansible_collections.avepoint.graph.plugins.module_utils._client import AvePointClient, CustomerSet
-from ansible_collections.avepoint.graph.plugins.module_utils._customers import normalize_customer_id, normalize_customer_ids
+from ansible_collections.avepoint.graph.plugins.module_utils._customer_ids import normalize_customer_id, normalize_customer_ids
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import AvePointError, ConfigurationError
 from ansible_collections.avepoint.graph.plugins.module_utils._identity import requester_identity
 from ansible_collections.avepoint.graph.plugins.module_utils._options import ConnectionSettings

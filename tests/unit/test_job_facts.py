@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import ContractError
-from ansible_collections.avepoint.graph.plugins.module_utils._job_codes import JOB_STATUSES, STATUS
+from ansible_collections.avepoint.graph.plugins.module_utils._job_codes import RUN_STATUS, RUN_STATUSES
 from ansible_collections.avepoint.graph.plugins.module_utils._jobs import (
-    JOB_FIELDS, UnknownValues, customer_summary, in_window, job_facts, last_success, newest_first, succeeded_within)
+    JOB_FIELDS, customer_summary, in_window, job_facts, last_success, newest_first, succeeded_within)
+from ansible_collections.avepoint.graph.plugins.module_utils._resources import ItemContext
 from ansible_collections.avepoint.graph.plugins.module_utils._schemas import check
+from ansible_collections.avepoint.graph.plugins.module_utils._unknown_values import UnknownValues
 
 SAMPLES = Path(__file__).resolve().parent / "api_samples"
 CUSTOMER = "0f8fad5b-d9cb-469f-a165-70867728950e"
@@ -23,7 +25,7 @@ def sample(name):
 
 
 def facts_of(raw, unknown=None):
-    return job_facts(CUSTOMER, raw, unknown or UnknownValues(), "job 1 of the test")
+    return job_facts(raw, ItemContext("job 1 of the test", CUSTOMER, unknown or UnknownValues()))
 
 
 def test_the_v3_sample_passes_the_schemas_and_gives_the_documented_facts():
@@ -104,11 +106,11 @@ def test_archiver_has_two_codes_so_its_name_has_none():
     assert facts_of(dict(V3_JOB, jobModule=309))["job_module_code"] == 309
 
 
-@pytest.mark.parametrize("code", sorted(JOB_STATUSES))
+@pytest.mark.parametrize("code", sorted(RUN_STATUSES))
 def test_every_documented_status_code_has_its_name(code):
     job = facts_of(dict(V3_JOB, status=code))
-    assert (job["status"], job["status_code"]) == (JOB_STATUSES[code], code)
-    assert STATUS.decode(JOB_STATUSES[code]) == (JOB_STATUSES[code], code, True)
+    assert (job["status"], job["status_code"]) == (RUN_STATUSES[code], code)
+    assert RUN_STATUS.decode(RUN_STATUSES[code]) == (RUN_STATUSES[code], code, True)
 
 
 def test_unknown_values_are_kept_and_warned_once_per_value():

@@ -1,9 +1,8 @@
 """Reading jobs over both APIs: paging, missing customers, errors, filters and summaries.
 
-The backends only use the client's BackendClient surface (call, map_ids, settings, warn), so a
-small scripted client stands in for it here; the redaction of errors is the real client's
-(AvePointClient.get_jobs), tested with a fake transport; the real client against the simulator
-is exercised by tests/integration/test_job_info.py.
+The real client reads through a transport that plays a scripted service: ``handler(method, path,
+params, body, what)`` returns a document, or raises NotFoundError / ApiError for a 404 / 403
+answer. The real client against the simulator is exercised by tests/integration/test_job_info.py.
 """
 
 from __future__ import annotations
@@ -15,44 +14,61 @@ from typing import Any, Callable, Optional
 
 import pytest
 
-from ansible_collections.avepoint.graph.plugins.module_utils._client import AvePointClient, is_fatal
+from ansible_collections.avepoint.graph.plugins.module_utils._client import AvePointClient
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import (
     ApiError, ContractError, NotFoundError, PartialFailureError)
 from ansible_collections.avepoint.graph.plugins.module_utils._job_query import job_query
-from ansible_collections.avepoint.graph.plugins.module_utils._jobs_api import PAGE_SIZE, fetch_jobs
 from ansible_collections.avepoint.graph.plugins.module_utils._options import settings_from_getter
-from ansible_collections.avepoint.graph.plugins.module_utils._parallel import map_bounded
+from ansible_collections.avepoint.graph.plugins.module_utils._paging import PAGE_INDEX
 
 from fakes import TOKEN_URL, FakeTransport, response
 
 API_URL = "https://graph.example.test"
 NOW = datetime(2026, 11, 29, 8, 0, tzinfo=timezone.utc)
 IDS = ["%08x-0000-4000-8000-%012x" % (n, n) for n in range(1, 6)]
+PAGE_SIZE = PAGE_INDEX.page_size
 Request = namedtuple("Request", "method path params body headers")
 
 
-class ScriptedClient:
-    """The client surface the jobs backends use; ``handler(method, path, params, body)`` answers calls."""
+class ScriptedService(FakeTransport):
+    """A transport whose API answers come from ``handler``; records each API request (paths without the host)."""
 
-    def __init__(self, api: str, handler: Callable[..., Any], **options: Any) -> None:
-        values = {"client_id": "app", "client_secret": "the-secret", "api_url": API_URL, "api": api, "concurrency": 3}
-        values.update(options)
-        self.settings = settings_from_getter(values.get, ("jobs",))
-        self.handler = handler
-        self.warnings: list[str] = []
+    def __init__(self, handler: Callable[..., Any]) -> None:
+        super().__init__(None)
+        self.service = handler
         self.requests: list[Request] = []
         self.lock = threading.Lock()
 
-    def warn(self, message: str) -> None:
-        self.warnings.append(message)
-
-    def call(self, method, path_or_url, *, what, params=None, json_body=None, headers=None):
+    def answer(self, method, url, *, token, json_body, params, headers):
+        path = url[len(API_URL):] if url.startswith(API_URL) else url
         with self.lock:
-            self.requests.append(Request(method, path_or_url, params, json_body, headers))
-        return self.handler(method, path_or_url, params, json_body, what)
+            self.requests.append(Request(method, path, dict(params) if params else None, json_body, headers))
+        try:
+            return response(200, self.service(method, path, dict(params) if params else None, json_body, "the request"))
+        except NotFoundError:
+            return response(404, {"message": "not found"})
+        except ApiError as error:
+            return response(error.status, {"message": error.server_message, "requestId": error.request_id})
 
-    def map_ids(self, work, ids):
-        return map_bounded(work, ids, self.settings.concurrency, is_fatal)
+
+class ScriptedClient:
+    """The real client over a ScriptedService, with the warnings it gave."""
+
+    def __init__(self, api: str, handler: Callable[..., Any], **options: Any) -> None:
+        values = {"client_id": "app", "client_secret": "the-secret", "api_url": API_URL, "token_url": TOKEN_URL,
+                  "api": api, "concurrency": 3}
+        values.update(options)
+        self.warnings: list[str] = []
+        self.service = ScriptedService(handler)
+        self.client = AvePointClient(settings_from_getter(values.get, ("jobs",)), warn=self.warnings.append, transport=self.service)
+
+    @property
+    def requests(self) -> list[Request]:
+        return self.service.requests
+
+
+def fetch_jobs(scripted: ScriptedClient, query):
+    return scripted.client.get_jobs(query)
 
 
 def v3_job(n: int, status: int = 2, end: Optional[str] = "auto", job_type: int = 7, module: int = 302) -> dict:
@@ -84,7 +100,7 @@ def v3_service(histories: dict[str, list[dict]], page_cap: int = PAGE_SIZE, tota
 def partner_service(histories: dict[str, list[dict]], page_size: int = 2, link_host: str = API_URL):
     def handler(method, url, params, body, what):
         assert method == "GET" and body is None
-        path, _separator, token = url.replace(link_host, "").partition("?page=")
+        path, _separator, token = url.partition("?page=")
         customer = path.split("/")[3]
         if customer not in histories:
             raise NotFoundError("HTTP 404 Not Found for %s: not found" % what, status=404)
@@ -148,7 +164,7 @@ def test_partner_follows_next_links_and_both_apis_agree():
     partner_client = ScriptedClient("partner", partner_service(partner, page_size=2))
     from_partner = fetch_jobs(partner_client, job_query([IDS[0]], now=NOW))
     assert [request.path for request in partner_client.requests] == [
-        "%s/partner/customers/%s/jobs" % (API_URL, IDS[0])] + ["%s/partner/customers/%s/jobs?page=%d" % (API_URL, IDS[0], n) for n in (2, 4, 6)]
+        "/partner/customers/%s/jobs" % IDS[0]] + ["/partner/customers/%s/jobs?page=%d" % (IDS[0], n) for n in (2, 4, 6)]
     from_elements = fetch_jobs(ScriptedClient("elements", v3_service(v3, page_cap=3)), job_query([IDS[0]], now=NOW))
     assert from_partner.jobs == from_elements.jobs and len(from_partner.jobs) == 7
     assert from_partner.customers == from_elements.customers
