@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, List, Mapping, Optional, Protocol, Sequence
 
 from ._clouds import CLOUDS
-from ._errors import ApiError, ContractError, NotFoundError
+from ._errors import ApiError, NotFoundError, Warn
 from ._options import ConnectionSettings
 from ._paging import Pages
 from ._resources import Endpoint, Facts, ItemContext, Resource
@@ -114,7 +114,7 @@ class FirstPageMissing(Exception):
 class Reader:
     """Answers to facts, for both backends; thread-safe (the client's workers share it)."""
 
-    def __init__(self, settings: ConnectionSettings, unknown: UnknownValues, warn: Callable[[str], None]) -> None:
+    def __init__(self, settings: ConnectionSettings, unknown: UnknownValues, warn: Warn) -> None:
         self.settings = settings
         self.unknown = unknown
         self.warn = warn  # for what a backend learns about the service on the way (a refused batch size)

@@ -22,7 +22,7 @@ from ._customer_facts import CUSTOMERS
 from ._customer_ids import normalize_customer_ids
 from ._deps import require_libraries
 from ._elements_api import ElementsBackend
-from ._errors import ApiError, AvePointError, NotFoundError, PartialFailureError
+from ._errors import ApiError, AvePointError, NotFoundError, PartialFailureError, Warn
 from ._http import HttpResponse, HttpTransport, Transport, redirect_note
 from ._job_query import JobQuery
 from ._jobs import JOBS, JobReport, api_filter, job_report
@@ -33,7 +33,6 @@ from ._resources import Facts, Resource
 from ._responses import ErrorDetails, decode_json
 from ._unknown_values import UnknownValues
 
-Warn = Callable[[str], None]
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 

@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Any, Callable, Dict, Iterable, List, Optional
 
 from ._durations import parse_duration
-from ._errors import ContractError
+from ._errors import ContractError, Warn
 from ._job_codes import FINISHED, JOB_MODULE, JOB_TYPE, RUN_STATUS, CodeTable
 from ._job_query import ELEMENTS_JOBS_PATH, JobQuery
 from ._options import ConnectionSettings
@@ -229,7 +229,7 @@ def api_filter(query: JobQuery) -> Dict[str, int]:
 
 
 def job_report(query: JobQuery, found: List[Optional[List[Dict[str, Any]]]], settings: ConnectionSettings,
-               warn: Callable[[str], None]) -> JobReport:
+               warn: Warn) -> JobReport:
     """The report of the jobs read for ``query.customer_ids`` (``found``: each one's jobs, None when unknown).
 
     ``customers[].last_success`` considers every job of the asked job types and modules,

@@ -14,9 +14,10 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Hashable, List, Optional, Set, Tuple
+from typing import Any, Callable, Dict, Hashable, Optional, Set, Tuple
 
-Warn = Callable[[str], None]
+from ._errors import Warn
+
 
 
 @dataclass(frozen=True)
