@@ -18,7 +18,7 @@ from typing import Any, Callable, List, Mapping, Optional, Protocol, Sequence
 from ._clouds import CLOUDS
 from ._errors import ApiError, NotFoundError, Warn
 from ._options import ConnectionSettings
-from ._paging import Pages
+from ._paging import IncompleteList, Pages
 from ._resources import Endpoint, Facts, ItemContext, Resource
 from ._schemas import check
 from ._unknown_values import UnknownValues, bad_text_kind, cleaned_text
@@ -103,6 +103,9 @@ def missing_endpoint(error: ApiError, api: str, path: str, api_url: str, evidenc
     )
 
 
+READINGS = 3  # readings of a list, in all, before its shortfall is an error
+
+
 class FirstPageMissing(Exception):
     """The first page of a list answered HTTP 404 (``error``): what that means depends on the backend."""
 
@@ -130,8 +133,24 @@ class Reader:
 
     def pages(self, resource: Resource, api: str, endpoint: Endpoint, first: Request, send: Send,
               customer_id: Optional[str] = None) -> List[Facts]:
-        """The facts of every item on every page of a list; FirstPageMissing when page 1 answers 404."""
-        pages: Pages[Facts] = Pages(first.what, self.settings.max_pages, noun=resource.noun, repeats=resource.repeats)
+        """The facts of every item on every page of a list; FirstPageMissing when page 1 answers 404.
+
+        A list that stops giving new items before its total is read again from page 1: a live list
+        shifts while it is paged (a new job pushes the others down), which a second reading gets
+        right; a service that ignores the page index gives the same shortfall every time.
+        """
+        for reading in range(1, READINGS + 1):
+            try:
+                return self._pages(resource, api, endpoint, first, send, customer_id)
+            except IncompleteList as error:
+                if reading == READINGS:
+                    raise IncompleteList("%s; read %d times from page 1, short each time" % (error, READINGS)) from None
+        raise AssertionError("unreachable")
+
+    def _pages(self, resource: Resource, api: str, endpoint: Endpoint, first: Request, send: Send,
+               customer_id: Optional[str]) -> List[Facts]:
+        pages: Pages[Facts] = Pages(first.what, self.settings.max_pages, noun=resource.noun, repeats=resource.repeats,
+                                    endpoint="%s %s" % (endpoint.method, first.path))
         assert endpoint.paging is not None and endpoint.item_schema is not None
         try:
             for where, items in endpoint.paging.read(first, send, pages, self.settings.api_url, endpoint.schema):
@@ -139,7 +158,7 @@ class Reader:
                     name = item_name(resource, item, index, where)
                     check(endpoint.item_schema, item, name)
                     facts = self._facts(resource, api, item, name, customer_id)
-                    pages.add(facts[resource.key] if resource.key else None, facts)
+                    pages.add(resource.identity(facts), facts)
         except NotFoundError as error:
             if pages.page == 1:
                 raise FirstPageMissing(error) from None

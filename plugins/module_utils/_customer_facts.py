@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any, Dict, Optional, Tuple
 
 from ._backup_status import BACKUP_STATUS_NAMES, from_code, from_name
+from ._job_codes import digits_only
 from ._paging import ODATA, PAGE_INDEX
 from ._resources import REPEAT_ERROR, Endpoint, ItemContext, Resource, Served
 from ._unknown_values import Kind, UnknownValues
@@ -45,7 +46,7 @@ def backup_status(value: Any, unknown: UnknownValues) -> Tuple[Optional[str], Op
     """(name, code) of a jobStatus of either API; an unknown value is noted for the warning."""
     if value is None:
         return None, None
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+    if isinstance(value, str) and digits_only(value.strip()):
         value = int(value.strip())  # a v3 code sent as a string ("1")
     if isinstance(value, int) and not isinstance(value, bool):
         if value not in BACKUP_STATUS_NAMES:

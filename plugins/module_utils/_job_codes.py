@@ -84,6 +84,12 @@ JOB_MODULES: dict[int, str] = {
 }
 
 
+def digits_only(text: str) -> bool:
+    """Whether ``text`` is a number in ASCII digits: ``str.isdigit`` also accepts superscripts such as '²',
+    which ``int`` refuses."""
+    return text.isascii() and text.isdigit()
+
+
 def name_key(name: str) -> str:
     """How names are compared: letter case and runs of white space do not matter."""
     return " ".join(name.split()).casefold()
@@ -122,7 +128,7 @@ class CodeTable:
 
     def decode(self, value: Any) -> tuple[Optional[str], Optional[int], bool]:
         """(name, code, known) for a value as an API sends it: a code, a name, or digits in a string."""
-        if isinstance(value, str) and value.strip().isdigit():
+        if isinstance(value, str) and digits_only(value.strip()):
             value = int(value.strip())
         if isinstance(value, int) and not isinstance(value, bool):
             name = self.name(value)

@@ -18,7 +18,7 @@ from typing import Any, Iterable, Optional
 from ._customer_ids import normalize_customer_ids
 from ._shown import describe
 from ._errors import ConfigurationError
-from ._job_codes import JOB_MODULE, JOB_TYPE, RUN_STATUS, CodeTable, name_key
+from ._job_codes import JOB_MODULE, JOB_TYPE, RUN_STATUS, CodeTable, digits_only, name_key
 from ._times import format_time, resolve_since, utc_now
 
 # AvePoint documents this path; its change log once spells it .../products/jobs/batch, so it
@@ -71,10 +71,10 @@ def value_filter(values: Optional[Iterable[Any]], table: CodeTable, option: str)
     names: set[str] = set()
     for value in values:
         text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else None
-        if text is not None and text.isdigit() and table.name(int(text)) is not None:
+        if text is not None and digits_only(text) and table.name(int(text)) is not None:
             codes.add(int(text))
             names.add(name_key(table.names[int(text)]))
-        elif text and not text.isdigit() and table.canonical(text) is not None:
+        elif text and not digits_only(text) and table.canonical(text) is not None:
             codes.update(table.codes(text))
             names.add(name_key(text))
         else:

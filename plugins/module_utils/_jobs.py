@@ -17,19 +17,22 @@ name as sent, ``Unknown (<code>)``) or left null, and reported by one warning pe
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Callable, Dict, Iterable, List, Optional
 
 from ._durations import parse_duration
 from ._errors import ContractError, Warn
-from ._job_codes import FINISHED, JOB_MODULE, JOB_TYPE, RUN_STATUS, CodeTable
+from ._job_codes import FINISHED, JOB_MODULE, JOB_TYPE, RUN_STATUS, CodeTable, digits_only
 from ._job_query import ELEMENTS_JOBS_PATH, JobQuery
 from ._options import ConnectionSettings
 from ._paging import ODATA, PAGE_INDEX
 from ._resources import REPEAT_SKIP, Endpoint, ItemContext, Resource, Served
 from ._sizes import parse_size
-from ._times import ABSENT, age_seconds, format_time, optional_time
+from ._times import ABSENT, age_seconds, format_time, is_placeholder, optional_time
 from ._unknown_values import Kind, UnknownValues
+
+CLOCK_SKEW_SECONDS = 60  # how far after the check time a success may end and still count (clocks differ a little)
+MAX_NAMED_JOBS = 10  # jobs named in one warning
 
 JOB_FIELDS = (
     "customer_id", "job_id", "name",
@@ -59,6 +62,15 @@ UNKNOWN: Dict[str, Kind] = {
                limit=5)
     for name, kept in _KEPT_AS.items()
 }
+
+
+PLACEHOLDER_TIME = Kind(
+    "placeholder_time",
+    "the jobs API returned placeholder times (the 'no date' values of .NET): %s. They are returned as null, as a "
+    "time the job does not have",
+    shown=lambda value, count, _details: "%s (%d job(s))" % (value, count),
+    limit=5,
+)
 
 
 def _note(unknown: UnknownValues, field_name: str, value: Any) -> None:
@@ -95,7 +107,7 @@ def _parsed(raw: dict[str, Any], key: str, parse: Callable[[str], Any], unknown:
 
 
 def _count(text: str) -> int:
-    if not text.strip().isdigit():
+    if not digits_only(text.strip()):
         raise ValueError(text)
     return int(text)
 
@@ -122,6 +134,10 @@ def job_facts(raw: dict[str, Any], context: ItemContext) -> dict[str, Any]:
         "status_code": status_code,
     }
     for key, fact in TIME_FIELDS:
+        if is_placeholder(raw.get(key)):
+            unknown.note(PLACEHOLDER_TIME, repr(str(raw[key])[:40]))
+            facts[fact] = None
+            continue
         try:
             moment = optional_time(raw.get(key))
         except ValueError:
@@ -157,18 +173,31 @@ def in_window(job: dict[str, Any], since: Optional[str]) -> bool:
     return moment is not None and moment >= since
 
 
-def last_success(jobs: Iterable[dict[str, Any]], success_codes: Iterable[int] = (FINISHED,)) -> Optional[dict[str, Any]]:
-    """The job that finished successfully most recently, or None.
+def successes(jobs: Iterable[dict[str, Any]], success_codes: Iterable[int] = (FINISHED,)) -> list[dict[str, Any]]:
+    """The jobs that finished successfully and say when.
 
     Only jobs with an end time count: the API also lists placeholder jobs with status Finished
     and every time "N/A", which say nothing about when data was last backed up.
     """
     codes = frozenset(success_codes)
+    return [job for job in jobs if job.get("status_code") in codes and job.get("end_time")]
+
+
+def last_success(jobs: Iterable[dict[str, Any]], latest: Optional[str] = None,
+                 success_codes: Iterable[int] = (FINISHED,)) -> Optional[dict[str, Any]]:
+    """The job that finished successfully most recently, or None; a success that ends after ``latest``
+    (a time text: the check time plus the clock skew allowed) has not happened and does not count."""
     best: Optional[dict[str, Any]] = None
-    for job in jobs:
-        if job.get("status_code") in codes and job.get("end_time") and (best is None or job["end_time"] > best["end_time"]):
+    for job in successes(jobs, success_codes):
+        if (latest is None or job["end_time"] <= latest) and (best is None or job["end_time"] > best["end_time"]):
             best = job
     return best
+
+
+def latest_credible(now: datetime) -> str:
+    """The latest end time a success may have at ``now``: clocks differ a little, a success from the future
+    is a wrong clock, a time sent without its offset, or a placeholder."""
+    return format_time(now + timedelta(seconds=CLOCK_SKEW_SECONDS))
 
 
 def succeeded_within(last_success_time: Optional[str], within_seconds: float, now: datetime) -> bool:
@@ -177,9 +206,11 @@ def succeeded_within(last_success_time: Optional[str], within_seconds: float, no
     return last_success_time is not None and age_seconds(last_success_time, now) <= within_seconds
 
 
-def customer_summary(customer_id: str, considered: list[dict[str, Any]], shown: list[dict[str, Any]]) -> dict[str, Any]:
-    """One customer's entry of ``customers``: the last success among ``considered`` jobs, and how many are ``shown``."""
-    success = last_success(considered)
+def customer_summary(customer_id: str, considered: list[dict[str, Any]], shown: list[dict[str, Any]],
+                     latest: Optional[str] = None) -> dict[str, Any]:
+    """One customer's entry of ``customers``: the last success among ``considered`` jobs (none after
+    ``latest``), and how many are ``shown``."""
+    success = last_success(considered, latest)
     return {
         "customer_id": customer_id,
         "last_success": success["end_time"] if success else None,
@@ -193,6 +224,8 @@ JOBS = Resource(
     noun="job",
     key="job_id",
     repeats=REPEAT_SKIP,  # a job that moved to the next page while we were paging (a live list) counts once
+    # Jobs of two modules may share an ID (and a job without one is never a repeat).
+    same_item=lambda job: (job["job_id"], job["job_module"], job["start_time"]) if job["job_id"] else None,
     apis={
         "partner": Served(job_facts, of_customer=Endpoint(
             "GET", "/partner/customers/{customer_id}/jobs", "partner_job_list", "partner_job", ODATA)),
@@ -236,6 +269,8 @@ def job_report(query: JobQuery, found: List[Optional[List[Dict[str, Any]]]], set
     whatever ``since`` and ``status`` select: the newest success may be older than the window.
     """
     report = JobReport(since=query.since_text)
+    latest = latest_credible(query.now)
+    future: list[dict[str, Any]] = []
     for customer_id, jobs in zip(query.customer_ids, found):
         if jobs is None:
             report.missing_ids.append(customer_id)
@@ -243,10 +278,22 @@ def job_report(query: JobQuery, found: List[Optional[List[Dict[str, Any]]]], set
         considered = [job for job in jobs if _kind_matches(job, query)]
         shown = newest_first(job for job in considered if _window_matches(job, query))
         report.jobs.extend(shown)
-        report.customers.append(customer_summary(customer_id, considered, shown))
+        report.customers.append(customer_summary(customer_id, considered, shown, latest))
+        future.extend(job for job in successes(considered) if job["end_time"] > latest)
+    if future:
+        warn(_future_warning(future, query.now))
     if report.missing_ids and not report.customers:
         warn(_all_missing_hint(query, settings))
     return report
+
+
+def _future_warning(jobs: list[dict[str, Any]], now: datetime) -> str:
+    listed = ", ".join("job %s of customer %s (ends %s)" % (job["job_id"] or "without an ID", job["customer_id"], job["end_time"])
+                       for job in jobs[:MAX_NAMED_JOBS])
+    more = " and %d more" % (len(jobs) - MAX_NAMED_JOBS) if len(jobs) > MAX_NAMED_JOBS else ""
+    return ("the jobs API returned successful job(s) that end after the time of this check (%s, with %d s allowed for "
+            "clock differences): %s%s. They are not counted as a last success: check the clocks and time zones of the "
+            "service" % (format_time(now), CLOCK_SKEW_SECONDS, listed, more))
 
 
 def _kind_matches(job: Dict[str, Any], query: JobQuery) -> bool:

@@ -77,15 +77,17 @@ def resolve_link(link: str, current_url: str, api_url: str, list_path: str) -> s
 
 
 class Pages(Generic[Item]):
-    """The items of one paged answer: each key once, at most ``max_pages`` pages.
+    """The items of one paged answer: each identity once, at most ``max_pages`` pages.
 
-    ``repeats`` says what an item whose key came before means: ``error`` for customers (one
-    answer naming a customer twice cannot be trusted) or ``skip`` for jobs (a live list shifts
-    while it is paged, so a job may reappear on the next page; it counts once). Items without a
-    key are always kept.
+    ``repeats`` says what an item whose identity came on an earlier page means: ``error`` for
+    customers (one answer naming a customer twice cannot be trusted) or ``skip`` for jobs (a live
+    list shifts while it is paged, so a job may reappear on the next page; it counts once). On one
+    page, a repeated identity is an error for customers and kept for jobs (two items of one page
+    cannot be an overlap of pages). Items without an identity are always kept. ``endpoint`` (method
+    and path) is named when a list cannot be completed.
     """
 
-    def __init__(self, what: str, max_pages: int, noun: str = "customer", repeats: str = "error") -> None:
+    def __init__(self, what: str, max_pages: int, noun: str = "customer", repeats: str = "error", endpoint: str = "") -> None:
         self.what = what
         self.max_pages = max_pages
         self.page = 0
@@ -93,8 +95,8 @@ class Pages(Generic[Item]):
         self.added = 0  # new items on the current page
         self._noun = noun
         self._repeats = repeats
-        self._received = 0  # items the pages carried, repeats included (for totalCount)
-        self._page_of: dict[str, int] = {}  # lowercase key -> the page it came on
+        self._endpoint = endpoint
+        self._page_of: dict[Any, int] = {}  # identity -> the page it came on
         self._links: set[str] = set()
 
     def visited(self, url: str) -> None:
@@ -114,19 +116,21 @@ class Pages(Generic[Item]):
         self.added = 0
         return self.where()
 
-    def add(self, key: Optional[str], item: Item) -> None:
-        """Keep one item; a repeated key (compared in lowercase) is an error or skipped, as ``repeats`` says."""
-        self._received += 1
-        if key is not None:
-            first = self._page_of.get(key.lower())
-            if first is not None:
-                if self._repeats == "skip":
-                    return
+    def add(self, identity: Any, item: Item, shown: str = "") -> None:
+        """Keep one item; a repeated ``identity`` is an error, skipped or kept, as ``repeats`` and the pages say.
+        ``shown`` names the item in the error."""
+        if identity is not None:
+            first = self._page_of.get(identity)
+            if first is not None and self._repeats == "skip":
+                if first != self.page:
+                    return  # an overlap of pages
+            elif first is not None:
                 where = "twice on page %d" % first if first == self.page else "on pages %d and %d" % (first, self.page)
                 raise ContractError(
                     "the API listed %s %s more than once in %s (%s): a contract error; refusing to choose "
-                    "between the answers" % (self._noun, key, self.what, where))
-            self._page_of[key.lower()] = self.page
+                    "between the answers" % (self._noun, shown or identity, self.what, where))
+            else:
+                self._page_of[identity] = self.page
         self.added += 1
         self.items.append(item)
 
@@ -147,18 +151,25 @@ class Pages(Generic[Item]):
         or a total that the remaining ``max_pages`` pages cannot hold (a totalCount of 10**9 would
         otherwise mean hours of requests before failing).
         """
-        if self._received >= total:  # the latest total wins: items may come and go while paging
+        arrived = len(self.items)
+        if arrived >= total:  # the latest total wins: items may come and go while paging
             return True
         if not self.added:
-            raise ContractError(
+            raise IncompleteList(
                 "the API answered %s with no new %ss although metadata.totalCount is %d and only %d arrived; "
-                "refusing to return an incomplete list" % (self.where(), self._noun, total, self._received))
-        if self.page + -(-(total - self._received) // page_size) > self.max_pages:
+                "refusing to return an incomplete list%s" % (
+                    self.where(), self._noun, total, arrived, " (%s)" % self._endpoint if self._endpoint else ""))
+        if self.page + -(-(total - arrived) // page_size) > self.max_pages:
             raise ContractError(
                 "the API answered %s with metadata.totalCount %d: at %d %ss a page that is more than the %d "
                 "pages allowed by the option max_pages (AVEPOINT_MAX_PAGES); refusing to page on. If there really "
                 "are that many, raise max_pages" % (self.where(), total, page_size, self._noun, self.max_pages))
         return False
+
+
+class IncompleteList(ContractError):
+    """A page-index list stopped giving new items before its total: it shifted while it was read, or the
+    service ignores the page index. Reading it again from page 1 tells the two apart."""
 
 
 class Paging(Protocol):

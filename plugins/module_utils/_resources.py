@@ -12,7 +12,7 @@ read any declared resource, so a new endpoint is a declaration, not new request 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Dict, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Callable, Dict, Hashable, Mapping, Optional
 from urllib.parse import quote
 
 from ._clouds import permission
@@ -83,6 +83,13 @@ class Resource:
     key: Optional[str] = None
     repeats: str = REPEAT_ERROR
     named_by: Optional[str] = None
+    # What makes two items of a list the same item (None: never the same); default: the ``key`` fact.
+    same_item: Optional[Callable[[Facts], Hashable]] = None
+
+    def identity(self, facts: Facts) -> Hashable:
+        if self.same_item is not None:
+            return self.same_item(facts)
+        return facts.get(self.key) if self.key else None
 
     def served(self, api: str) -> Served:
         return self.apis[api]

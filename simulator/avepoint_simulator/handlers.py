@@ -598,7 +598,7 @@ class SimHandler(BaseHTTPRequestHandler):
                 if not isinstance(wanted, int) or isinstance(wanted, bool):
                     raise HttpError(400, f"{key} must be an integer", _field_error(key, "not an integer"))
                 jobs = [job for job in jobs if job.get(key) == wanted]
-        start = (page_index - 1) * page_size
+        start = 0 if self.state.shapes.get().jobs_ignore_page_index else (page_index - 1) * page_size
         data = [v3_job_view(job) for job in jobs[start: start + page_size]]
         return 200, {"data": data,
                      "metadata": {"pageIndex": page_index, "pageSize": page_size, "totalCount": len(jobs)}}

@@ -11,7 +11,7 @@ import pytest
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import ContractError
 from ansible_collections.avepoint.graph.plugins.module_utils._job_codes import RUN_STATUS, RUN_STATUSES
 from ansible_collections.avepoint.graph.plugins.module_utils._jobs import (
-    JOB_FIELDS, customer_summary, in_window, job_facts, last_success, newest_first, succeeded_within)
+    JOB_FIELDS, customer_summary, in_window, job_facts, last_success, latest_credible, newest_first, succeeded_within)
 from ansible_collections.avepoint.graph.plugins.module_utils._resources import ItemContext
 from ansible_collections.avepoint.graph.plugins.module_utils._schemas import check
 from ansible_collections.avepoint.graph.plugins.module_utils._unknown_values import UnknownValues
@@ -163,6 +163,44 @@ def test_last_success_is_the_newest_finished_job_with_an_end_time():
     assert last_success(jobs, success_codes=(2, 4))["job_id"] == "exception-later"
     assert last_success([job(None, 2), job("2026-11-29T05:00:00Z", 3)]) is None
     assert last_success([]) is None
+
+
+def test_a_success_after_the_check_time_does_not_count():
+    now = datetime(2026, 11, 29, 8, 0, tzinfo=timezone.utc)
+    latest = latest_credible(now)
+    assert latest == "2026-11-29T08:01:00Z"  # a minute allowed for clocks that differ
+    real = job("2026-11-28T08:00:00Z", 2, "real")
+    for future_end in ("2099-01-01T00:00:00Z", "2026-11-29T08:05:00Z", "2026-11-29T08:01:01Z"):
+        assert last_success([job(future_end, 2, "future"), real, job("2026-11-29T07:00:00Z", 3, "failed")], latest)["job_id"] == "real"
+    assert last_success([job("2026-11-29T08:00:59Z", 2, "skewed"), real], latest)["job_id"] == "skewed"
+    assert last_success([job("2099-01-01T00:00:00Z", 2, "future")], latest) is None
+    assert customer_summary(CUSTOMER, [job("2099-01-01T00:00:00Z", 2, "f"), real], [], latest)["last_success"] == real["end_time"]
+
+
+@pytest.mark.parametrize("value", ["0001-01-01T00:00:00", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59.9999999",
+                                   "9999-12-31T23:59:59.9999999+01:00", "9999-12-31"])
+def test_placeholder_times_are_no_time_with_one_warning(value):
+    unknown = UnknownValues()
+    facts = facts_of(dict(V3_JOB, endTime=value, startTime=value), unknown)
+    assert facts["end_time"] is None and facts["start_time"] is None
+    warnings = []
+    unknown.report(warnings.append)
+    assert len(warnings) == 1 and "placeholder times" in warnings[0] and "(2 job(s))" in warnings[0]
+
+
+def test_an_ancient_time_keeps_four_digits_of_year_and_sorts_before_today():
+    facts = facts_of(dict(V3_JOB, endTime="0999-06-01T00:00:00Z"))
+    assert facts["end_time"] == "0999-06-01T00:00:00Z" < "2026-01-01T00:00:00Z"
+
+
+@pytest.mark.parametrize("field, value", [("status", "\u00b2"), ("jobType", "\u00b3"), ("jobModule", "\u00b9")])
+def test_superscript_digits_are_unknown_names_not_a_crash(field, value):
+    unknown = UnknownValues()
+    facts = facts_of(dict(V3_JOB, **{field: value}), unknown)
+    assert facts[{"status": "status", "jobType": "job_type", "jobModule": "job_module"}[field] + "_code"] is None
+    warnings = []
+    unknown.report(warnings.append)
+    assert len(warnings) == 1
 
 
 def test_customer_summary():

@@ -45,6 +45,8 @@ def test_query_without_options_selects_everything():
     ({"statuses": ["Finised"]}, "option 'status' has the value 'Finised', which is not a documented status"),
     ({"statuses": ["99"]}, "option 'status' has the value '99'"),
     ({"statuses": []}, "option 'status' is an empty list"),
+    ({"statuses": "\u00b2"}, "option 'status' has the value '\\xb2', which is not a documented status"),
+    ({"job_types": ["\u00b3"]}, "option 'job_type' has the value '\\xb3'"),
     ({"job_types": ["Microsft 365"]}, "option 'job_type' has the value 'Microsft 365'"),
     ({"job_modules": ["999"]}, "option 'job_module' has the value '999'"),
     ({"job_modules": [True]}, "option 'job_module' has the value True"),

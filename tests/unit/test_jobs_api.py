@@ -204,13 +204,45 @@ def test_a_short_elements_listing_is_refused():
         fetch_jobs(client, job_query([IDS[0]], now=NOW))
 
 
-def test_a_job_repeated_on_the_next_page_counts_once():
-    pages = {1: [v3_job(1), v3_job(2)], 2: [v3_job(2), v3_job(3)]}  # a new job pushed job 2 down
+def test_a_list_that_shifts_while_it_is_paged_is_read_again_and_counts_each_job_once():
+    # The first reading: a new job (0) arrived after page 1 was read and pushed job 2 to page 2.
+    # The second reading sees the list as it is now.
+    readings = [{1: [v3_job(1), v3_job(2)], 2: [v3_job(2), v3_job(3)], 3: []},
+                {1: [v3_job(0), v3_job(1)], 2: [v3_job(2), v3_job(3)]}]
 
     def handler(method, path, params, body, what):
-        return {"data": pages[params["pageIndex"]], "metadata": {"totalCount": 4}}
+        reading = readings[0]
+        page = reading[params["pageIndex"]]
+        if params["pageIndex"] == len(reading):
+            readings.pop(0)
+        return {"data": page, "metadata": {"totalCount": 4}}
     report = fetch_jobs(ScriptedClient("elements", handler), job_query([IDS[0]], now=NOW))
-    assert [job["job_id"] for job in report.jobs] == ["IB000001", "IB000002", "IB000003"]
+    assert [job["job_id"] for job in report.jobs] == ["IB000000", "IB000001", "IB000002", "IB000003"]
+
+
+def test_a_service_that_ignores_the_page_index_is_an_error_naming_the_endpoint():
+    jobs = [v3_job(n) for n in range(100)]
+    client = ScriptedClient("elements", lambda method, path, params, body, what: {"data": jobs, "metadata": {"totalCount": 150}})
+    with pytest.raises(ContractError) as caught:
+        fetch_jobs(client, job_query([IDS[0]], now=NOW))
+    assert ("the jobs of customer %s (page 2) with no new jobs although metadata.totalCount is 150 and only 100 arrived" % IDS[0]
+            in str(caught.value))
+    assert "(POST /partner/external/v3/general/customers/%s/avpt-products/jobs/batch); read 3 times" % IDS[0] in str(caught.value)
+    assert len(client.requests) == 6
+
+
+def test_jobs_sharing_an_id_on_one_page_or_across_modules_are_all_kept():
+    failed, finished = dict(v3_job(1), status=3, jobId="X"), dict(v3_job(2), jobId="X")  # one ID, twice on a page
+    retried = dict(v3_job(2), jobId="X", status=3)  # the very same job listed again on the same page: kept too
+    pages = {1: [failed, finished, retried, dict(v3_job(3), jobId="Y")], 2: [dict(v3_job(3, module=303), jobId="Y")]}
+
+    def handler(method, path, params, body, what):
+        return {"data": pages[params["pageIndex"]], "metadata": {"totalCount": 5}}
+    report = fetch_jobs(ScriptedClient("elements", handler), job_query([IDS[0]], now=NOW))
+    assert sorted((job["job_id"], job["job_module"], job["status"]) for job in report.jobs) == [
+        ("X", "SharePoint Online", "Failed"), ("X", "SharePoint Online", "Failed"), ("X", "SharePoint Online", "Finished"),
+        ("Y", "Exchange Online", "Finished"), ("Y", "SharePoint Online", "Finished")]
+    assert report.customers[0]["last_success"] == finished["endTime"]
 
 
 @pytest.mark.parametrize("link, message", [
