@@ -76,7 +76,7 @@ def value_filter(values: Optional[Iterable[Any]], table: CodeTable, option: str)
             names.add(name_key(table.names[int(text)]))
         elif text and not digits_only(text) and table.canonical(text) is not None:
             codes.update(table.codes(text))
-            names.add(name_key(text))
+            names.add(name_key(table.canonical(text)))  # type: ignore[arg-type]
         else:
             raise ConfigurationError(
                 "option '%s' has the value %s, which is not a documented %s; use a name or code such as %s"

@@ -211,11 +211,17 @@ def customer_summary(customer_id: str, considered: list[dict[str, Any]], shown: 
     """One customer's entry of ``customers``: the last success among ``considered`` jobs (none after
     ``latest``), and how many are ``shown``."""
     success = last_success(considered, latest)
+    by_workload: dict[str, list[dict[str, Any]]] = {}
+    for job in considered:
+        if job.get("job_module") is not None:
+            by_workload.setdefault(job["job_module"], []).append(job)
+    newest = {workload: last_success(jobs, latest) for workload, jobs in sorted(by_workload.items())}
     return {
         "customer_id": customer_id,
         "last_success": success["end_time"] if success else None,
         "last_success_job_id": success["job_id"] if success else None,
         "job_count": len(shown),
+        "last_success_by_workload": {workload: job["end_time"] if job else None for workload, job in newest.items()},
     }
 
 

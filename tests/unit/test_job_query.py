@@ -73,9 +73,10 @@ def test_filters_match_codes_and_names_without_codes():
     assert statuses.matches(2, "Finished") and not statuses.matches(3, "Failed")
     assert statuses.matches(None, "not  finished")  # a partner name without a code
     assert not statuses.matches(None, "Cancelled")
-    archiver = value_filter([309], JOB_MODULE, "job_module")
-    assert archiver.matches(309, "Archiver") and not archiver.matches(8, "Archiver")
-    assert archiver.matches(None, "Archiver")  # the partner name cannot tell 8 from 309
+    onedrive = value_filter(["OneDrive"], JOB_MODULE, "job_module")
+    assert onedrive.matches(305, "OneDrive") and not onedrive.matches(302, "SharePoint Online")
+    assert value_filter(["onedrive for business"], JOB_MODULE, "job_module") == onedrive  # every spelling, one workload
+    assert onedrive.matches(None, "OneDrive")
     assert value_filter("Microsoft 365", JOB_TYPE, "job_type").single_code() == 7
 
 

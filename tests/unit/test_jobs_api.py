@@ -121,9 +121,11 @@ def test_elements_pages_every_customer_concurrently_and_summarises():
     assert sorted(pages) == [1, 2, 3]
     assert all(request.body == {} and request.headers == {"Content-Type": "application/json"} for request in client.requests)
     assert report.customers == [
-        {"customer_id": IDS[0], "last_success": v3_job(2)["endTime"], "last_success_job_id": "IB000002", "job_count": 230},
-        {"customer_id": IDS[1], "last_success": None, "last_success_job_id": None, "job_count": 0},
-        {"customer_id": IDS[2], "last_success": None, "last_success_job_id": None, "job_count": 1},
+        {"customer_id": IDS[0], "last_success": v3_job(2)["endTime"], "last_success_job_id": "IB000002", "job_count": 230,
+         "last_success_by_workload": {"SharePoint Online": v3_job(2)["endTime"]}},
+        {"customer_id": IDS[1], "last_success": None, "last_success_job_id": None, "job_count": 0, "last_success_by_workload": {}},
+        {"customer_id": IDS[2], "last_success": None, "last_success_job_id": None, "job_count": 1,
+         "last_success_by_workload": {"SharePoint Online": None}},
     ]
     assert report.missing_ids == [] and report.since is None and client.warnings == []
     assert report.last_success_by_id() == {IDS[0]: v3_job(2)["endTime"], IDS[1]: None, IDS[2]: None}
