@@ -20,6 +20,7 @@ only the recency events read it. ``job_status_code`` goes with ``job_status``.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Iterator, Optional
@@ -43,6 +44,7 @@ class Snapshot:
 
     customers: dict[str, dict[str, Any]] = field(default_factory=dict)
     stale: dict[str, dict[str, bool]] = field(default_factory=dict)
+    missing_ids: list[str] = field(default_factory=list, compare=False)  # watched IDs the API does not know (not saved)
 
     def with_customer_of(self, other: "Snapshot", customer_id: str) -> "Snapshot":
         """This snapshot with one customer as ``other`` has it (or without it, when ``other`` has none)."""
@@ -66,7 +68,7 @@ def event(kind: str, facts: dict[str, Any], at: datetime, initial: bool = False,
         "current": None,
         "workload": None,
         "within": None,
-        "customer": facts,
+        "customer": copy.deepcopy(facts),  # a source filter may change an event; never the snapshot
         "detected_at": format_time(at),
         "initial": initial,
     }

@@ -48,11 +48,13 @@ Sleep = Callable[[float], Any]
 def read_snapshot(client: AvePointClient, config: SourceConfig, now: datetime) -> Snapshot:
     """One poll (blocking): the customers in scope and, with a recency rule, their last success."""
     client.start_task()
+    missing: list[str] = []
     if config.ids is not None:
-        found = client.get_customers(config.ids).customers
+        result = client.get_customers(config.ids)
+        found, missing = result.customers, result.missing_ids
     else:
         found = client.list_customers()
-    snapshot = Snapshot(customers={facts["id"]: dict(facts) for facts in found})
+    snapshot = Snapshot(customers={facts["id"]: dict(facts) for facts in found}, missing_ids=missing)
     if config.recency is not None and snapshot.customers:
         last = client.get_jobs(job_query(list(snapshot.customers), now=now)).last_success_by_id()
         for customer_id, facts in snapshot.customers.items():
@@ -129,6 +131,9 @@ async def run(queue: Any, args: Mapping[str, Any], environ: Optional[Mapping[str
                 await sleep(outage.failed(error, config.interval))
                 continue
             outage.succeeded()
+            if current.missing_ids and (previous is None or current.missing_ids != previous.missing_ids):
+                LOG.warning("the API does not know the watched customer(s) %s: customer_added follows if one appears",
+                            ", ".join(current.missing_ids))
             if previous is None:
                 events = initial_events(current, config.recency, now) if config.initial_events else []
                 LOG.info("first poll: %d customer(s) as the baseline; changes are reported from the next poll", len(current.customers))

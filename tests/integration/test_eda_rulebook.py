@@ -102,7 +102,7 @@ class Rulebook:
 
     def wait_for(self, what: str, done: Callable[[], bool]) -> None:
         """Until ``done()``; it is checked at each line printed and at least every 0.2 s (polls print nothing)."""
-        for _ in range(int(WAIT / 0.2)):
+        for _attempt in range(int(WAIT / 0.2)):
             with self.changed:
                 if done():
                     return

@@ -22,7 +22,8 @@ from ansible_collections.avepoint.graph.plugins.module_utils._errors import Conf
 from ansible_collections.avepoint.graph.plugins.plugin_utils import _event_source
 from ansible_collections.avepoint.graph.plugins.plugin_utils._event_source import run
 
-PLUGIN = REPO / ".build" / "collections" / "ansible_collections" / "avepoint" / "graph" / "extensions" / "eda" / "plugins" / "event_source" / "customer_events.py"
+INSTALLED = REPO / ".build" / "collections" / "ansible_collections" / "avepoint" / "graph"  # as tests/conftest.py links it
+PLUGIN = INSTALLED / "extensions" / "eda" / "plugins" / "event_source" / "customer_events.py"
 NEW_ID = "0f8fad5b-d9cb-469f-a165-70867728950e"
 LOGGER = "avepoint.graph.customer_events"
 
@@ -59,7 +60,7 @@ class Polls:
         await self.gate.acquire()
 
     async def done(self, count: int) -> None:
-        for _ in range(2000):
+        for _attempt in range(2000):
             if len(self.delays) >= count:
                 return
             await asyncio.sleep(0.01)
@@ -218,6 +219,27 @@ def test_an_expired_token_is_refreshed_without_an_outage(live_sim, caplog):
     assert sim.counters()["token_requests"] == 2 and caplog.records == []
 
 
+def test_watched_ids_the_api_does_not_know_are_named_once_and_added_when_they_appear(live_sim, caplog):
+    sim = live_sim
+    known = sim.customers[0]["id"]
+
+    async def scenario() -> Queue:
+        queue, polls = Queue(), Polls()
+        task = asyncio.ensure_future(run(queue, source_args(sim, ids=[known, NEW_ID]), environ={}, sleep=polls.sleep))
+        await polls.done(1)
+        await polls.step(2)
+        sim.add_customer({"id": NEW_ID, "organization": "Appeared Ltd"})
+        await polls.step(3)
+        await stopped(task)
+        return queue
+
+    with caplog.at_level(logging.WARNING, logger=LOGGER):
+        queue = asyncio.run(scenario())
+    assert [r.getMessage() for r in caplog.records] == [
+        "the API does not know the watched customer(s) %s: customer_added follows if one appears" % NEW_ID]
+    assert queue.kinds() == [("customer_added", NEW_ID, None)]
+
+
 def test_restart_with_the_state_file_reports_what_changed_while_stopped_once(live_sim, tmp_path):
     sim = live_sim
     state_file = tmp_path / "state.json"
@@ -290,7 +312,7 @@ def test_a_stop_during_a_poll_is_prompt_and_closes_the_client(live_sim, monkeypa
         await polls.done(1)
         sim.set_faults([{"kind": "delay", "delay_ms": 20000}])
         polls.gate.release()
-        for _ in range(500):  # until the poll waits for the slow answer in its thread
+        for _attempt in range(500):  # until the poll waits for the slow answer in its thread
             if sim.counters()["in_flight"]:
                 break
             await asyncio.sleep(0.01)
@@ -352,7 +374,7 @@ def test_the_plugin_file_runs_as_ansible_rulebook_loads_it(live_sim, monkeypatch
     async def scenario() -> Queue:
         queue = Queue()
         task = asyncio.ensure_future(module["main"](queue, source_args(live_sim, initial_events=True)))
-        for _ in range(2000):
+        for _attempt in range(2000):
             if len(queue.events) == len(live_sim.customers):
                 break
             await asyncio.sleep(0.01)

@@ -38,7 +38,7 @@ options:
     description:
       - Time between two polls, in seconds (V(60)) or as a duration (V(5m), V(1h)), from 1 second to 1 day.
       - During an outage the time doubles after each failed poll, up to 15 minutes or O(interval) when longer.
-    type: str
+    type: raw
     default: 300
   ids:
     description:
