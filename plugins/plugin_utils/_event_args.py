@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Any, Mapping, Optional
 
 from ansible_collections.avepoint.graph.plugins.module_utils._clouds import READS_CUSTOMERS
-from ansible_collections.avepoint.graph.plugins.module_utils._customers import describe, normalize_customer_ids
+from ansible_collections.avepoint.graph.plugins.module_utils._customer_ids import normalize_customer_ids
+from ansible_collections.avepoint.graph.plugins.module_utils._shown import describe
 from ansible_collections.avepoint.graph.plugins.module_utils._durations import EXAMPLES, parse_duration
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.avepoint.graph.plugins.module_utils._option_mapping import settings_from_mapping

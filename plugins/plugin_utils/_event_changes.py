@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Iterator, Optional
 
-from ansible_collections.avepoint.graph.plugins.module_utils._customers import ELEMENTS_FACT_FIELDS
+from ansible_collections.avepoint.graph.plugins.module_utils._customer_facts import ELEMENTS_FACT_FIELDS
 from ansible_collections.avepoint.graph.plugins.module_utils._recency import FACT as LAST_SUCCESS
 from ansible_collections.avepoint.graph.plugins.module_utils._times import format_time
 
