@@ -7,7 +7,7 @@ Modules read options from ``module.params`` (environment variables arrive throug
 from the doc fragment), which hands booleans, paths and choices over as given (see
 ``plugins/doc_fragments/connection.py``). Both hand a getter to :func:`settings_from_getter`,
 so every check and default below applies identically everywhere: strict booleans, choices
-listed in the error, empty text counted as not set, paths expanded, numbers within range.
+listed in the error, empty text counted as not set, numbers within range.
 """
 
 from __future__ import annotations
@@ -213,9 +213,8 @@ def _text(get: OptionGetter, name: str) -> Optional[str]:
 
 
 def _path(get: OptionGetter, name: str) -> Optional[str]:
-    """A path with ``~`` and environment variables expanded, as Ansible expands a ``path`` option."""
     value = _text(get, name)
-    return os.path.expanduser(os.path.expandvars(value)) if value else None
+    return os.path.expanduser(value) if value else None
 
 
 def _choice(get: OptionGetter, name: str, choices: list[str], where: OptionSource) -> str:

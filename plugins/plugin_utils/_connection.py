@@ -30,6 +30,7 @@ import difflib
 from typing import Any, Callable, Mapping, Optional, Sequence
 
 from ansible import constants as C
+from ansible.config.manager import ensure_type
 from ansible.errors import AnsibleError, AnsibleOptionsError
 
 from ansible_collections.avepoint.graph.plugins.module_utils._clouds import READS_CUSTOMERS
@@ -84,22 +85,31 @@ class PluginOptions:
         def get(name: str) -> Any:
             # Keywords and variables were rendered in set_options; this renders templates from ansible.cfg
             # and the environment (ansible-core 2.19+ marks both as trusted for templating).
-            seen[name] = rendered(self.get_option(name), templar)
-            return seen[name]
+            value = rendered(self.get_option(name), templar)
+            if CONNECTION_OPTIONS[name]["type"] == "path" and isinstance(value, str) and value.strip():
+                # Ansible's own conversion (~, $VARIABLES, relative to the ansible.cfg it came from) of a path the
+                # PLUGINS fragment has Ansible hand over as text: Ansible would make empty text the current directory.
+                value = ensure_type(value, "path", self.option_origin(name))
+            seen[name] = value
+            return value
 
         try:
             return settings_from_getter(get, reads, source=self.option_source)
         except AvePointError as error:
             raise error.redacted(getattr(self, "_secrets", []) + configured_secrets(seen.get) + self.configuration_secrets()) from None
 
-    def option_source(self, name: str) -> Optional[str]:
-        """Where the value of option ``name`` came from, as errors name it: an ``ansible_avepoint_*`` variable, an
-        ``AVEPOINT_*`` environment variable or a key of ansible.cfg; None for keywords, the inventory file, defaults."""
+    def option_origin(self, name: str) -> str:
+        """Where Ansible took the value of option ``name`` from: ``Direct``, ``var: NAME``, ``env: NAME``, the
+        configuration file or ``default``."""
         # Ansible's own answer to the question set_options asked: ansible-core before 2.19 keeps no origin
         # (its get_option_and_origin asks again without the keywords and variables).
         asked = getattr(self, "_asked", {})
-        _value, origin = C.config.get_config_value_and_origin(name, plugin_type=self.plugin_type, plugin_name=self._load_name, **asked)
-        return source_label(str(origin or ""), self.option_definitions[name])
+        return str(C.config.get_config_value_and_origin(name, plugin_type=self.plugin_type, plugin_name=self._load_name, **asked)[1])
+
+    def option_source(self, name: str) -> Optional[str]:
+        """Where the value of option ``name`` came from, as errors name it: an ``ansible_avepoint_*`` variable, an
+        ``AVEPOINT_*`` environment variable or a key of ansible.cfg; None for keywords, the inventory file, defaults."""
+        return source_label(self.option_origin(name), self.option_definitions[name])
 
     def configuration_secrets(self) -> list[str]:
         """The secret options' values in the environment or ansible.cfg, as Ansible reads them."""

@@ -186,12 +186,16 @@ def test_an_empty_environment_variable_is_not_set(clean_env, name):
     assert getattr(settings, name) == {"cloud": "commercial", "api": "partner", "validate_certs": True}.get(name)
 
 
-def test_paths_are_expanded_as_ansible_expands_them(clean_env, tmp_path):
+def test_paths_are_expanded_as_ansible_expands_them(clean_env, ini_file, tmp_path):
     clean_env.setenv("HOME", str(tmp_path))
     clean_env.setenv("CERTS_DIR", str(tmp_path))
     (tmp_path / "ca.pem").write_text("-----BEGIN CERTIFICATE-----\n")
     assert settings_of(lookup(), dict(BASE, ca_path="~/ca.pem")).ca_path == str(tmp_path / "ca.pem")
-    assert settings_of(lookup(), dict(BASE, ca_path="$CERTS_DIR/ca.pem")).ca_path == str(tmp_path / "ca.pem")
+    clean_env.setenv("AVEPOINT_CA_PATH", "$CERTS_DIR/ca.pem")
+    assert settings_of(lookup(), BASE).ca_path == str(tmp_path / "ca.pem")
+    clean_env.delenv("AVEPOINT_CA_PATH")
+    ini_file(ca_path="ca.pem")  # relative to the directory of the ansible.cfg it is in
+    assert settings_of(lookup(), BASE).ca_path == str(tmp_path / "ca.pem")
 
 
 def test_a_secret_value_is_never_shown():
