@@ -6,28 +6,29 @@
 resolves every option (keywords or the inventory file, ``ansible_avepoint_*`` variables,
 ``AVEPOINT_*`` environment variables, ``[avepoint_graph]`` in ansible.cfg, as the doc fragment
 declares them), and :meth:`PluginOptions.connection_settings` hands ``get_option`` to the shared
-option table, which checks the connection options exactly as for modules. The PLUGINS doc
-fragment makes Ansible hand booleans, paths and choices over as given, so 'maybe' or an empty
-environment variable is an error or unset there, never a silent false or the current directory.
+option table, which checks the connection options as it does for modules. The PLUGINS doc
+fragment has Ansible hand booleans, paths and choices over as given, so that 'maybe', a typo or
+an empty ``AVEPOINT_*`` variable (AWX / AAP export every variable they know) is an error or unset
+there, never a silent false, the current directory or a message showing a secret.
 
 What Ansible does not do is left here:
 
-* unknown keys are refused, naming the key and the closest valid option;
+* unknown keys are refused, naming the key and the closest valid option (Ansible ignores them);
 * templates in connection options are rendered (:func:`rendered`);
 * the plugin's own booleans and choices given as keywords or file keys (``strict``,
-  ``on_missing``...) are checked with the table's checks before Ansible's lenient conversion, as
-  their declared types are what ansible-doc shows;
-* errors name where a value came from (:meth:`PluginOptions.option_source`);
+  ``on_missing``...) are checked with the table's checks before Ansible's lenient conversion
+  (they keep their declared types, which ansible-doc shows);
+* errors name where a value came from (:meth:`PluginOptions.option_origin`);
 * every error is masked with the secret values given, raw and rendered, wherever they came from:
   modules have Ansible's no_log masking, plugins only this.
 
-Every problem is a ConfigurationError (or Ansible's AnsibleOptionsError, masked), raised before any request.
+Every problem is raised before any request.
 """
 
 from __future__ import annotations
 
 import difflib
-from typing import Any, Callable, Mapping, Optional, Sequence
+from typing import Any, Callable, Iterable, Mapping, Optional, Sequence
 
 from ansible import constants as C
 from ansible.config.manager import ensure_type
@@ -148,8 +149,8 @@ def rendered_sources(direct: Optional[Mapping[str, Any]], variables: Optional[Ma
     if direct is not None:
         direct = {key: rendered(value, templar) if key in CONNECTION_OPTIONS else value for key, value in direct.items()}
     if variables is not None:
-        names = [entry["name"] for name in CONNECTION_OPTIONS for entry in definitions.get(name, {}).get("vars") or ()]
-        variables = dict(variables, **{name: rendered(variables[name], templar) for name in names if name in variables})
+        names = option_variables(definitions, CONNECTION_OPTIONS)
+        variables = {**variables, **{name: rendered(variables[name], templar) for name in names if name in variables}}
     return direct, variables
 
 
@@ -157,9 +158,14 @@ def given_secrets(definitions: Mapping[str, Mapping[str, Any]], direct: Optional
                   variables: Optional[Mapping[str, Any]]) -> list[str]:
     """The values of the secret options given as keywords or file keys, and as ``ansible_avepoint_*`` variables."""
     direct, variables = direct or {}, variables or {}
-    from_variables = {name: variables[entry["name"]] for name in SECRET_OPTIONS & set(definitions)
-                      for entry in definitions[name].get("vars") or () if entry["name"] in variables}
+    from_variables = {name: variables[variable] for variable, name in option_variables(definitions, SECRET_OPTIONS).items()
+                      if variable in variables}
     return configured_secrets(direct.get) + configured_secrets(from_variables.get)
+
+
+def option_variables(definitions: Mapping[str, Mapping[str, Any]], options: Iterable[str]) -> dict[str, str]:
+    """``ansible_avepoint_*`` variable -> option name, for the ``options`` the plugin has."""
+    return {entry["name"]: name for name in options for entry in (definitions.get(name) or {}).get("vars") or ()}
 
 
 def refuse_unknown_keys(direct: Mapping[str, Any], definitions: Mapping[str, Any], plugin: str) -> None:
