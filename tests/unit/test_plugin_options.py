@@ -12,7 +12,7 @@ import pytest
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.loader import inventory_loader, lookup_loader
 
-from ansible_collections.avepoint.graph.plugins.module_utils._customers import describe, type_name
+from ansible_collections.avepoint.graph.plugins.module_utils._shown import describe, type_name
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.avepoint.graph.plugins.module_utils._options import checked_choice, parse_boolean
 
