@@ -30,7 +30,6 @@ OptionGetter = Callable[[str], Any]
 # Where an option's value came from, as a message names it (an environment variable...), or None.
 OptionSource = Callable[[str], Optional[str]]
 
-
 DEFAULT_CONCURRENCY = 16
 MAX_CONCURRENCY = 64
 # Paging and batching limits the AvePoint documentation leaves open (docs/api-migration.md).
