@@ -19,7 +19,6 @@ from typing import Any, Callable, Dict, Hashable, Optional, Set, Tuple
 from ._errors import Warn
 
 
-
 @dataclass(frozen=True)
 class Kind:
     """One kind of value that can be unknown, and the warning that reports it.
