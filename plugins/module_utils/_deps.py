@@ -15,16 +15,20 @@ from ._errors import DependencyError
 
 # Other modules import the libraries from here, guarded.
 __all__ = [
-    "HTTPAdapter", "hashes", "jwt", "requests", "rsa", "serialization", "x509",
+    "HTTPAdapter", "Retry", "hashes", "jwt", "requests", "rsa", "serialization", "urllib3", "x509",
     "load_jsonschema", "missing_libraries", "require_certificate_libraries", "require_libraries",
 ]
 
 try:
     import requests
+    import urllib3  # requests' own dependency: the transport uses its Retry, connections and exceptions
+    import urllib3.connection
+    import urllib3.exceptions
     from requests.adapters import HTTPAdapter
+    from urllib3.util.retry import Retry
 except ImportError:  # pragma: no cover - depends on the host
-    requests = None
-    HTTPAdapter = None
+    requests = urllib3 = None
+    HTTPAdapter = Retry = None
     REQUESTS_IMPORT_ERROR: Optional[str] = traceback.format_exc()
 else:
     REQUESTS_IMPORT_ERROR = None
