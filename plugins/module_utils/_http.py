@@ -222,6 +222,7 @@ class Transport:
                 except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as error:
                     raise exchange.given_up(error) from None  # an error urllib3 raised without asking its Retry
 
+
 def insecure_tls_warning(settings: ConnectionSettings) -> Optional[str]:
     """The warning to show when certificate checks are off, or None when they are on."""
     if settings.validate_certs:
