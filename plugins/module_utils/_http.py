@@ -193,7 +193,7 @@ class Transport:
         headers: Optional[Mapping[str, str]] = None,
     ) -> HttpResponse:
         environment = self.environment_for(url)
-        exchange = Exchange(self.task, url, self.proxy_for(url), policy=self.policy, timeout=self.settings.timeout,
+        exchange = Exchange(self.task, url, self.proxy_for, policy=self.policy, timeout=self.settings.timeout,
                             watchdog=self.watchdog, sleep=self._sleep)
         with exchange:
             attempt = exchange.begin_attempt()

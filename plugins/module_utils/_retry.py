@@ -120,14 +120,15 @@ class Task:
         self._unreachable: dict[str, str] = {}  # origin -> the error the other requests fail with at once
         self._lock = threading.Lock()
 
-    def unreachable(self, url: str, message: str) -> ApiError:
+    def unreachable(self, host: str, message: str) -> ApiError:
+        """``host`` (an origin: scheme, host and port) cannot be reached: the error, remembered for the other requests."""
         with self._lock:
-            self._unreachable.setdefault(origin(url), message)
+            self._unreachable.setdefault(host, message)
         return ApiError(message, fatal=True)
 
-    def fail_if_unreachable(self, url: str) -> None:
+    def fail_if_unreachable(self, host: str) -> None:
         with self._lock:
-            message = self._unreachable.get(origin(url))
+            message = self._unreachable.get(host)
         if message is not None:
             raise ApiError(message, fatal=True)
 
@@ -135,11 +136,12 @@ class Task:
 class Exchange:
     """One request of a task, from its first attempt to its last: the current thread's while it runs (``with``)."""
 
-    def __init__(self, task: Task, url: str, proxy: Optional[str], *, policy: RetryPolicy, timeout: float,
-                 watchdog: Watchdog, sleep: Callable[[float], None]) -> None:
+    def __init__(self, task: Task, url: str, proxy_for: Callable[[str], Optional[str]], *, policy: RetryPolicy,
+                 timeout: float, watchdog: Watchdog, sleep: Callable[[float], None]) -> None:
         self.task = task
         self.url = url
-        self.proxy = proxy  # how messages name the proxy, if any
+        self.host = origin(url)
+        self._proxy_for = proxy_for  # how messages name the proxy of a URL, if any: asked only for a message
         self.policy = policy
         self.timeout = timeout
         self.watchdog = watchdog
@@ -158,13 +160,17 @@ class Exchange:
             self.attempt.finish()
 
     @property
+    def proxy(self) -> Optional[str]:
+        return self._proxy_for(self.url)
+
+    @property
     def attempts(self) -> int:
         """Attempts made so far, the running one included."""
         return len(self.retry.history) + 1
 
     def begin_attempt(self) -> Attempt:
         """Before each attempt: the host is not known to be unreachable, the shared pause is over and there is time."""
-        self.task.fail_if_unreachable(self.url)
+        self.task.fail_if_unreachable(self.host)
         made = self.attempts - 1
         while True:
             # Another worker may extend the pause meanwhile.
@@ -189,7 +195,7 @@ class Exchange:
         if self.attempt.cut and not isinstance(error, SlowResponse):
             error = SlowResponse(self.attempt.seconds)  # whatever the cut broke, the time was up
         elif is_tls_failure(error):
-            raise self.task.unreachable(self.url, tls_message(self.url, error, self.proxy))
+            raise self.task.unreachable(self.host, tls_message(self.url, error, self.proxy))
         elif is_name_resolution_failure(error):
             raise self.given_up(error)
         self.last = failure_words(error, self.attempt.seconds)
@@ -200,10 +206,10 @@ class Exchange:
         could be made (refused, unroutable, unknown), since that holds for every other request of the task too."""
         assert self.attempt is not None
         if is_tls_failure(error):
-            return self.task.unreachable(self.url, tls_message(self.url, error, self.proxy))
+            return self.task.unreachable(self.host, tls_message(self.url, error, self.proxy))
         message = network_message(self.url, error, self.attempts, self.attempt.seconds, self.proxy)
         if is_name_resolution_failure(error) or is_connect_failure(error):
-            return self.task.unreachable(self.url, message)
+            return self.task.unreachable(self.host, message)
         return ApiError(message)
 
     def wait_before_retry(self, retry: "TaskRetry", response: Any) -> None:
@@ -233,7 +239,7 @@ class Exchange:
             done = " (%s)" % last if last else ""
         return ApiError(
             "gave up on %s%s: the total_timeout of %s s %s; raise total_timeout (AVEPOINT_TOTAL_TIMEOUT) for a very large "
-            "fetch, or check the service" % (origin(self.url), done, plain(self.task.deadline.seconds), when),
+            "fetch, or check the service" % (self.host, done, plain(self.task.deadline.seconds), when),
             status=status, fatal=True)
 
 

@@ -126,7 +126,8 @@ class Watchdog:
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="avepoint-watchdog", daemon=True)
                 self._thread.start()
-            self._condition.notify()
+            elif self._due[0][2] is attempt:
+                self._condition.notify()  # due before the one the thread waits for (else it need not wake up)
         return attempt
 
     def close(self) -> None:

@@ -3,9 +3,10 @@
 The deadline (option total_timeout) bounds every attempt, backoff sleep and shared pause of a
 transport; a host that cannot be reached stops the whole bulk fetch after the first request
 has used its retries; a response dripping in (its status line and headers, or its body) is cut
-off at the attempt's timeout, on new and pooled connections, while a pooled connection whose
-response is complete is never cut. Clocks are injected: nothing here waits, except the drip tests
-against real loopback servers (generous bounds).
+off at the attempt's timeout, on new and pooled connections, while a pooled connection serving
+a later request is never cut for an earlier one. Everything runs against real loopback servers
+(tests/unit/loopback.py); retry sleeps and the deadline's clock are injected where a test is
+about them, and the tests that must wait use short timeouts (with generous bounds).
 """
 
 from __future__ import annotations
