@@ -136,15 +136,12 @@ def test_network_errors_say_what_happened(error, words):
 
 
 def test_the_reason_is_found_through_every_wrapper():
-    refused = ConnectionRefusedError(111, "Connection refused")
-    try:
-        try:
-            raise refused
-        except OSError as exc:
-            raise urllib3.exceptions.NewConnectionError(None, "Failed to establish a new connection: %s" % exc) from exc
-    except urllib3.exceptions.NewConnectionError as exc:
-        wrapped = urllib3.exceptions.MaxRetryError(None, "/x", exc)
+    refused = urllib3.exceptions.NewConnectionError(None, "Failed to establish a new connection: [Errno 111] Connection refused")
+    refused.__cause__ = ConnectionRefusedError(111, "Connection refused")  # as urllib3 2 raises it (1.26: __context__)
+    wrapped = urllib3.exceptions.MaxRetryError(None, "/x", refused)
     assert reason(wrapped) == "Connection refused"
+    refused.__cause__, refused.__context__ = None, ConnectionRefusedError(111, "Connection refused")
+    assert reason(urllib3.exceptions.MaxRetryError(None, "/x", refused)) == "Connection refused"
     unreachable = urllib3.exceptions.NewConnectionError(None, "x")
     unreachable.__cause__ = OSError(113, "No route to host")
     assert reason(unreachable) == "No route to host"

@@ -248,7 +248,7 @@ def test_a_dripping_response_fails_the_request_with_a_clear_message(dripping_ser
     error, elapsed = failing_send(t, url + path)
     assert 0.9 <= elapsed < 8, elapsed  # bounded by the 1 s budget, not by the 1.5 or 40 s the server would take
     assert str(error) == ("the response from %s was still incomplete after 1 s (1 attempt(s)): the server sends it too slowly; "
-                                 "check the service or raise the timeout option" % url)
+                          "check the service or raise the timeout option" % url)
 
 
 @pytest.mark.parametrize("path", ["/drip-body", "/drip-head"])
