@@ -258,7 +258,7 @@ class TaskRetry(Retry if Retry else object):  # type: ignore[misc]
             allowed_methods=None,  # every method
             status_forcelist=RETRY_STATUSES,
             raise_on_status=False,  # the last answer goes back to the client, which words it
-            respect_retry_after_header=False,  # Retry-After is read in sleep(), for the listed statuses only
+            respect_retry_after_header=False,  # sleep() reads Retry-After; else urllib3 would retry a 413 that sends one
             exchange=exchange)
 
     def new(self, **kwargs: Any) -> "TaskRetry":
