@@ -16,9 +16,10 @@ from typing import Any, Callable, Iterable, Mapping, NamedTuple, Optional
 
 from . import _recency as recency
 from ._countries import CountryAliases, folded
-from ._customers import describe, normalize_customer_id, type_name
+from ._customer_ids import normalize_customer_id
+from ._shown import describe, type_name
 from ._errors import ConfigurationError
-from ._job_status import JOB_STATUS_NAMES, actual_key, declared_key
+from ._backup_status import BACKUP_STATUS_NAMES, actual_key, declared_key
 from ._times import format_time, parse_time, utc_now
 
 SCOPES = ("listed", "all")
@@ -89,7 +90,7 @@ def _status_value(value: Any, where: str) -> Any:
     if key is None:
         raise ConfigurationError("%s must contain only status names (any spelling) or non-negative codes, got %s" % (where, describe(value)))
     if isinstance(key, int):
-        return JOB_STATUS_NAMES.get(key, key)
+        return BACKUP_STATUS_NAMES.get(key, key)
     return value
 
 

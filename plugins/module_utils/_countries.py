@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from ._customers import describe, type_name
+from ._shown import describe, type_name
 from ._errors import ConfigurationError
 
 # A display name -> other display names of the same country.

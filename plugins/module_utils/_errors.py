@@ -1,6 +1,6 @@
 # Copyright: (c) 2026, avepoint.graph contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Exceptions raised by the shared AvePoint Graph API layer.
+"""Exceptions raised by the shared AvePoint Graph API layer, and the callback that shows warnings.
 
 Every message is meant to be shown to the user as is: it names the problem and
 never contains a credential (the client redacts known secrets before raising).
@@ -8,7 +8,10 @@ never contains a credential (the client redacts known secrets before raising).
 
 from __future__ import annotations
 
-from typing import Iterable, Optional, Sequence
+from typing import Callable, Iterable, Optional, Sequence
+
+# How a warning reaches the user: module.warn, a plugin's display.warning, a list in tests.
+Warn = Callable[[str], None]
 
 from ._redaction import redact
 

@@ -3,7 +3,7 @@
 """The compliance rule ``last_successful_backup_within``: how recent a customer's last success must be.
 
 A declared value is one duration (``24h``, ``2d``, ``PT36H``); a customer complies when its
-``last_success`` (from the jobs API, see ``_jobs_api``; handed to the comparison as the
+``last_success`` (from the jobs API, see ``_jobs``; handed to the comparison as the
 registered avepoint_job_info result, read by ``JobsSeen``) is at most that old at the reference
 time of the check. No success at all never complies. The pieces here are plugged into the
 rule table of ``_compliance``.
@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Iterable, Mapping, Optional
 
-from ._customers import describe
+from ._shown import describe
 from ._durations import EXAMPLES, format_age, parse_duration
 from ._errors import ConfigurationError
 from ._jobs import succeeded_within

@@ -6,7 +6,7 @@ import pytest
 
 from ansible_collections.avepoint.graph.plugins.module_utils._compliance import check_compliance, is_allowed, parse_declaration
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import ConfigurationError
-from ansible_collections.avepoint.graph.plugins.module_utils._job_status import from_name
+from ansible_collections.avepoint.graph.plugins.module_utils._backup_status import from_name
 
 A = "0f8fad5b-d9cb-469f-a165-70867728950e"
 B = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
