@@ -17,7 +17,8 @@ description:
   - The customer facts are C(id), C(organization), C(owner_email), C(job_status), C(job_status_code)
     and C(country_or_region), and with O(api=elements) also C(management_mode) and C(tenants), the same as the
     R(avepoint.graph.avepoint_customer_info,ansible_collections.avepoint.graph.avepoint_customer_info_module)
-    module returns; with O(last_success=true) also C(last_success).
+    module returns; with O(last_success=true) also C(last_success), with O(last_success_by_workload=true) also
+    C(last_success_by_workload).
   - The inventory source must be a YAML file whose name ends in C(avepoint_customers.yml) or C(avepoint_customers.yaml).
   - Connection options are read from the inventory file, the E(AVEPOINT_*) environment variables and
     the C([avepoint_graph]) section of ansible.cfg. Their values may be templates (for example an
@@ -110,6 +111,19 @@ options:
     type: bool
     default: false
     version_added: 1.1.0
+  last_success_by_workload:
+    description:
+      - Add C(last_success_by_workload) to the same customers' facts, the end time (UTC) of the newest successful
+        backup job of each workload (job module) among the customer's jobs, as
+        RV(avepoint.graph.avepoint_job_info#module:customers[].last_success_by_workload) returns it; keys are AvePoint's
+        job module names (C(Exchange Online), C(OneDrive)...) whichever API answered, a workload whose jobs all failed
+        maps to null, a workload without any job is absent.
+      - Read with the same one bulk call of the jobs as O(last_success) (either option or both), with the same
+        permission, and cached the same way.
+      - V(false) (the default) reads no job.
+    type: bool
+    default: false
+    version_added: 1.2.0
 notes:
   - The C(ansible_avepoint_*) variables apply to an inventory source only as extra variables (C(-e));
     host and group variables cannot configure an inventory plugin.
@@ -153,6 +167,18 @@ groups:
   backup_overdue: >-
     avepoint_customer.last_success is none
     or avepoint_customer.last_success < '%Y-%m-%dT%H:%M:%SZ' | strftime(now(utc=true).timestamp() - 86400, utc=true)
+
+# The last success of each workload: a group per workload without a successful backup in the last
+# day (or none at all), such as overdue_Exchange_Online.
+plugin: avepoint.graph.avepoint_customers
+last_success_by_workload: true
+keyed_groups:
+  - prefix: overdue
+    key: >-
+      (avepoint_customer.last_success_by_workload | dict2items | selectattr('value', 'none') | map(attribute='key') | list)
+      + (avepoint_customer.last_success_by_workload | dict2items | rejectattr('value', 'none')
+         | selectattr('value', 'lt', '%Y-%m-%dT%H:%M:%SZ' | strftime(now(utc=true).timestamp() - 86400, utc=true))
+         | map(attribute='key') | list)
 
 # Only customers in Vietnam (however the API spells it) or Germany whose backups are
 # not working, cached for an hour.
@@ -211,7 +237,7 @@ from ansible_collections.avepoint.graph.plugins.plugin_utils._inventory_cache im
     private_cache_directory,
 )
 from ansible_collections.avepoint.graph.plugins.plugin_utils._inventory_hosts import collect_customer_ids, inventory_vars  # noqa: E402
-from ansible_collections.avepoint.graph.plugins.plugin_utils._last_success import add_last_success, lacking, reads  # noqa: E402
+from ansible_collections.avepoint.graph.plugins.plugin_utils._last_success import add_job_facts, asked, lacking, reads  # noqa: E402
 
 FACTS_VAR = "avepoint_customer"
 ID_VAR = "avepoint_customer_id"
@@ -235,7 +261,7 @@ class InventoryModule(PluginOptions, BaseInventoryPlugin, Constructable, Cacheab
         super().parse(inventory, loader, path, cache)
         try:
             self._read_config_data(path)  # unknown keys, choices, booleans and templates: see PluginOptions
-            settings = self.connection_settings(reads(bool(self.get_option("last_success"))))
+            settings = self.connection_settings(reads(asked(self.get_option)))
             if self.get_option("mode") == "hosts":
                 self._add_customer_hosts(path, cache, settings)
             else:
@@ -295,25 +321,25 @@ class InventoryModule(PluginOptions, BaseInventoryPlugin, Constructable, Cacheab
                select: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] = list) -> CustomerSet:
         """Customers from the inventory cache when allowed and sufficient, else from the API (one bulk call).
 
-        With the option last_success, the ``select``ed customers also carry their last success:
-        read in one bulk jobs call with the same client, and only for those a cached entry lacks.
+        With the options last_success and last_success_by_workload, the ``select``ed customers also carry
+        those facts: read in one bulk jobs call with the same client, and only for those a cached entry lacks.
         """
         use_cache = bool(self.get_option("cache"))
-        last_success = bool(self.get_option("last_success"))
-        key = customer_cache_key(self.NAME, path, mode, settings, last_success)
+        job_facts = asked(self.get_option)
+        key = customer_cache_key(self.NAME, path, mode, settings, job_facts)
         entry = self._cache.get(key) if use_cache and cache else None
-        if last_success and entry is not None:
+        if job_facts and entry is not None:
             entry = copy.deepcopy(entry)  # completed below: a new object, so Ansible sees the change and saves it
         found = customers_from_entry(entry, ids)
-        without = lacking(select(found.customers)) if found is not None and last_success else []
+        without = lacking(select(found.customers), job_facts) if found is not None else []
         if found is not None and not without:
             return found
         with AvePointClient(settings, warn=self.display.warning) as client:
             if found is None:
                 entry = None
                 found = CustomerSet(client.list_customers()) if ids is None else client.get_customers(ids)
-                without = lacking(select(found.customers)) if last_success else []
-            add_last_success(client, without)  # the facts in found (and in a cached entry) get the time
+                without = lacking(select(found.customers), job_facts)
+            add_job_facts(client, without, job_facts)  # the facts in found (and in a cached entry) get them
         if use_cache:
             self._cache[key] = entry if entry is not None else cache_entry(found)
         return found

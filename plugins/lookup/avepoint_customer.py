@@ -69,6 +69,18 @@ options:
     type: bool
     default: false
     version_added: 1.1.0
+  last_success_by_workload:
+    description:
+      - Also return C(last_success_by_workload), the end time (UTC) of the newest successful backup job of each
+        workload (job module) among the customer's jobs, as
+        RV(avepoint.graph.avepoint_job_info#module:customers[].last_success_by_workload) returns it; a workload whose
+        jobs all failed maps to null, and a workload without any job is absent.
+      - Read with the same one bulk call of the jobs as O(last_success) (either option or both), with the same
+        permission.
+      - V(false) (the default) reads no job. Cached results with and without it are kept apart.
+    type: bool
+    default: false
+    version_added: 1.2.0
 extends_documentation_fragment:
   - avepoint.graph.connection
   - avepoint.graph.connection.plugins
@@ -201,6 +213,16 @@ _raw:
       returned: when O(last_success=true)
       sample: "2026-11-29T08:00:00Z"
       version_added: 1.1.0
+    last_success_by_workload:
+      description:
+        - The end time (UTC) of the newest job with status C(Finished) per workload (job module, by the name AvePoint
+          documents for the Elements v3 API whichever API answered, for example C(OneDrive) for C(OneDrive for Business)),
+          null for a workload with jobs but no success; empty when the jobs API returned no job (or does not know the
+          customer).
+      type: dict
+      returned: when O(last_success_by_workload=true)
+      sample: {"Exchange Online": null, "SharePoint Online": "2026-11-29T08:00:00Z"}
+      version_added: 1.2.0
 """
 
 from ansible.errors import AnsibleLookupError
@@ -211,7 +233,7 @@ from ansible_collections.avepoint.graph.plugins.module_utils._errors import AveP
 from ansible_collections.avepoint.graph.plugins.plugin_utils._connection import PluginOptions
 from ansible_collections.avepoint.graph.plugins.plugin_utils._customer_lookup import (
     cache_seconds, customer_ids_from_terms, lookup_customers)
-from ansible_collections.avepoint.graph.plugins.plugin_utils._last_success import reads
+from ansible_collections.avepoint.graph.plugins.plugin_utils._last_success import asked, reads
 
 display = Display()
 
@@ -221,14 +243,14 @@ class LookupModule(PluginOptions, LookupBase):
         try:
             self.set_options(var_options=variables or {}, direct=kwargs)  # checked, rendered: see PluginOptions
             ids = customer_ids_from_terms(terms)  # before anything else: bad input never reaches the network
-            last_success = bool(self.get_option("last_success"))
+            job_facts = asked(self.get_option)
             return lookup_customers(
                 ids,
-                self.connection_settings(reads(last_success)),
+                self.connection_settings(reads(job_facts)),
                 on_missing=self.get_option("on_missing"),
                 cache_ttl=cache_seconds(self.get_option("cache_ttl")),
                 warn=display.warning,
-                last_success=last_success,
+                job_facts=job_facts,
             )
         except AvePointError as error:
             # from None: no chained traceback (which could show option values) at any verbosity

@@ -33,7 +33,7 @@ from ansible_collections.avepoint.graph.plugins.module_utils._compliance import 
     CHECKED_FIELDS, ENTRY_KEYS, MATCH_MODES, SCOPES)
 from ansible_collections.avepoint.graph.plugins.module_utils._backup_status import BACKUP_STATUS_NAMES
 from ansible_collections.avepoint.graph.plugins.module_utils._customer_facts import ELEMENTS_FACT_FIELDS, FACT_FIELDS
-from ansible_collections.avepoint.graph.plugins.plugin_utils._last_success import FACT as LAST_SUCCESS_FACT, OPTION as LAST_SUCCESS_OPTION
+from ansible_collections.avepoint.graph.plugins.plugin_utils._last_success import FACT as LAST_SUCCESS_FACT, JOB_FACTS
 from ansible_collections.avepoint.graph.plugins.module_utils._options import CONNECTION_OPTIONS, module_argument_spec
 
 from ansible_collections.avepoint.graph.plugins.plugin_utils._hostnames import HOSTNAME_SOURCES
@@ -270,7 +270,7 @@ def test_the_role_declares_the_entry_keys_and_status_names_the_code_knows():
 
 @pytest.mark.parametrize("path, key, optional", [
     (ROOT / "plugins/modules/avepoint_customer_info.py", "customers", ()),
-    (ROOT / "plugins/lookup/avepoint_customer.py", "_raw", (LAST_SUCCESS_FACT,)),
+    (ROOT / "plugins/lookup/avepoint_customer.py", "_raw", JOB_FACTS),
 ], ids=["module", "lookup"])
 def test_return_documents_every_fact_in_order(path, key, optional):
     contains = documentation(path, "RETURN")[key]["contains"]
@@ -278,16 +278,18 @@ def test_return_documents_every_fact_in_order(path, key, optional):
     for name, doc in contains.items():
         returned = str(doc.get("returned", ""))
         assert ("api=elements" in returned) == (name in ELEMENTS_ONLY), "%s: returned: %r" % (name, returned)
-        assert ("%s=true" % LAST_SUCCESS_OPTION in returned) == (name == LAST_SUCCESS_FACT), "%s: returned: %r" % (name, returned)
+        # each job fact is returned when the option of its name is on
+        assert ("O(%s=true)" % name in returned) == (name in JOB_FACTS), "%s: returned: %r" % (name, returned)
 
 
 @pytest.mark.parametrize("plugin", ["lookup/avepoint_customer.py", "inventory/avepoint_customers.py"])
-def test_the_plugins_document_the_last_success_option(plugin):
-    option = documentation(ROOT / "plugins" / plugin)["options"][LAST_SUCCESS_OPTION]
-    assert (option["type"], option["default"], str(option["version_added"])) == ("bool", False, "1.1.0")
+@pytest.mark.parametrize("name, version", [(LAST_SUCCESS_FACT, "1.1.0"), ("last_success_by_workload", "1.2.0")])
+def test_the_plugins_document_the_job_fact_options(plugin, name, version):
+    option = documentation(ROOT / "plugins" / plugin)["options"][name]
+    assert (option["type"], option["default"], str(option["version_added"])) == ("bool", False, version)
 
 
 def test_the_inventory_names_every_fact():
     described = text(documentation(ROOT / "plugins/inventory/avepoint_customers.py")["description"])
-    missing = [name for name in ELEMENTS_FACT_FIELDS + (LAST_SUCCESS_FACT,) if "C(%s)" % name not in described]
+    missing = [name for name in ELEMENTS_FACT_FIELDS + JOB_FACTS if "C(%s)" % name not in described]
     assert not missing, "the inventory's description does not name %s" % ", ".join(missing)

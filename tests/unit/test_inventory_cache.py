@@ -29,7 +29,9 @@ def test_key_has_no_secret_and_changes_with_what_selects_the_data():
         customer_cache_key(NAME, "/inv/a.avepoint_customers.yml", "hosts", dataclasses.replace(SETTINGS, client_id="app2")),
         customer_cache_key(NAME, "/inv/a.avepoint_customers.yml", "hosts", dataclasses.replace(SETTINGS, api_url="https://x.example")),
         # facts with last_success are kept apart, whatever the scope says
-        customer_cache_key(NAME, "/inv/a.avepoint_customers.yml", "hosts", SETTINGS, last_success=True),
+        customer_cache_key(NAME, "/inv/a.avepoint_customers.yml", "hosts", SETTINGS, ("last_success",)),
+        customer_cache_key(NAME, "/inv/a.avepoint_customers.yml", "hosts", SETTINGS, ("last_success_by_workload",)),
+        customer_cache_key(NAME, "/inv/a.avepoint_customers.yml", "hosts", SETTINGS, ("last_success", "last_success_by_workload")),
     ]
     assert key not in variants and len(set(variants)) == len(variants)
 
