@@ -5,24 +5,32 @@
 A declared value is one duration (``24h``, ``2d``, ``PT36H``); a customer complies when its
 ``last_success`` (from the jobs API, see ``_jobs``; handed to the comparison as the
 registered avepoint_job_info result, read by ``JobsSeen``) is at most that old at the reference
-time of the check. No success at all never complies. The pieces here are plugged into the
-rule table of ``_compliance``.
+time of the check. That is the newest success of *any* workload, so it cannot see one workload
+failing while another succeeds. The other form, a mapping of workloads to durations
+(``{Exchange Online: 24h, OneDrive: 48h}``), checks each listed workload against its own last
+success (``last_success_by_workload``); a listed workload without any job has none. No success
+at all never complies. The pieces here are plugged into the rule table of ``_compliance`` and
+into the event source (``parse_declared`` is the one reader of the declaration for both).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Iterable, Mapping, Optional
+from typing import Any, Dict, Iterable, Mapping, Optional, Union
 
 from ._shown import describe
 from ._durations import EXAMPLES, format_age, parse_duration
 from ._errors import ConfigurationError
+from ._job_codes import workload
 from ._jobs import succeeded_within
 from ._times import age_seconds, parse_time
 
 KEY = "last_successful_backup_within"
 LABEL = "last_successful_backup"  # what the reports call the fact: "expected within 24h"
 FACT = "last_success"  # the fact of the customer it reads (added from the jobs result)
+BY_WORKLOAD = "last_success_by_workload"  # the fact the per-workload form reads: workload -> last success
+
+Declared = Union[str, Dict[str, str]]  # one duration, or durations per workload
 
 
 def parse_within(value: Any, where: str) -> str:
@@ -39,6 +47,34 @@ def parse_within(value: Any, where: str) -> str:
     if seconds <= 0:
         raise ConfigurationError("%s must be longer than zero, got %s" % (where, describe(value)))
     return value.strip()
+
+
+def parse_declared(value: Any, where: str) -> Declared:
+    """The rule as declared: one duration (as ``parse_within`` keeps it), or a non-empty mapping of
+    workloads to durations, each workload by AvePoint's name for it (``_job_codes.workload``: any
+    spelling, an unknown one listing the known ones). ConfigurationError names ``where`` otherwise."""
+    if not isinstance(value, Mapping):
+        return parse_within(value, where)
+    if not value:
+        raise ConfigurationError("%s is an empty mapping: give one duration for any workload (24h), or durations per "
+                                 "workload such as {Exchange Online: 24h, OneDrive: 48h}" % where)
+    within: dict[str, str] = {}
+    spelled: dict[str, Any] = {}
+    for key, duration in value.items():
+        name = workload(key, where)
+        if name in within:
+            raise ConfigurationError("%s names the workload %s twice (%s and %s)" % (where, name, describe(spelled[name]), describe(key)))
+        spelled[name] = key
+        within[name] = parse_within(duration, "%s[%s]" % (where, name))
+    return within
+
+
+def last_success_of(facts: Mapping[str, Any], name: Optional[str]) -> Optional[str]:
+    """The last success a check reads from customer facts: of any workload (``name`` None), or of one
+    workload (None when it has no job at all, like one whose jobs all failed)."""
+    if name is None:
+        return facts.get(FACT)
+    return (facts.get(BY_WORKLOAD) or {}).get(name)
 
 
 def recent_enough(last_success: Optional[str], within: str, now: datetime) -> bool:

@@ -12,7 +12,8 @@ for, so facts with and without them never mix.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Sequence
+from datetime import datetime
+from typing import Any, Callable, Iterable, Optional, Sequence
 
 from ansible_collections.avepoint.graph.plugins.module_utils._client import AvePointClient
 from ansible_collections.avepoint.graph.plugins.module_utils._clouds import READS_CUSTOMERS
@@ -46,15 +47,16 @@ def lacking(customers: Iterable[dict[str, Any]], facts: Sequence[str]) -> list[d
     return [customer for customer in customers if any(name not in customer for name in facts)]
 
 
-def add_job_facts(client: AvePointClient, customers: list[dict[str, Any]], facts: Sequence[str]) -> None:
+def add_job_facts(client: AvePointClient, customers: list[dict[str, Any]], facts: Sequence[str],
+                  now: Optional[datetime] = None) -> None:
     """Set ``facts`` (some of JOB_FACTS) on each of ``customers`` (facts with an ``id``), reading their jobs in
-    one bulk call.
+    one bulk call; ``now``: the time of the check (a success after it does not count), by default the current time.
 
     A customer the jobs API does not know (HTTP 404) gets what one without any job gets: None, and no workload.
     """
     if not customers or not facts:
         return
-    report = client.get_jobs(job_query([customer["id"] for customer in customers]))
+    report = client.get_jobs(job_query([customer["id"] for customer in customers], now=now))
     summaries = {summary["customer_id"]: summary for summary in report.customers}
     for customer in customers:
         summary = summaries.get(customer["id"], {})
