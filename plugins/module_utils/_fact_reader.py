@@ -17,6 +17,7 @@ from typing import Any, Callable, Optional
 
 from ._customers import customer_facts
 from ._job_status import JOB_STATUS_NAMES, from_code, from_name
+from ._printable import printable
 
 Warn = Callable[[str], None]
 
@@ -63,7 +64,7 @@ class FactReader:
             return from_code(value)
         name, known = from_name(value if isinstance(value, str) else str(value))
         if known is None:
-            self._count(self._unknown_names, name)  # the warning shows it escaped, surrogates and all
+            self._count(self._unknown_names, name)  # the warning shows it printable, surrogates and all
         return name, known
 
     def report(self) -> None:
@@ -84,7 +85,7 @@ class FactReader:
                 "job_status 'Unknown (<code>)' with job_status_code set to the code; a newer avepoint.graph may name them" % seen
             )
         if names:
-            seen = ", ".join("%s (%d customer(s))" % (ascii(name), names[name]) for name in sorted(names))
+            seen = ", ".join("'%s' (%d customer(s))" % (printable(name), names[name]) for name in sorted(names))
             self._warn(
                 "the API returned jobStatus name(s) this collection does not know: %s. They are returned verbatim as "
                 "job_status with job_status_code null and compared exactly (character for character) by the "
