@@ -225,8 +225,8 @@ JOBS = {"customers": [{"customer_id": A, "last_success": "2026-11-28T08:00:00Z"}
 ROUND_TRIPS = {
     "listed": ([{"id": A.upper(), "name": "Contoso", "job_status": "working"}, {"id": B, "job_status": [1, "No Backup Update"]},
                 {"id": UNKNOWN, "name": "Ghost"}], {"defaults": {"country_or_region": "Vietnam"}}),
-    "all, exact": ([{"id": B, "job_status": "Failed"}], {"defaults": {"job_status": 1, "country_or_region": "viet nam"},
-                                                        "scope": "all", "match": "exact"}),
+    "all, exact": ([{"id": B, "job_status": "Failed"}],
+                   {"defaults": {"job_status": 1, "country_or_region": "viet nam"}, "scope": "all", "match": "exact"}),
     "aliases": ([{"id": B, "country_or_region": "Francia"}, {"id": C, "country_or_region": "Vietnam"}],
                 {"country_aliases": {"France": ["Francia"], "Viet Nam": []}}),
     "recency": ([{"id": A, "last_successful_backup_within": " 36h "}, {"id": C}],

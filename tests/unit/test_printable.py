@@ -46,7 +46,7 @@ def test_every_c0_and_c1_control_and_del_is_escaped_and_nothing_else():
     assert shown.count("\\u") == 0x20 + 0x21  # C0, then DEL and C1
     assert shown.endswith("".join(chr(code) for code in range(0xa0, 0x250)))  # printable text is kept as it is
     assert printable(shown) == shown  # escaping twice changes nothing
-    assert [ch for ch in raw_controls(printable(every, layout=True))] == list(LAYOUT)
+    assert raw_controls(printable(every, layout=True)) == list(LAYOUT)
 
 
 def test_an_error_is_one_printable_line_whatever_it_quotes():
