@@ -22,6 +22,8 @@ SANITY_ARGS ?=
 JOBS ?= 2
 # Virtualenv of the release tools: antsibull-docs, pandoc, galaxy-importer, ansible-builder
 TOOLS_VENV ?= .venv-tools
+# Virtualenv of ansible-rulebook for the event source's rulebook tests (requirements-eda.txt)
+EDA_VENV ?= .venv-eda
 # Arguments for benchmarks/run.py (make bench BENCH_ARGS=--quick)
 BENCH_ARGS ?=
 
@@ -37,10 +39,11 @@ TARBALL := $(BUILD_DIR)/avepoint-graph-$(VERSION).tar.gz
 VENV_STAMP := $(VENV)/.make-venv.stamp
 
 export VENV PYTEST_ARGS SANITY_ARGS TOOLS_VENV
+export AVEPOINT_EDA_VENV := $(EDA_VENV)
 
-.PHONY: help venv tools-venv demo bench test units simulator-tests integration tooling lint test-2.16 test-2.21 \
+.PHONY: help venv tools-venv eda-venv eda demo bench test units simulator-tests integration tooling lint test-2.16 test-2.21 \
         sanity sanity-matrix build build-check galaxy-import ee-check docs docs-lint docsite-rst \
-        changelog-lint release clean distclean
+        changelog-lint release schemas clean distclean
 
 help: ## Show this help
 	@echo "avepoint.graph: make <target> [VAR=value ...]"
@@ -49,7 +52,7 @@ help: ## Show this help
 	@echo
 	@echo "Variables: PYTHON=$(PYTHON) VENV=$(VENV) ANSIBLE_CORE=$(ANSIBLE_CORE)"
 	@echo "           SANITY_CORE=$(SANITY_CORE) SANITY_PYTHON=$(SANITY_PYTHON) PYTEST_ARGS= SANITY_ARGS="
-	@echo "           JOBS=$(JOBS) TOOLS_VENV=$(TOOLS_VENV) BENCH_ARGS="
+	@echo "           JOBS=$(JOBS) TOOLS_VENV=$(TOOLS_VENV) EDA_VENV=$(EDA_VENV) BENCH_ARGS="
 	@echo "Examples:  make sanity SANITY_CORE='ansible-core==2.16.*' SANITY_PYTHON=3.11"
 	@echo "           make integration VENV=.venv-2.21 PYTHON=3.13 ANSIBLE_CORE='ansible-core==2.21.*'"
 	@echo "           make release VERSION=1.0.0"
@@ -59,6 +62,13 @@ venv: ## Create/refresh the virtualenv VENV (idempotent; instant when up to date
 
 tools-venv: ## Create/refresh TOOLS_VENV from requirements-tools.txt (docs, galaxy-importer, ansible-builder)
 	@REQUIREMENTS="$(CURDIR)/requirements-tools.txt" scripts/make-venv.sh "$(TOOLS_VENV)" "$(PYTHON)"
+
+eda-venv: ## Create/refresh EDA_VENV from requirements-eda.txt (ansible-rulebook) and make sure Java 17 is there
+	@scripts/ensure-java.sh
+	@REQUIREMENTS="$(CURDIR)/requirements-eda.txt" scripts/make-venv.sh "$(EDA_VENV)" "$(PYTHON)"
+
+eda: venv eda-venv ## The event source under the real ansible-rulebook (part of tooling)
+	@scripts/pytest.sh tests/integration/test_eda_rulebook.py
 
 demo: venv ## Run examples/demo.yml against a local simulator
 	@scripts/demo.sh
@@ -86,7 +96,7 @@ simulator-tests: venv ## Simulator self-tests (pytest tests/simulator_tests)
 integration: venv ## Integration tests against the simulator (tests/integration without the tooling tests, JOBS workers)
 	@scripts/pytest.sh tests/integration -m "not tooling" $(XDIST)
 
-tooling: venv ## Tests of the tooling, once: ansible-lint, release, benchmark, Chromium, AWX, Galaxy metadata
+tooling: venv eda-venv ## Tests of the tooling, once: ansible-lint, release, benchmark, Chromium, AWX, Galaxy metadata, ansible-rulebook
 	@scripts/ensure-chromium.sh
 	@scripts/pytest.sh tests/unit -m tooling
 	@scripts/pytest.sh tests/integration -m tooling $(XDIST)
@@ -132,6 +142,9 @@ docs-lint: tools-venv ## docs/docsite/rst up to date with docs/*.md; antsibull-d
 
 docsite-rst: tools-venv ## Regenerate docs/docsite/rst/*.rst from docs/*.md (after editing a guide)
 	@scripts/docs.sh rst
+
+schemas: ## Regenerate plugins/module_utils/_schema_documents.py from schemas/*.schema.json (after editing a schema)
+	@python3 scripts/embed_schemas.py
 
 changelog-lint: venv ## Lint changelogs/ (antsibull-changelog lint)
 	@$(VENV)/bin/antsibull-changelog lint && echo "changelog-lint: OK"

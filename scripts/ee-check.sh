@@ -3,8 +3,9 @@
 #   1. the built tarball, installed into an empty collections path, declares the Python and
 #      system requirements of meta/ee-requirements.txt and meta/bindep.txt
 #      (ansible-builder introspect, which is what an EE build runs);
-#   2. `ansible-builder create` turns docs/execution-environment.yml into a build context that
-#      installs this collection.
+#   2. `ansible-builder create` turns docs/execution-environment.yml (jobs) and
+#      docs/decision-environment.yml (EDA rulebook activations) into build contexts that install
+#      this collection.
 #
 # Usage: scripts/ee-check.sh <tarball>
 # Environment: TOOLS_VENV (default .venv-tools).
@@ -46,10 +47,13 @@ for kind, path in (("python", sys.argv[2]), ("system", sys.argv[3])):
 sys.exit(0 if ok else 1)
 PY
 
-# 2. the example EE definition gives a build context
-"$TOOLS_VENV/bin/ansible-builder" create -f "$repo/docs/execution-environment.yml" --context "$work/context" \
-    --output-filename Containerfile >"$work/create.log" 2>&1 || { cat "$work/create.log" >&2; fail "ansible-builder create"; }
-[[ -f "$work/context/Containerfile" ]] || fail "ansible-builder create wrote no Containerfile"
-grep -q '^ *- *name: avepoint.graph' "$work/context/_build/requirements.yml" \
-    || fail "the build context does not install avepoint.graph: $(cat "$work/context/_build/requirements.yml")"
-echo "ee-check: OK: ansible-builder $("$TOOLS_VENV/bin/ansible-builder" --version) finds the collection's requirements; docs/execution-environment.yml gives a build context"
+# 2. the example EE and DE definitions give build contexts that install the collection
+for definition in execution-environment decision-environment; do
+    context="$work/context-$definition"
+    "$TOOLS_VENV/bin/ansible-builder" create -f "$repo/docs/$definition.yml" --context "$context" \
+        --output-filename Containerfile >"$work/create.log" 2>&1 || { cat "$work/create.log" >&2; fail "ansible-builder create -f docs/$definition.yml"; }
+    [[ -f "$context/Containerfile" ]] || fail "ansible-builder create wrote no Containerfile for docs/$definition.yml"
+    grep -q '^ *- *name: avepoint.graph' "$context/_build/requirements.yml" \
+        || fail "the build context of docs/$definition.yml does not install avepoint.graph: $(cat "$context/_build/requirements.yml")"
+done
+echo "ee-check: OK: ansible-builder $("$TOOLS_VENV/bin/ansible-builder" --version) finds the collection's requirements; docs/execution-environment.yml and docs/decision-environment.yml give build contexts"

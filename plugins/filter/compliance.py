@@ -5,7 +5,7 @@
 The logic lives in plugin_utils/_compliance/; these wrappers turn a bad declaration into an
 AnsibleFilterError, show why a previous report cannot be used as a warning, and mark the
 output unsafe, because it carries text from the API that must never be templated again.
-Errors and warnings are printable (see module_utils/_printable.py): they may quote API text.
+Errors and warnings are printable (see module_utils/_shown.py): they may quote API text.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from ansible.utils.display import Display
 from ansible.utils.unsafe_proxy import wrap_var
 
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import AvePointError
-from ansible_collections.avepoint.graph.plugins.module_utils._printable import printable
+from ansible_collections.avepoint.graph.plugins.module_utils._shown import printable
 from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.changes import mark_changes, read_previous_report
 from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.check import check_compliance
 from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.declaration import declaration_of, parse_declaration

@@ -58,11 +58,6 @@ _cache: dict[str, _CachedToken] = {}
 _cache_lock = threading.Lock()
 
 
-def clear_token_cache() -> None:
-    with _cache_lock:
-        _cache.clear()
-
-
 class ClientCredentialsToken:
     """OAuth 2.0 client credentials grant with a client secret."""
 

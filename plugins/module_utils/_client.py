@@ -2,9 +2,11 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The one AvePoint Graph API client every module and plugin uses.
 
-It owns the pooled transport and the token, sends authenticated calls (refreshing
-the token once on a 401), maps HTTP errors to clear messages, and delegates the
-customer endpoints to the backend of the chosen API.
+It checks the IDs it is given, holds the pooled transport and the token, sends the requests the
+backend of the chosen API builds (refreshing the token once on a 401, mapping HTTP errors to
+messages that say what to do), runs bulk reads concurrently within the ``concurrency`` option,
+reports what the API sent that it could not interpret, and masks every secret in every error
+that leaves it: the one place that happens.
 """
 
 from __future__ import annotations
@@ -12,49 +14,48 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.client import responses as reasons
-from typing import Any, Callable, Iterable, Iterator, Mapping, Optional, Sequence, TypeVar
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, TypeVar
 
 from ._auth import token_source_for
-from ._backend import Backend, BackendFactory
-from ._clouds import API_SCOPES
-from ._customers import normalize_customer_ids
+from ._backend import Backend, Reader, Request, Unit
+from ._customer_facts import CUSTOMERS
+from ._customer_ids import normalize_customer_ids
 from ._deps import require_libraries
 from ._elements_api import ElementsBackend
-from ._errors import ApiError, AvePointError, NotFoundError
+from ._errors import ApiError, AvePointError, NotFoundError, PartialFailureError, Warn
 from ._http import HttpResponse, HttpTransport, Transport, redirect_note
 from ._job_query import JobQuery
-from ._jobs_api import JobReport, fetch_jobs
+from ._jobs import JOBS, JobReport, api_filter, job_report
 from ._options import ConnectionSettings
 from ._parallel import map_bounded
 from ._partner_api import PartnerBackend
+from ._resources import Facts, Resource
 from ._responses import ErrorDetails, decode_json
+from ._unknown_values import UnknownValues
 
-Warn = Callable[[str], None]
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
-# Each API is a small backend (the Backend protocol): fetch_ids(ids) and fetch_all().
-BACKENDS: dict[str, BackendFactory] = {"partner": PartnerBackend, "elements": ElementsBackend}
+BACKENDS: Dict[str, Callable[[Reader], Backend]] = {"partner": PartnerBackend, "elements": ElementsBackend}
 
 
 @dataclass
 class CustomerSet:
     """The result of a fetch: customers in the order asked, and the IDs not found."""
 
-    customers: list[dict[str, Any]] = field(default_factory=list)
-    missing_ids: list[str] = field(default_factory=list)
+    customers: List[Dict[str, Any]] = field(default_factory=list)
+    missing_ids: List[str] = field(default_factory=list)
 
 
 class AvePointClient:
-    """Implements the BackendClient protocol (settings, warn, call, map_ids) its backend uses."""
-
     def __init__(self, settings: ConnectionSettings, warn: Optional[Warn] = None, transport: Optional[HttpTransport] = None) -> None:
         require_libraries()
         self.settings = settings
         self._warn: Warn = warn or (lambda message: None)
         self.transport: HttpTransport = transport or Transport(settings, warn=self._warn)
         self.tokens = token_source_for(settings, self.transport)
-        self.backend: Backend = BACKENDS[settings.api](self)
+        self._unknown = UnknownValues()
+        self.backend: Backend = BACKENDS[settings.api](Reader(settings, self._unknown, self._warn))
 
     def __enter__(self) -> "AvePointClient":
         return self
@@ -72,57 +73,72 @@ class AvePointClient:
 
     # Public operations: every error leaving them has the secrets masked.
 
-    def get_customers(self, ids: Iterable[Any]) -> CustomerSet:
+    def get_customers(self, ids: Sequence[Any]) -> CustomerSet:
         """Fetch customers by ID; IDs are all validated before the first request."""
         wanted = normalize_customer_ids(ids)
-        with self._redacting():
-            found = self.backend.fetch_ids(wanted) if wanted else {}
+        with self._reading():
+            found = self._by_ids(CUSTOMERS, wanted) if wanted else {}
         return CustomerSet(
             customers=[found[customer_id] for customer_id in wanted if customer_id in found],
             missing_ids=[customer_id for customer_id in wanted if customer_id not in found],
         )
 
-    def list_customers(self) -> list[dict[str, Any]]:
+    def list_customers(self) -> List[Dict[str, Any]]:
         """Every customer the app registration can see."""
-        with self._redacting():
-            return self.backend.fetch_all()
+        with self._reading():
+            return self.backend.every(CUSTOMERS, self.send)
 
     def get_jobs(self, query: JobQuery) -> JobReport:
         """The jobs of the customers of a validated ``query``, read concurrently, and each one's last success."""
-        with self._redacting():
-            return fetch_jobs(self, query)
+        path = query.elements_path if self.settings.api == "elements" else None
+        body = api_filter(query) if self.settings.api == "elements" else None
+        with self._reading():
+            found = self._map(lambda customer_id: self.backend.of_customer(JOBS, customer_id, self.send, path, body),
+                              query.customer_ids)
+        return job_report(query, found, self.settings, self._warn)
 
-    # Used by backends.
+    # How the operations run.
 
-    def warn(self, message: str) -> None:
-        """Show a warning through the callback the caller gave (modules and plugins differ)."""
-        self._warn(message)
+    def _by_ids(self, resource: Resource, ids: List[str]) -> Dict[str, Facts]:
+        """The facts of the customers of ``ids`` the API knows, by lowercase ID, read in concurrent units."""
+        units = self.backend.units(resource, ids)
+        try:
+            found = self._map(lambda unit: self.backend.read_unit(resource, unit, self.send), units)
+        except PartialFailureError as error:
+            raise _failed_units(error, units) from None
+        if not any(found):
+            self.backend.none_found(resource, len(ids), self.send)
+        return {facts[resource.key]: facts for facts_list in found for facts in facts_list}  # type: ignore[index]
 
-    def map_ids(self, work: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
-        """Run ``work`` for each item (an ID, a batch of IDs) concurrently, bounded by the concurrency option."""
+    def _map(self, work: Callable[[Item], Result], items: Sequence[Item]) -> List[Result]:
+        """``work`` for each item, concurrently within the concurrency option; results in order."""
         return map_bounded(work, items, self.settings.concurrency, is_fatal)
 
-    def call(self, method: str, path_or_url: str, *, what: str, params: Optional[Mapping[str, Any]] = None, json_body: Any = None,
-             headers: Optional[Mapping[str, str]] = None) -> Any:
-        """An authenticated call returning the decoded JSON body of a 2xx response."""
-        url = path_or_url if "://" in path_or_url else self.settings.api_url + path_or_url
+    def send(self, request: Request) -> Any:
+        """An authenticated request; the decoded JSON body of a 2xx answer, else an ApiError that says what to do."""
+        url = request.path if "://" in request.path else self.settings.api_url + request.path
+        headers = {"Content-Type": "application/json"} if request.body is not None else None
         token = self.tokens.token()
-        response = self.transport.send(method, url, token=token, params=params, json_body=json_body, headers=headers)
+        response = self.transport.send(request.method, url, token=token, params=request.params, json_body=request.body, headers=headers)
         if response.status == 401 and self.tokens.invalidate(token):
             # The token may have expired or been revoked: fetch a new one, once.
-            response = self.transport.send(method, url, token=self.tokens.token(), params=params, json_body=json_body, headers=headers)
+            response = self.transport.send(request.method, url, token=self.tokens.token(), params=request.params,
+                                           json_body=request.body, headers=headers)
         if not 200 <= response.status < 300:
-            raise http_error(response, what, self.settings)
-        return decode_json(response, what)
+            raise http_error(response, request.what, self.settings, request.permission)
+        return decode_json(response, request.what)
 
     @contextmanager
-    def _redacting(self) -> Iterator[None]:
+    def _reading(self) -> Iterator[None]:
+        """Around a public operation: report what could not be interpreted, mask secrets in errors."""
         try:
             yield
         except AvePointError as error:
             raise error.redacted(self.known_secrets()) from None
+        finally:
+            self._unknown.report(self._warn)
 
-    def known_secrets(self) -> list[str]:
+    def known_secrets(self) -> List[str]:
         return list(self.settings.secrets) + list(self.tokens.issued)
 
 
@@ -132,7 +148,16 @@ def is_fatal(error: AvePointError) -> bool:
     return error.fatal or (isinstance(error, ApiError) and error.status in (400, 401, 403))
 
 
-def http_error(response: HttpResponse, what: str, settings: ConnectionSettings) -> ApiError:
+def _failed_units(error: PartialFailureError, units: Sequence[Unit]) -> PartialFailureError:
+    """A partial failure of batches names the failed batches and every customer ID in them in failed_ids."""
+    by_label = {str(unit): unit for unit in units}
+    if all(len(unit.ids) == 1 and str(unit) == unit.ids[0] for unit in units):
+        return error  # one unit per ID: the labels are the IDs
+    failed_ids = [customer_id for label, _error in error.failures for customer_id in by_label[label].ids]
+    return PartialFailureError(error.failures, noun="batch(es) of customers", failed_ids=failed_ids)
+
+
+def http_error(response: HttpResponse, what: str, settings: ConnectionSettings, permission: str) -> ApiError:
     """Map an unsuccessful API response to an error that says what happened and what to do."""
     status = response.status
     details = ErrorDetails(response)
@@ -142,8 +167,8 @@ def http_error(response: HttpResponse, what: str, settings: ConnectionSettings) 
         text = "%s%s: the service rejected the credentials; check client_id and client_secret (or access_token, which may have expired) and the cloud (%s)" % (
             head, details.suffix(), settings.api_url)
     elif status == 403:
-        text = "%s%s: the app registration needs the permission '%s' for the %s API, and the customer must be within its customer scope" % (
-            head, details.suffix(), API_SCOPES[settings.api], settings.api)
+        text = ("%s%s: the app registration needs the permission '%s' for the %s API, and the customer must be within its "
+                "customer scope (the token was requested with scope '%s')" % (head, details.suffix(), permission, settings.api, settings.scope))
     elif 300 <= status < 400:
         text = head + redirect_note(response) + details.suffix()
     elif status == 404:

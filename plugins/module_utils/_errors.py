@@ -1,18 +1,21 @@
 # Copyright: (c) 2026, avepoint.graph contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Exceptions raised by the shared AvePoint Graph API layer.
+"""Exceptions raised by the shared AvePoint Graph API layer, and the callback that shows warnings.
 
 Every message is meant to be shown to the user as is: it names the problem, never contains a
 credential (the client redacts known secrets before raising) and is one printable line: it may
-quote API text, whose control characters it shows as ``\\uXXXX`` (see _printable.py).
+quote API text, whose control characters it shows as ``\\uXXXX`` (see _shown.py).
 """
 
 from __future__ import annotations
 
-from typing import Iterable, Optional, Sequence
+from typing import Callable, Iterable, Optional, Sequence
 
-from ._printable import printable
+# How a warning reaches the user: module.warn, a plugin's display.warning, a list in tests.
+Warn = Callable[[str], None]
+
 from ._redaction import redact
+from ._shown import printable
 
 
 class AvePointError(Exception):

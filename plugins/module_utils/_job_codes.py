@@ -1,16 +1,20 @@
 # Copyright: (c) 2026, avepoint.graph contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The codes of backup jobs and their names, as AvePoint documents them for the Elements v3
-jobs API (``status``, ``jobType``, ``jobModule``). The partner API sends the names instead.
+jobs API (``status``: a job's run status, ``jobType``, ``jobModule``). The partner API sends the
+names instead. A customer's backup status is another vocabulary (_backup_status.py).
 """
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Mapping, Optional
 
-FINISHED = 2  # the status of a job that completed successfully
+from ._errors import ConfigurationError
+from ._shown import describe
 
-JOB_STATUSES: dict[int, str] = {
+FINISHED = 2  # the run status of a job that completed successfully
+
+RUN_STATUSES: dict[int, str] = {
     0: "None",
     1: "Running",
     2: "Finished",
@@ -41,6 +45,8 @@ JOB_TYPES: dict[int, str] = {
     16: "Dynamics 365",
 }
 
+# Job modules (the workloads a job backs up), as AvePoint's jobs page lists them (2026-04: the table
+# changed on 2026-03-13 and 2026-04-11; new codes keep appearing and are kept as "Unknown (<code>)").
 JOB_MODULES: dict[int, str] = {
     0: "None",
     8: "Archiver",
@@ -52,7 +58,7 @@ JOB_MODULES: dict[int, str] = {
     306: "Project Online",
     307: "Exchange Online Public Folder",
     308: "Microsoft Teams",
-    309: "Archiver",  # documented twice (8 and 309): the name alone does not give the code
+    309: "Teams Chat",
     310: "Power BI",
     311: "Power Automate",
     312: "Power Apps",
@@ -63,11 +69,16 @@ JOB_MODULES: dict[int, str] = {
     359: "Storage",
     360: "Admin Portal Settings",
     361: "Amazon EC2",
-    362: "Azure SQL",
+    362: "Native Azure SQL Backup Monitoring",
     363: "Dev Ops",
     364: "Microsoft Entra ID B2C",
     365: "Azure SQL Backup",
     366: "Google Virtual Machine Instance",
+    367: "Azure VMware Solution",
+    368: "Microsoft SQL Server in Azure VM",
+    369: "Google Cloud Storage",
+    370: "Cosmos DB",
+    371: "Azure PostgreSQL",
     401: "Dynamics 365",
     402: "Viva Engage",
     501: "Gmail",
@@ -82,6 +93,36 @@ JOB_MODULES: dict[int, str] = {
     551: "Dynamics Unified Operations Backup",
 }
 
+# Other spellings of the job modules, each to its name above: one workload matches under every
+# spelling. The partner API sends the names AvePoint's Elements.Client PowerShell module lists
+# (AvePoint/elements-samples, ElementsCustomersApi.md); the protection endpoints say "Microsoft 365
+# Group"; users write short forms. "Dynamics Customer Engagement" is Dynamics CRM by another name.
+WORKLOAD_ALIASES: dict[str, str] = {
+    "SharePoint": "SharePoint Online",
+    "Exchange": "Exchange Online",
+    "Microsoft 365 Group": "Microsoft 365 Groups",
+    "Groups": "Microsoft 365 Groups",
+    "OneDrive for Business": "OneDrive",
+    "Exchange Online Public Folders": "Exchange Online Public Folder",
+    "Public Folders": "Exchange Online Public Folder",
+    "Teams": "Microsoft Teams",
+    "Microsoft Teams Chat": "Teams Chat",
+    "Yammer": "Viva Engage",
+    "Virtual Machine": "Azure Virtual Machine",
+    "Active Directory": "Microsoft Entra ID",
+    "Azure Active Directory": "Microsoft Entra ID",
+    "Entra ID": "Microsoft Entra ID",
+    "Admin Portal Setting": "Admin Portal Settings",
+    "Dynamics Customer Engagement": "Dynamics CRM Backup",
+    "Dynamics Unified Operations": "Dynamics Unified Operations Backup",
+}
+
+
+def digits_only(text: str) -> bool:
+    """Whether ``text`` is a number in ASCII digits: ``str.isdigit`` also accepts superscripts such as '²',
+    which ``int`` refuses."""
+    return text.isascii() and text.isdigit()
+
 
 def name_key(name: str) -> str:
     """How names are compared: letter case and runs of white space do not matter."""
@@ -89,12 +130,14 @@ def name_key(name: str) -> str:
 
 
 class CodeTable:
-    """Codes and names of one job field, looked up either way."""
+    """Codes and names of one job field, looked up either way; ``aliases`` map other spellings to a name."""
 
-    def __init__(self, field: str, names: dict[int, str], extra_names: Iterable[str] = ()) -> None:
+    def __init__(self, field: str, names: dict[int, str], extra_names: Iterable[str] = (),
+                 aliases: Optional[Mapping[str, str]] = None) -> None:
         self.field = field
         self.names = names
         self._canonical: dict[str, str] = {name_key(name): name for name in list(names.values()) + list(extra_names)}
+        self._canonical.update({name_key(alias): name for alias, name in (aliases or {}).items()})
         codes_by_key: dict[str, list[int]] = {}
         for code, name in names.items():
             codes_by_key.setdefault(name_key(name), []).append(code)
@@ -108,8 +151,8 @@ class CodeTable:
         return self._canonical.get(name_key(name))
 
     def codes(self, name: str) -> tuple[int, ...]:
-        """Every code with this name (none for a name without a code)."""
-        return self._codes.get(name_key(name), ())
+        """Every code with this name or alias (none for a name without a code)."""
+        return self._codes.get(name_key(self.canonical(name) or name), ())
 
     def code(self, name: str) -> Optional[int]:
         """The code of a name, or None when it has none or more than one."""
@@ -117,11 +160,12 @@ class CodeTable:
         return codes[0] if len(codes) == 1 else None
 
     def known_names(self) -> list[str]:
+        """Every name (not the aliases)."""
         return sorted(set(self._canonical.values()), key=name_key)
 
     def decode(self, value: Any) -> tuple[Optional[str], Optional[int], bool]:
         """(name, code, known) for a value as an API sends it: a code, a name, or digits in a string."""
-        if isinstance(value, str) and value.strip().isdigit():
+        if isinstance(value, str) and digits_only(value.strip()):
             value = int(value.strip())
         if isinstance(value, int) and not isinstance(value, bool):
             name = self.name(value)
@@ -138,6 +182,18 @@ def unknown_name(code: int) -> str:
     return "Unknown (%d)" % code
 
 
-STATUS = CodeTable("status", JOB_STATUSES, PARTNER_STATUS_NAMES)
+RUN_STATUS = CodeTable("status", RUN_STATUSES, PARTNER_STATUS_NAMES)
 JOB_TYPE = CodeTable("job_type", JOB_TYPES)
-JOB_MODULE = CodeTable("job_module", JOB_MODULES)
+JOB_MODULE = CodeTable("job_module", JOB_MODULES, aliases=WORKLOAD_ALIASES)
+
+
+def workload(value: Any, where: str) -> str:
+    """The name of a declared workload, in any spelling or letter case (WORKLOAD_ALIASES); a
+    ConfigurationError naming ``where`` and listing the known workloads otherwise."""
+    name = JOB_MODULE.canonical(value) if isinstance(value, str) else None
+    if name is None or name == JOB_MODULES[0]:
+        known = ", ".join(known for known in JOB_MODULE.known_names() if known != JOB_MODULES[0])
+        raise ConfigurationError("%s names the workload %s, which is not a workload AvePoint backs up; known workloads "
+                                 "(any letter case; short forms such as Exchange and Teams work too): %s"
+                                 % (where, describe(value), known))
+    return name

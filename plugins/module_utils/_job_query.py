@@ -14,17 +14,16 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Iterable, Optional
-from urllib.parse import quote
 
-from ._customers import describe, normalize_customer_ids
+from ._customer_ids import normalize_customer_ids
+from ._shown import describe
 from ._errors import ConfigurationError
-from ._job_codes import JOB_MODULE, JOB_TYPE, STATUS, CodeTable, name_key
+from ._job_codes import JOB_MODULE, JOB_TYPE, RUN_STATUS, CodeTable, digits_only, name_key
 from ._times import format_time, resolve_since, utc_now
 
 # AvePoint documents this path; its change log once spells it .../products/jobs/batch, so it
 # can be overridden (option elements_jobs_path) without waiting for a new release.
 ELEMENTS_JOBS_PATH = "/partner/external/v3/general/customers/{customer_id}/avpt-products/jobs/batch"
-PARTNER_JOBS_PATH = "/partner/customers/{customer_id}/jobs"
 PLACEHOLDER = "{customer_id}"
 _PLACEHOLDER_SPELLINGS = ("{customer_id}", "{customerId}")
 _PATH_CHARACTERS = re.compile(r"\A(?:/[A-Za-z0-9._~!$&'()*+,;=:@-]+)+/?\Z")
@@ -72,12 +71,12 @@ def value_filter(values: Optional[Iterable[Any]], table: CodeTable, option: str)
     names: set[str] = set()
     for value in values:
         text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else None
-        if text is not None and text.isdigit() and table.name(int(text)) is not None:
+        if text is not None and digits_only(text) and table.name(int(text)) is not None:
             codes.add(int(text))
             names.add(name_key(table.names[int(text)]))
-        elif text and not text.isdigit() and table.canonical(text) is not None:
+        elif text and not digits_only(text) and table.canonical(text) is not None:
             codes.update(table.codes(text))
-            names.add(name_key(text))
+            names.add(name_key(table.canonical(text)))  # type: ignore[arg-type]
         else:
             raise ConfigurationError(
                 "option '%s' has the value %s, which is not a documented %s; use a name or code such as %s"
@@ -110,11 +109,6 @@ def elements_jobs_path(value: Optional[str]) -> str:
     return text
 
 
-def jobs_path(template: str, customer_id: str) -> str:
-    """The path of one customer's jobs; the ID is encoded although it is a validated GUID."""
-    return template.replace(PLACEHOLDER, quote(customer_id, safe=""))
-
-
 def job_query(
     customer_ids: Iterable[Any],
     since: Optional[str] = None,
@@ -138,7 +132,7 @@ def job_query(
     return JobQuery(
         customer_ids=ids,
         since=start,
-        statuses=value_filter(statuses, STATUS, "status"),
+        statuses=value_filter(statuses, RUN_STATUS, "status"),
         job_types=value_filter(job_types, JOB_TYPE, "job_type"),
         job_modules=value_filter(job_modules, JOB_MODULE, "job_module"),
         elements_path=elements_jobs_path(elements_path),

@@ -9,7 +9,7 @@ from typing import Any, Optional
 
 from ._errors import ContractError
 from ._http import HttpResponse
-from ._printable import printable
+from ._shown import printable
 
 _MESSAGE_KEYS = ("message", "error_description", "detail", "title", "error")
 _REQUEST_ID_KEYS = ("requestid", "request_id")

@@ -16,7 +16,6 @@ from typing import Any, Optional
 from ._durations import EXAMPLES as DURATION_EXAMPLES, parse_duration
 
 UTC = timezone.utc
-TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 # What the API writes for a time that does not exist (a job that never started or ended).
 ABSENT = frozenset(("", "n/a"))
@@ -71,8 +70,20 @@ def optional_time(value: Any) -> Optional[datetime]:
 
 
 def format_time(moment: datetime) -> str:
-    """The one text form of a time: ``2026-11-29T08:00:00Z``."""
-    return moment.astimezone(UTC).strftime(TIME_FORMAT)
+    """The one text form of a time: ``2026-11-29T08:00:00Z``, always with four digits of year, so that
+    times sort as text (strftime writes the year 999 as ``999``, which would sort after 2026)."""
+    utc = moment.astimezone(UTC)
+    return "%04d-%02d-%02dT%02d:%02d:%02dZ" % (utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second)
+
+
+# .NET's DateTime.MinValue and MaxValue: what a .NET service writes for "no date". Their local
+# dates, whatever the offset or fraction that follows (9999-12-31T23:59:59.9999999).
+PLACEHOLDER_DATES = ("0001-01-01", "9999-12-31")
+
+
+def is_placeholder(value: Any) -> bool:
+    """Whether an API time is a placeholder for "no time" (PLACEHOLDER_DATES) rather than a time."""
+    return isinstance(value, str) and value.strip()[:10] in PLACEHOLDER_DATES
 
 
 def resolve_since(value: Any, now: datetime) -> datetime:

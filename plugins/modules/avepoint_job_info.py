@@ -292,9 +292,23 @@ customers:
       description:
         - End time (UTC) of the customer's newest job with status C(Finished), or null when the API returned none.
         - Considers every job of the O(job_type) and O(job_module) asked, whatever O(since) and O(status) select.
-          Jobs without an end time do not count.
+          Jobs without an end time do not count, nor a success that ends after the time of the task (more than
+          60 seconds, for clocks that differ), which a warning names.
+        - The newest success of any workload; RV(customers[].last_success_by_workload) tells one failing workload
+          from the others.
       type: str
       sample: "2026-11-29T08:00:00Z"
+    last_success_by_workload:
+      description:
+        - For every workload (job module) among the customer's jobs, the end time (UTC) of its newest successful
+          job, or null when it has jobs but no success, with the same rules as RV(customers[].last_success).
+        - Keys are AvePoint's job module names (C(Exchange Online), C(OneDrive), C(Microsoft 365 Groups)...),
+          whichever API answered and however it spelled them (the partner API's C(OneDrive for Business) is
+          C(OneDrive)); a module this collection does not know keeps its name as sent.
+        - A workload without any job is absent.
+      type: dict
+      sample: {"Exchange Online": "2026-11-26T02:00:00Z", "SharePoint Online": "2026-11-29T08:00:00Z", "OneDrive": null}
+      version_added: 1.2.0
     last_success_job_id:
       description: The ID of that job, or null.
       type: str

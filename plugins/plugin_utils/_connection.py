@@ -32,7 +32,7 @@ from ansible.errors import AnsibleOptionsError
 
 from ansible_collections.avepoint.graph.plugins.module_utils._client import AvePointClient
 from ansible_collections.avepoint.graph.plugins.module_utils._clouds import READS_CUSTOMERS
-from ansible_collections.avepoint.graph.plugins.module_utils._customers import describe
+from ansible_collections.avepoint.graph.plugins.module_utils._shown import describe
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import AvePointError, ConfigurationError
 from ansible_collections.avepoint.graph.plugins.module_utils._options import (
     CONNECTION_OPTIONS, SECRET_OPTIONS, ConnectionSettings, configured_secrets, parse_boolean, settings_from_getter)

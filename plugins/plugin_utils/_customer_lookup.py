@@ -14,8 +14,8 @@ import copy
 from typing import Any, Callable, Iterable, Optional
 
 from ansible_collections.avepoint.graph.plugins.module_utils._client import AvePointClient, CustomerSet
-from ansible_collections.avepoint.graph.plugins.module_utils._customers import normalize_customer_id, normalize_customer_ids
-from ansible_collections.avepoint.graph.plugins.module_utils._errors import AvePointError, ConfigurationError
+from ansible_collections.avepoint.graph.plugins.module_utils._customer_ids import normalize_customer_id, normalize_customer_ids
+from ansible_collections.avepoint.graph.plugins.module_utils._errors import AvePointError, ConfigurationError, Warn
 from ansible_collections.avepoint.graph.plugins.module_utils._identity import requester_identity
 from ansible_collections.avepoint.graph.plugins.module_utils._options import ConnectionSettings
 from ansible_collections.avepoint.graph.plugins.plugin_utils._connection import client_for
@@ -25,7 +25,6 @@ from ansible_collections.avepoint.graph.plugins.plugin_utils._lookup_cache impor
 DEFAULT_CACHE_TTL = 60.0
 MAX_CACHE_TTL = 86400.0
 
-Warn = Callable[[str], None]
 ClientFactory = Callable[[ConnectionSettings, Warn], AvePointClient]
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any, Dict, FrozenSet, Mapping, Optional
 
-from ansible_collections.avepoint.graph.plugins.module_utils._customers import describe, type_name
+from ansible_collections.avepoint.graph.plugins.module_utils._shown import describe, type_name
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import ConfigurationError
-from ansible_collections.avepoint.graph.plugins.module_utils._job_status import actual_key, declared_key
+from ansible_collections.avepoint.graph.plugins.module_utils._backup_status import actual_key, declared_key
 
 FILTER_FIELDS = ("job_status", "country_or_region")
 

@@ -10,7 +10,8 @@ from typing import Any
 from ansible.inventory.helpers import get_group_vars
 from ansible.utils.vars import combine_vars
 
-from ansible_collections.avepoint.graph.plugins.module_utils._customers import describe, is_customer_id
+from ansible_collections.avepoint.graph.plugins.module_utils._customer_ids import is_customer_id
+from ansible_collections.avepoint.graph.plugins.module_utils._shown import describe
 
 
 @dataclass

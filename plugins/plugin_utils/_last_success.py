@@ -16,7 +16,7 @@ from ansible_collections.avepoint.graph.plugins.module_utils._client import AveP
 from ansible_collections.avepoint.graph.plugins.module_utils._clouds import READS_CUSTOMERS
 from ansible_collections.avepoint.graph.plugins.module_utils._job_query import job_query
 
-OPTION = "last_success"
+OPTION = "last_success"  # the plugins' option that turns it on
 FACT = "last_success"  # the fact added: the time (UTC) of the newest successful backup job, or None
 READS_WITH_JOBS = READS_CUSTOMERS + ("jobs",)
 CACHE_MARK = "+last_success"  # appended to a cache identity when the option is on

@@ -16,6 +16,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any, Optional
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from . import live
 from .dataset import is_guid, job_status_name, partner_view, v3_view
 from .jobs import partner_job_view, v3_job_view
 from .faults import POST_KINDS, PRE_KINDS, TOKEN_PATH, FaultRule
@@ -40,6 +41,7 @@ _RE_ONE = re.compile(r"^/partner/customers/([^/]+)/?$", re.IGNORECASE)
 _RE_LIST = re.compile(r"^/partner/customers/?$", re.IGNORECASE)
 _RE_BATCH = re.compile(r"^/partner/external/v3/general/customers/batch/?$", re.IGNORECASE)
 _RE_PARTNER_JOBS = re.compile(r"^/partner/customers/([^/]+)/jobs/?$", re.IGNORECASE)
+_RE_CONTROL_CUSTOMERS = re.compile(r"^/_sim/customers(?:/([^/]+)(/jobs)?)?$")
 
 
 @functools.lru_cache(maxsize=16)
@@ -270,8 +272,34 @@ class SimHandler(BaseHTTPRequestHandler):
             self._send_json(200, state.customers)
         elif key == "GET /_sim/health":
             self._send_json(200, {"ok": True, "url": state.base_url})
+        elif _RE_CONTROL_CUSTOMERS.match(path.rstrip("/")):
+            self._change_customers(method, path.rstrip("/"), body)
         else:
             self._send_error(HttpError(404, f"Unknown control endpoint {key}"))
+
+    def _change_customers(self, method: str, path: str, body: bytes) -> None:
+        """POST /_sim/customers, PATCH|DELETE /_sim/customers/{id}, POST /_sim/customers/{id}/jobs (live.py)."""
+        match = _RE_CONTROL_CUSTOMERS.match(path)
+        customer_id, jobs = match.group(1), match.group(2)
+        try:
+            payload = json.loads(body) if body.strip() else None
+        except ValueError:
+            self._send_error(HttpError(400, "Control body is not valid JSON"))
+            return
+        try:
+            if customer_id is None and method == "POST":
+                self._send_json(201, live.add_customer(self.state, payload if payload is not None else {}))
+            elif customer_id is not None and jobs and method == "POST":
+                self._send_json(201, live.add_job(self.state, unquote(customer_id), payload))
+            elif customer_id is not None and not jobs and method == "PATCH":
+                self._send_json(200, live.update_customer(self.state, unquote(customer_id), payload))
+            elif customer_id is not None and not jobs and method == "DELETE":
+                live.remove_customer(self.state, unquote(customer_id))
+                self._send_json(200, {"ok": True})
+            else:
+                self._send_error(HttpError(405, f"Method {method} not allowed on {path}"))
+        except live.ChangeError as error:
+            self._send_error(HttpError(error.status, str(error)))
 
     # --- faults -----------------------------------------------------------------------
 
@@ -598,7 +626,7 @@ class SimHandler(BaseHTTPRequestHandler):
                 if not isinstance(wanted, int) or isinstance(wanted, bool):
                     raise HttpError(400, f"{key} must be an integer", _field_error(key, "not an integer"))
                 jobs = [job for job in jobs if job.get(key) == wanted]
-        start = (page_index - 1) * page_size
+        start = 0 if self.state.shapes.get().jobs_ignore_page_index else (page_index - 1) * page_size
         data = [v3_job_view(job) for job in jobs[start: start + page_size]]
         return 200, {"data": data,
                      "metadata": {"pageIndex": page_index, "pageSize": page_size, "totalCount": len(jobs)}}

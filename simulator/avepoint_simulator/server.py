@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from http.server import ThreadingHTTPServer
 from typing import Any, Optional
 
+from . import live
 from .counters import Counters
 from .dataset import generate_customers, load_dataset_file, normalize_customers
 from .faults import FaultEngine
@@ -75,6 +76,11 @@ class SimState:
         self._positions = {str(c["id"]).lower(): position for position, c in enumerate(customers)}
         self._jobs: dict[str, list[dict[str, Any]]] = {}
         self._jobs_lock = threading.Lock()
+        self.customers_lock = threading.Lock()  # held by the changes of live.py, which replace customers and index
+
+    def place(self, customer_id: str) -> None:
+        """Give a customer added at run time the next position (which picks its job profile)."""
+        self._positions.setdefault(str(customer_id).lower(), len(self._positions))
 
     def jobs_for(self, customer: dict[str, Any]) -> list[dict[str, Any]]:
         """The customer's job history (v3 shape, newest first): from the dataset, or generated once."""
@@ -279,7 +285,23 @@ class Simulator:
 
     @property
     def customers(self) -> list[dict[str, Any]]:
-        return copy.deepcopy(self._customers)
+        """The customers served now (with the changes made while running), in the dataset shape."""
+        return copy.deepcopy(self.state.customers if self.state is not None else self._customers)
+
+    def add_customer(self, customer: dict[str, Any]) -> dict[str, Any]:
+        """Add a customer while running (dataset shape; see live.py); returns it as stored."""
+        return live.add_customer(self._require_state(), customer)
+
+    def update_customer(self, customer_id: str, changes: dict[str, Any]) -> dict[str, Any]:
+        """Change fields of a customer while running, e.g. ``{"jobStatus": "Failed"}``; returns it as stored."""
+        return live.update_customer(self._require_state(), customer_id, changes)
+
+    def remove_customer(self, customer_id: str) -> None:
+        live.remove_customer(self._require_state(), customer_id)
+
+    def add_job(self, customer_id: str, job: Optional[dict[str, Any]] = None) -> dict[str, Any]:
+        """Add a job as the customer's newest: by default a successful backup that ended now."""
+        return live.add_job(self._require_state(), customer_id, job)
 
     def counters(self) -> dict[str, Any]:
         return self._require_state().counters.snapshot()

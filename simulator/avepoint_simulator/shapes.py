@@ -43,6 +43,7 @@ class Shapes:
     require_body: bool = False  # the v3 batch answers 400 to a request without a body ([FromBody])
     max_batch_ids: int = 100  # more customerIds than this: 400 "customerIds accepts at most N ids"
     partner_api: bool = True  # false: /partner/customers[/{id}] answer 404, like a host without the partner API
+    jobs_ignore_page_index: bool = False  # the v3 jobs endpoint answers page 1 whatever pageIndex asks for
 
     @classmethod
     def parse(cls, raw: Any) -> "Shapes":
@@ -121,7 +122,7 @@ def _convert(name: str, value: Any) -> Any:
         if value not in EMPTY_STATUSES:
             raise ValueError(f"empty_status must be one of {list(EMPTY_STATUSES)}")
         return value
-    if name in ("job_status_as_string", "require_body", "partner_api"):
+    if name in ("job_status_as_string", "require_body", "partner_api", "jobs_ignore_page_index"):
         if not isinstance(value, bool):
             raise ValueError(f"{name} must be true or false")
         return value

@@ -196,7 +196,7 @@ BAD_INPUTS = [
     ({"customer_id": "GOOD", "since": "2999-01-01T00:00:00Z"}, "in the future"),
     ({"customer_id": "GOOD", "status": ["Succeeded"]}, "option 'status' has the value 'Succeeded', which is not a documented status"),
     ({"customer_id": "GOOD", "job_type": ["365"]}, "option 'job_type' has the value '365'"),
-    ({"customer_id": "GOOD", "job_module": ["Sharepoint"]}, "option 'job_module' has the value 'Sharepoint'"),
+    ({"customer_id": "GOOD", "job_module": ["Share Point Onlien"]}, "option 'job_module' has the value 'Share Point Onlien'"),
     ({"customer_id": "GOOD", "api": "elements", "elements_jobs_path": "https://elsewhere.example/{customer_id}"}, "elements_jobs_path"),
     ({"customer_id": "GOOD", "customer_ids": ["GOOD"]}, "mutually exclusive"),
     ({"since": "48h"}, "one of the following is required: customer_id, customer_ids"),

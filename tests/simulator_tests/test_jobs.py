@@ -147,3 +147,14 @@ def test_faults_can_target_one_customers_jobs(sim):
     sim.set_faults([{"kind": "status", "status": 503, "path": "/jobs$", "ids": [target]}])
     assert requests.get(f"{sim.url}/partner/customers/{target}/jobs", headers=h, timeout=5).status_code == 503
     assert requests.get(f"{sim.url}/partner/customers/{other}/jobs", headers=h, timeout=5).status_code == 200
+
+
+def test_a_jobs_endpoint_that_ignores_the_page_index(sim):
+    h = bearer(sim, ELEMENTS_JOBS)
+    cid = next(c["id"] for c in sim.customers if len(sim.jobs(c["id"])) > 3)
+    first = v3_page(sim, h, cid, "?pageIndex=1&pageSize=2").json()
+    sim.set_shapes({"jobs_ignore_page_index": True})
+    second = v3_page(sim, h, cid, "?pageIndex=2&pageSize=2").json()
+    assert second["data"] == first["data"] and second["metadata"]["totalCount"] == len(sim.jobs(cid))
+    sim.clear_shapes()
+    assert v3_page(sim, h, cid, "?pageIndex=2&pageSize=2").json()["data"] != first["data"]

@@ -11,11 +11,9 @@ from ansible_collections.avepoint.graph.plugins.module_utils import _auth
 
 
 @pytest.fixture(autouse=True)
-def fresh_token_cache():
+def fresh_token_cache(monkeypatch):
     """Tokens are cached per process; each test starts without one."""
-    _auth.clear_token_cache()
-    yield
-    _auth.clear_token_cache()
+    monkeypatch.setattr(_auth, "_cache", {})
 
 
 @pytest.fixture

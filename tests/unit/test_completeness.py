@@ -2,7 +2,7 @@
 
 The sources of truth are ``CONNECTION_OPTIONS`` (module_utils/_options.py: name, type, default,
 choices, no_log, environment variable) and ``FACT_FIELDS``/``ELEMENTS_FACT_FIELDS``
-(module_utils/_customers.py). Checked against them, option by option and fact by fact, so an
+(module_utils/_customer_facts.py). Checked against them, option by option and fact by fact, so an
 option or a fact added later is checked without touching this file:
 
 * the doc fragment (plugins/doc_fragments/connection.py) and its PLUGINS sub-fragment
@@ -27,7 +27,8 @@ from ansible.plugins.loader import inventory_loader, lookup_loader
 from ansible_collections.avepoint.graph.plugins.doc_fragments.connection import ModuleDocFragment
 from ansible_collections.avepoint.graph.plugins.module_utils import _module_runtime
 from ansible_collections.avepoint.graph.plugins.module_utils._clouds import API_SCOPES, CLOUDS
-from ansible_collections.avepoint.graph.plugins.module_utils._customers import ELEMENTS_FACT_FIELDS, FACT_FIELDS, JOB_STATUS_NAMES
+from ansible_collections.avepoint.graph.plugins.module_utils._backup_status import BACKUP_STATUS_NAMES
+from ansible_collections.avepoint.graph.plugins.module_utils._customer_facts import ELEMENTS_FACT_FIELDS, FACT_FIELDS
 from ansible_collections.avepoint.graph.plugins.module_utils._options import CONNECTION_OPTIONS, module_argument_spec
 from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.declaration import SCOPES
 from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.rules import CHECKED_FIELDS, ENTRY_KEYS, MATCH_MODES
@@ -242,7 +243,7 @@ def test_the_role_declares_the_entry_keys_and_status_names_the_code_knows():
     assert sorted(spec[ROLE_PREFIX + "defaults"]["options"]) == sorted(CHECKED_FIELDS)
     listed = re.findall(r"V\(([^)]*)\)", text(spec[ROLE_PREFIX + "expected"]["options"]["job_status"]["description"]))
     # every canonical name is documented (next to other spellings and the codes)
-    assert set(JOB_STATUS_NAMES.values()) <= set(listed)
+    assert set(BACKUP_STATUS_NAMES.values()) <= set(listed)
 
 
 # ---------------------------------------------------------------- customer facts

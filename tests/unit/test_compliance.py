@@ -9,8 +9,8 @@ import yaml
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.avepoint.graph.plugins.filter.compliance import FilterModule
+from ansible_collections.avepoint.graph.plugins.module_utils._backup_status import from_name
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import ConfigurationError
-from ansible_collections.avepoint.graph.plugins.module_utils._job_status import from_name
 from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance import declaration as declaration_module
 from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.check import check_compliance
 from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.declaration import declaration_of, parse_declaration

@@ -9,7 +9,7 @@ import pytest
 from ansible_collections.avepoint.graph.plugins.module_utils._durations import format_age, parse_duration
 from ansible_collections.avepoint.graph.plugins.module_utils._sizes import parse_size
 from ansible_collections.avepoint.graph.plugins.module_utils._times import (
-    age_seconds, format_time, optional_time, parse_time, resolve_since)
+    age_seconds, format_time, is_placeholder, optional_time, parse_time, resolve_since)
 
 NOW = datetime(2026, 11, 29, 8, 0, 0, tzinfo=timezone.utc)
 
@@ -116,3 +116,21 @@ def test_bad_since(value, reason):
 def test_age_of_a_returned_time():
     assert age_seconds("2026-11-26T06:00:00Z", NOW) == 74 * 3600
     assert age_seconds(NOW - timedelta(seconds=5), NOW) == 5
+
+
+@pytest.mark.parametrize("moment, text", [
+    (datetime(999, 6, 1, tzinfo=timezone.utc), "0999-06-01T00:00:00Z"),
+    (datetime(1, 1, 1, tzinfo=timezone.utc), "0001-01-01T00:00:00Z"),
+    (datetime(2026, 11, 29, 8, 0, 5, 999999, tzinfo=timezone.utc), "2026-11-29T08:00:05Z"),
+])
+def test_times_always_have_four_digits_of_year(moment, text):
+    assert format_time(moment) == text
+    assert parse_time(text) == moment.replace(microsecond=0)
+
+
+@pytest.mark.parametrize("value, placeholder", [
+    ("0001-01-01T00:00:00", True), ("9999-12-31T23:59:59.9999999", True), (" 9999-12-31", True),
+    ("0999-06-01T00:00:00Z", False), ("2026-11-29T08:00:00Z", False), (None, False), ("N/A", False),
+])
+def test_placeholders_of_no_time(value, placeholder):
+    assert is_placeholder(value) is placeholder

@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.avepoint.graph.plugins.module_utils._errors import ContractError
-from ansible_collections.avepoint.graph.plugins.module_utils._job_codes import JOB_STATUSES, STATUS
+from ansible_collections.avepoint.graph.plugins.module_utils._errors import ConfigurationError, ContractError
+from ansible_collections.avepoint.graph.plugins.module_utils._job_codes import RUN_STATUS, RUN_STATUSES, workload
 from ansible_collections.avepoint.graph.plugins.module_utils._jobs import (
-    JOB_FIELDS, UnknownValues, customer_summary, in_window, job_facts, last_success, newest_first, succeeded_within)
+    JOB_FIELDS, customer_summary, in_window, job_facts, last_success, latest_credible, newest_first, succeeded_within)
+from ansible_collections.avepoint.graph.plugins.module_utils._resources import ItemContext
 from ansible_collections.avepoint.graph.plugins.module_utils._schemas import check
+from ansible_collections.avepoint.graph.plugins.module_utils._unknown_values import UnknownValues
 
 SAMPLES = Path(__file__).resolve().parent / "api_samples"
 CUSTOMER = "0f8fad5b-d9cb-469f-a165-70867728950e"
@@ -23,7 +25,7 @@ def sample(name):
 
 
 def facts_of(raw, unknown=None):
-    return job_facts(CUSTOMER, raw, unknown or UnknownValues(), "job 1 of the test")
+    return job_facts(raw, ItemContext("job 1 of the test", CUSTOMER, unknown or UnknownValues()))
 
 
 def test_the_v3_sample_passes_the_schemas_and_gives_the_documented_facts():
@@ -98,17 +100,33 @@ def test_a_code_sent_as_digits_is_a_code():
     assert (job["status"], job["status_code"], job["job_type_code"], job["job_module"]) == ("Finished", 2, 7, "SharePoint Online")
 
 
-def test_archiver_has_two_codes_so_its_name_has_none():
-    job = facts_of(dict(V3_JOB, jobModule="Archiver"))
-    assert (job["job_module"], job["job_module_code"]) == ("Archiver", None)
-    assert facts_of(dict(V3_JOB, jobModule=309))["job_module_code"] == 309
+@pytest.mark.parametrize("code, name", [(309, "Teams Chat"), (362, "Native Azure SQL Backup Monitoring"), (367, "Azure VMware Solution"),
+                                        (368, "Microsoft SQL Server in Azure VM"), (369, "Google Cloud Storage"), (370, "Cosmos DB"),
+                                        (371, "Azure PostgreSQL"), (550, "Dynamics CRM Backup"), (551, "Dynamics Unified Operations Backup"),
+                                        (8, "Archiver")])
+def test_the_module_codes_of_april_2026(code, name):
+    assert (facts_of(dict(V3_JOB, jobModule=code))["job_module"], facts_of(dict(V3_JOB, jobModule=name))["job_module_code"]) == (name, code)
 
 
-@pytest.mark.parametrize("code", sorted(JOB_STATUSES))
+@pytest.mark.parametrize("spelling, name, code", [
+    ("OneDrive for Business", "OneDrive", 305), ("Microsoft 365 Group", "Microsoft 365 Groups", 304),
+    ("Microsoft Teams Chat", "Teams Chat", 309), ("Yammer", "Viva Engage", 402),
+    ("Exchange Online Public Folders", "Exchange Online Public Folder", 307), ("exchange", "Exchange Online", 303),
+    ("  TEAMS ", "Microsoft Teams", 308), ("Active Directory", "Microsoft Entra ID", 358),
+    ("Dynamics Customer Engagement", "Dynamics CRM Backup", 550),
+])
+def test_every_spelling_of_a_workload_is_one_module(spelling, name, code):
+    unknown = UnknownValues()
+    job = facts_of(dict(V3_JOB, jobModule=spelling), unknown)
+    assert (job["job_module"], job["job_module_code"]) == (name, code)
+    assert_nothing_unknown(unknown)
+
+
+@pytest.mark.parametrize("code", sorted(RUN_STATUSES))
 def test_every_documented_status_code_has_its_name(code):
     job = facts_of(dict(V3_JOB, status=code))
-    assert (job["status"], job["status_code"]) == (JOB_STATUSES[code], code)
-    assert STATUS.decode(JOB_STATUSES[code]) == (JOB_STATUSES[code], code, True)
+    assert (job["status"], job["status_code"]) == (RUN_STATUSES[code], code)
+    assert RUN_STATUS.decode(RUN_STATUSES[code]) == (RUN_STATUSES[code], code, True)
 
 
 def test_unknown_values_are_kept_and_warned_once_per_value():
@@ -163,12 +181,65 @@ def test_last_success_is_the_newest_finished_job_with_an_end_time():
     assert last_success([]) is None
 
 
+def test_a_success_after_the_check_time_does_not_count():
+    now = datetime(2026, 11, 29, 8, 0, tzinfo=timezone.utc)
+    latest = latest_credible(now)
+    assert latest == "2026-11-29T08:01:00Z"  # a minute allowed for clocks that differ
+    real = job("2026-11-28T08:00:00Z", 2, "real")
+    for future_end in ("2099-01-01T00:00:00Z", "2026-11-29T08:05:00Z", "2026-11-29T08:01:01Z"):
+        assert last_success([job(future_end, 2, "future"), real, job("2026-11-29T07:00:00Z", 3, "failed")], latest)["job_id"] == "real"
+    assert last_success([job("2026-11-29T08:00:59Z", 2, "skewed"), real], latest)["job_id"] == "skewed"
+    assert last_success([job("2099-01-01T00:00:00Z", 2, "future")], latest) is None
+    assert customer_summary(CUSTOMER, [job("2099-01-01T00:00:00Z", 2, "f"), real], [], latest)["last_success"] == real["end_time"]
+    assert last_success([job("2099-01-01T00:00:00Z", 2, "f")]) is not None  # without a time of check, nothing is in the future
+
+
+@pytest.mark.parametrize("value", ["0001-01-01T00:00:00", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59.9999999",
+                                   "9999-12-31T23:59:59.9999999+01:00", "9999-12-31"])
+def test_placeholder_times_are_no_time_with_one_warning(value):
+    unknown = UnknownValues()
+    facts = facts_of(dict(V3_JOB, endTime=value, startTime=value), unknown)
+    assert facts["end_time"] is None and facts["start_time"] is None
+    warnings = []
+    unknown.report(warnings.append)
+    assert len(warnings) == 1 and "placeholder times" in warnings[0] and "(2 job(s))" in warnings[0]
+
+
+def test_an_ancient_time_keeps_four_digits_of_year_and_sorts_before_today():
+    facts = facts_of(dict(V3_JOB, endTime="0999-06-01T00:00:00Z"))
+    assert facts["end_time"] == "0999-06-01T00:00:00Z" < "2026-01-01T00:00:00Z"
+
+
+@pytest.mark.parametrize("field, value", [("status", "\u00b2"), ("jobType", "\u00b3"), ("jobModule", "\u00b9")])
+def test_superscript_digits_are_unknown_names_not_a_crash(field, value):
+    unknown = UnknownValues()
+    facts = facts_of(dict(V3_JOB, **{field: value}), unknown)
+    assert facts[{"status": "status", "jobType": "job_type", "jobModule": "job_module"}[field] + "_code"] is None
+    warnings = []
+    unknown.report(warnings.append)
+    assert len(warnings) == 1
+
+
 def test_customer_summary():
     considered = [job("2026-11-29T05:00:00Z", 2, "a"), job("2026-11-29T06:00:00Z", 3, "b")]
     assert customer_summary(CUSTOMER, considered, considered[1:]) == {
-        "customer_id": CUSTOMER, "last_success": "2026-11-29T05:00:00Z", "last_success_job_id": "a", "job_count": 1}
+        "customer_id": CUSTOMER, "last_success": "2026-11-29T05:00:00Z", "last_success_job_id": "a", "job_count": 1,
+        "last_success_by_workload": {}}
     assert customer_summary(CUSTOMER, [], []) == {
-        "customer_id": CUSTOMER, "last_success": None, "last_success_job_id": None, "job_count": 0}
+        "customer_id": CUSTOMER, "last_success": None, "last_success_job_id": None, "job_count": 0, "last_success_by_workload": {}}
+
+
+def test_the_last_success_of_each_workload():
+    now = datetime(2026, 11, 29, 8, 0, tzinfo=timezone.utc)
+    exchange_failing = [dict(job("2026-11-29T07:00:00Z", 3, "e1"), job_module="Exchange Online"),
+                        dict(job("2026-11-26T02:00:00Z", 2, "e2"), job_module="Exchange Online")]
+    sharepoint = [dict(job("2026-11-29T05:00:00Z", 2, "s1"), job_module="SharePoint Online"),
+                  dict(job("2099-01-01T00:00:00Z", 2, "s-future"), job_module="SharePoint Online")]
+    onedrive_never = [dict(job("2026-11-29T06:00:00Z", 3, "o1"), job_module="OneDrive")]
+    summary = customer_summary(CUSTOMER, exchange_failing + sharepoint + onedrive_never, [], latest_credible(now))
+    assert summary["last_success"] == "2026-11-29T05:00:00Z"  # some workload succeeded lately...
+    assert summary["last_success_by_workload"] == {  # ...which hides a failing one
+        "Exchange Online": "2026-11-26T02:00:00Z", "OneDrive": None, "SharePoint Online": "2026-11-29T05:00:00Z"}
 
 
 def test_window_and_order_use_the_end_else_last_change_else_start():
@@ -187,3 +258,14 @@ def test_the_recency_rule():
     assert succeeded_within("2026-11-28T08:00:00Z", 24 * 3600, now)
     assert not succeeded_within("2026-11-28T07:59:59Z", 24 * 3600, now)
     assert not succeeded_within(None, 10 ** 9, now)
+
+
+def test_a_declared_workload_in_any_spelling_or_a_clear_error():
+    assert workload("onedrive for business", "x") == workload("OneDrive", "x") == "OneDrive"
+    assert workload(" teams ", "x") == "Microsoft Teams"
+    for bad in ("OneDrvie", "None", 305, None):
+        with pytest.raises(ConfigurationError) as caught:
+            workload(bad, "last_successful_backup_within of customer X")
+        message = str(caught.value)
+        assert message.startswith("last_successful_backup_within of customer X names the workload")
+        assert "Exchange Online, " in message and "Viva Engage" in message and "None," not in message

@@ -8,9 +8,10 @@ import pytest
 
 from ansible_collections.avepoint.graph.plugins.module_utils._clouds import API_SCOPES, default_scope, permission
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import ConfigurationError
-from ansible_collections.avepoint.graph.plugins.module_utils._job_codes import JOB_MODULE, JOB_TYPE, STATUS
+from ansible_collections.avepoint.graph.plugins.module_utils._job_codes import JOB_MODULE, JOB_TYPE, RUN_STATUS
+from ansible_collections.avepoint.graph.plugins.module_utils._jobs import JOBS
 from ansible_collections.avepoint.graph.plugins.module_utils._job_query import (
-    ELEMENTS_JOBS_PATH, elements_jobs_path, job_query, jobs_path, value_filter)
+    ELEMENTS_JOBS_PATH, elements_jobs_path, job_query, value_filter)
 from ansible_collections.avepoint.graph.plugins.module_utils._options import settings_from_getter
 
 NOW = datetime(2026, 11, 29, 8, 0, tzinfo=timezone.utc)
@@ -44,6 +45,8 @@ def test_query_without_options_selects_everything():
     ({"statuses": ["Finised"]}, "option 'status' has the value 'Finised', which is not a documented status"),
     ({"statuses": ["99"]}, "option 'status' has the value '99'"),
     ({"statuses": []}, "option 'status' is an empty list"),
+    ({"statuses": "\u00b2"}, "option 'status' has the value '\\xb2', which is not a documented status"),
+    ({"job_types": ["\u00b3"]}, "option 'job_type' has the value '\\xb3'"),
     ({"job_types": ["Microsft 365"]}, "option 'job_type' has the value 'Microsft 365'"),
     ({"job_modules": ["999"]}, "option 'job_module' has the value '999'"),
     ({"job_modules": [True]}, "option 'job_module' has the value True"),
@@ -62,17 +65,18 @@ def test_bad_input_is_a_configuration_error(kwargs, message):
 
 def test_the_error_for_an_unknown_value_lists_documented_ones():
     with pytest.raises(ConfigurationError, match=r"Finished \(2\).*Not Finished"):
-        value_filter(["Done"], STATUS, "status")
+        value_filter(["Done"], RUN_STATUS, "status")
 
 
 def test_filters_match_codes_and_names_without_codes():
-    statuses = value_filter(["Not Finished", "finished"], STATUS, "status")
+    statuses = value_filter(["Not Finished", "finished"], RUN_STATUS, "status")
     assert statuses.matches(2, "Finished") and not statuses.matches(3, "Failed")
     assert statuses.matches(None, "not  finished")  # a partner name without a code
     assert not statuses.matches(None, "Cancelled")
-    archiver = value_filter([309], JOB_MODULE, "job_module")
-    assert archiver.matches(309, "Archiver") and not archiver.matches(8, "Archiver")
-    assert archiver.matches(None, "Archiver")  # the partner name cannot tell 8 from 309
+    onedrive = value_filter(["OneDrive"], JOB_MODULE, "job_module")
+    assert onedrive.matches(305, "OneDrive") and not onedrive.matches(302, "SharePoint Online")
+    assert value_filter(["onedrive for business"], JOB_MODULE, "job_module") == onedrive  # every spelling, one workload
+    assert onedrive.matches(None, "OneDrive")
     assert value_filter("Microsoft 365", JOB_TYPE, "job_type").single_code() == 7
 
 
@@ -81,11 +85,12 @@ def test_elements_jobs_path_may_be_overridden_with_either_placeholder_spelling()
     assert elements_jobs_path("  ") == ELEMENTS_JOBS_PATH
     changed = elements_jobs_path("/partner/external/v3/general/customers/{customerId}/products/jobs/batch")
     assert changed == "/partner/external/v3/general/customers/{customer_id}/products/jobs/batch"
-    assert jobs_path(changed, A) == "/partner/external/v3/general/customers/%s/products/jobs/batch" % A
+    assert JOBS.served("elements").of_customer.path_for(A, changed) == "/partner/external/v3/general/customers/%s/products/jobs/batch" % A
 
 
 def test_the_customer_id_is_encoded_in_the_path():
-    assert jobs_path("/x/{customer_id}/jobs", "a/b?c") == "/x/a%2Fb%3Fc/jobs"
+    assert JOBS.served("partner").of_customer.path_for("a/b?c", "/x/{customer_id}/jobs") == "/x/a%2Fb%3Fc/jobs"
+    assert JOBS.served("partner").of_customer.path_for("a/b?c") == "/partner/customers/a%2Fb%3Fc/jobs"
 
 
 def test_scopes_follow_the_api_and_the_data():

@@ -1,9 +1,8 @@
 """Reading jobs over both APIs: paging, missing customers, errors, filters and summaries.
 
-The backends only use the client's BackendClient surface (call, map_ids, settings, warn), so a
-small scripted client stands in for it here; the redaction of errors is the real client's
-(AvePointClient.get_jobs), tested with a fake transport; the real client against the simulator
-is exercised by tests/integration/test_job_info.py.
+The real client reads through a transport that plays a scripted service: ``handler(method, path,
+params, body, what)`` returns a document, or raises NotFoundError / ApiError for a 404 / 403
+answer. The real client against the simulator is exercised by tests/integration/test_job_info.py.
 """
 
 from __future__ import annotations
@@ -15,44 +14,61 @@ from typing import Any, Callable, Optional
 
 import pytest
 
-from ansible_collections.avepoint.graph.plugins.module_utils._client import AvePointClient, is_fatal
+from ansible_collections.avepoint.graph.plugins.module_utils._client import AvePointClient
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import (
     ApiError, ContractError, NotFoundError, PartialFailureError)
 from ansible_collections.avepoint.graph.plugins.module_utils._job_query import job_query
-from ansible_collections.avepoint.graph.plugins.module_utils._jobs_api import PAGE_SIZE, fetch_jobs
 from ansible_collections.avepoint.graph.plugins.module_utils._options import settings_from_getter
-from ansible_collections.avepoint.graph.plugins.module_utils._parallel import map_bounded
+from ansible_collections.avepoint.graph.plugins.module_utils._paging import PAGE_INDEX
 
 from fakes import TOKEN_URL, FakeTransport, response
 
 API_URL = "https://graph.example.test"
 NOW = datetime(2026, 11, 29, 8, 0, tzinfo=timezone.utc)
 IDS = ["%08x-0000-4000-8000-%012x" % (n, n) for n in range(1, 6)]
+PAGE_SIZE = PAGE_INDEX.page_size
 Request = namedtuple("Request", "method path params body headers")
 
 
-class ScriptedClient:
-    """The client surface the jobs backends use; ``handler(method, path, params, body)`` answers calls."""
+class ScriptedService(FakeTransport):
+    """A transport whose API answers come from ``handler``; records each API request (paths without the host)."""
 
-    def __init__(self, api: str, handler: Callable[..., Any], **options: Any) -> None:
-        values = {"client_id": "app", "client_secret": "the-secret", "api_url": API_URL, "api": api, "concurrency": 3}
-        values.update(options)
-        self.settings = settings_from_getter(values.get, ("jobs",))
-        self.handler = handler
-        self.warnings: list[str] = []
+    def __init__(self, handler: Callable[..., Any]) -> None:
+        super().__init__(None)
+        self.service = handler
         self.requests: list[Request] = []
         self.lock = threading.Lock()
 
-    def warn(self, message: str) -> None:
-        self.warnings.append(message)
-
-    def call(self, method, path_or_url, *, what, params=None, json_body=None, headers=None):
+    def answer(self, method, url, *, token, json_body, params, headers):
+        path = url[len(API_URL):] if url.startswith(API_URL) else url
         with self.lock:
-            self.requests.append(Request(method, path_or_url, params, json_body, headers))
-        return self.handler(method, path_or_url, params, json_body, what)
+            self.requests.append(Request(method, path, dict(params) if params else None, json_body, headers))
+        try:
+            return response(200, self.service(method, path, dict(params) if params else None, json_body, "the request"))
+        except NotFoundError:
+            return response(404, {"message": "not found"})
+        except ApiError as error:
+            return response(error.status, {"message": error.server_message, "requestId": error.request_id})
 
-    def map_ids(self, work, ids):
-        return map_bounded(work, ids, self.settings.concurrency, is_fatal)
+
+class ScriptedClient:
+    """The real client over a ScriptedService, with the warnings it gave."""
+
+    def __init__(self, api: str, handler: Callable[..., Any], **options: Any) -> None:
+        values = {"client_id": "app", "client_secret": "the-secret", "api_url": API_URL, "token_url": TOKEN_URL,
+                  "api": api, "concurrency": 3}
+        values.update(options)
+        self.warnings: list[str] = []
+        self.service = ScriptedService(handler)
+        self.client = AvePointClient(settings_from_getter(values.get, ("jobs",)), warn=self.warnings.append, transport=self.service)
+
+    @property
+    def requests(self) -> list[Request]:
+        return self.service.requests
+
+
+def fetch_jobs(scripted: ScriptedClient, query):
+    return scripted.client.get_jobs(query)
 
 
 def v3_job(n: int, status: int = 2, end: Optional[str] = "auto", job_type: int = 7, module: int = 302) -> dict:
@@ -84,7 +100,7 @@ def v3_service(histories: dict[str, list[dict]], page_cap: int = PAGE_SIZE, tota
 def partner_service(histories: dict[str, list[dict]], page_size: int = 2, link_host: str = API_URL):
     def handler(method, url, params, body, what):
         assert method == "GET" and body is None
-        path, _separator, token = url.replace(link_host, "").partition("?page=")
+        path, _separator, token = url.partition("?page=")
         customer = path.split("/")[3]
         if customer not in histories:
             raise NotFoundError("HTTP 404 Not Found for %s: not found" % what, status=404)
@@ -105,9 +121,11 @@ def test_elements_pages_every_customer_concurrently_and_summarises():
     assert sorted(pages) == [1, 2, 3]
     assert all(request.body == {} and request.headers == {"Content-Type": "application/json"} for request in client.requests)
     assert report.customers == [
-        {"customer_id": IDS[0], "last_success": v3_job(2)["endTime"], "last_success_job_id": "IB000002", "job_count": 230},
-        {"customer_id": IDS[1], "last_success": None, "last_success_job_id": None, "job_count": 0},
-        {"customer_id": IDS[2], "last_success": None, "last_success_job_id": None, "job_count": 1},
+        {"customer_id": IDS[0], "last_success": v3_job(2)["endTime"], "last_success_job_id": "IB000002", "job_count": 230,
+         "last_success_by_workload": {"SharePoint Online": v3_job(2)["endTime"]}},
+        {"customer_id": IDS[1], "last_success": None, "last_success_job_id": None, "job_count": 0, "last_success_by_workload": {}},
+        {"customer_id": IDS[2], "last_success": None, "last_success_job_id": None, "job_count": 1,
+         "last_success_by_workload": {"SharePoint Online": None}},
     ]
     assert report.missing_ids == [] and report.since is None and client.warnings == []
     assert report.last_success_by_id() == {IDS[0]: v3_job(2)["endTime"], IDS[1]: None, IDS[2]: None}
@@ -148,7 +166,7 @@ def test_partner_follows_next_links_and_both_apis_agree():
     partner_client = ScriptedClient("partner", partner_service(partner, page_size=2))
     from_partner = fetch_jobs(partner_client, job_query([IDS[0]], now=NOW))
     assert [request.path for request in partner_client.requests] == [
-        "%s/partner/customers/%s/jobs" % (API_URL, IDS[0])] + ["%s/partner/customers/%s/jobs?page=%d" % (API_URL, IDS[0], n) for n in (2, 4, 6)]
+        "/partner/customers/%s/jobs" % IDS[0]] + ["/partner/customers/%s/jobs?page=%d" % (IDS[0], n) for n in (2, 4, 6)]
     from_elements = fetch_jobs(ScriptedClient("elements", v3_service(v3, page_cap=3)), job_query([IDS[0]], now=NOW))
     assert from_partner.jobs == from_elements.jobs and len(from_partner.jobs) == 7
     assert from_partner.customers == from_elements.customers
@@ -188,13 +206,45 @@ def test_a_short_elements_listing_is_refused():
         fetch_jobs(client, job_query([IDS[0]], now=NOW))
 
 
-def test_a_job_repeated_on_the_next_page_counts_once():
-    pages = {1: [v3_job(1), v3_job(2)], 2: [v3_job(2), v3_job(3)]}  # a new job pushed job 2 down
+def test_a_list_that_shifts_while_it_is_paged_is_read_again_and_counts_each_job_once():
+    # The first reading: a new job (0) arrived after page 1 was read and pushed job 2 to page 2.
+    # The second reading sees the list as it is now.
+    readings = [{1: [v3_job(1), v3_job(2)], 2: [v3_job(2), v3_job(3)], 3: []},
+                {1: [v3_job(0), v3_job(1)], 2: [v3_job(2), v3_job(3)]}]
 
     def handler(method, path, params, body, what):
-        return {"data": pages[params["pageIndex"]], "metadata": {"totalCount": 4}}
+        reading = readings[0]
+        page = reading[params["pageIndex"]]
+        if params["pageIndex"] == len(reading):
+            readings.pop(0)
+        return {"data": page, "metadata": {"totalCount": 4}}
     report = fetch_jobs(ScriptedClient("elements", handler), job_query([IDS[0]], now=NOW))
-    assert [job["job_id"] for job in report.jobs] == ["IB000001", "IB000002", "IB000003"]
+    assert [job["job_id"] for job in report.jobs] == ["IB000000", "IB000001", "IB000002", "IB000003"]
+
+
+def test_a_service_that_ignores_the_page_index_is_an_error_naming_the_endpoint():
+    jobs = [v3_job(n) for n in range(100)]
+    client = ScriptedClient("elements", lambda method, path, params, body, what: {"data": jobs, "metadata": {"totalCount": 150}})
+    with pytest.raises(ContractError) as caught:
+        fetch_jobs(client, job_query([IDS[0]], now=NOW))
+    assert ("the jobs of customer %s (page 2) with no new jobs although metadata.totalCount is 150 and only 100 arrived" % IDS[0]
+            in str(caught.value))
+    assert "(POST /partner/external/v3/general/customers/%s/avpt-products/jobs/batch); read 3 times" % IDS[0] in str(caught.value)
+    assert len(client.requests) == 6
+
+
+def test_jobs_sharing_an_id_on_one_page_or_across_modules_are_all_kept():
+    failed, finished = dict(v3_job(1), status=3, jobId="X"), dict(v3_job(2), jobId="X")  # one ID, twice on a page
+    retried = dict(v3_job(2), jobId="X", status=3)  # the very same job listed again on the same page: kept too
+    pages = {1: [failed, finished, retried, dict(v3_job(3), jobId="Y")], 2: [dict(v3_job(3, module=303), jobId="Y")]}
+
+    def handler(method, path, params, body, what):
+        return {"data": pages[params["pageIndex"]], "metadata": {"totalCount": 5}}
+    report = fetch_jobs(ScriptedClient("elements", handler), job_query([IDS[0]], now=NOW))
+    assert sorted((job["job_id"], job["job_module"], job["status"]) for job in report.jobs) == [
+        ("X", "SharePoint Online", "Failed"), ("X", "SharePoint Online", "Failed"), ("X", "SharePoint Online", "Finished"),
+        ("Y", "Exchange Online", "Finished"), ("Y", "SharePoint Online", "Finished")]
+    assert report.customers[0]["last_success"] == finished["endTime"]
 
 
 @pytest.mark.parametrize("link, message", [

@@ -11,7 +11,7 @@ import pytest
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.loader import inventory_loader, lookup_loader
 
-from ansible_collections.avepoint.graph.plugins.module_utils._customers import describe, type_name
+from ansible_collections.avepoint.graph.plugins.module_utils._shown import describe, type_name
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.avepoint.graph.plugins.module_utils._options import parse_boolean
 from ansible_collections.avepoint.graph.plugins.plugin_utils._connection import checked_value

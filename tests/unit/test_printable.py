@@ -6,11 +6,12 @@ import json
 
 import pytest
 
+from ansible_collections.avepoint.graph.plugins.module_utils._customer_facts import backup_status
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import ApiError, ContractError, PartialFailureError
-from ansible_collections.avepoint.graph.plugins.module_utils._fact_reader import FactReader
 from ansible_collections.avepoint.graph.plugins.module_utils._http import HttpResponse
-from ansible_collections.avepoint.graph.plugins.module_utils._printable import LAYOUT, printable
 from ansible_collections.avepoint.graph.plugins.module_utils._responses import ErrorDetails
+from ansible_collections.avepoint.graph.plugins.module_utils._shown import LAYOUT, printable
+from ansible_collections.avepoint.graph.plugins.module_utils._unknown_values import Kind, UnknownValues
 
 CONTROL_NAME = "ctl:\u001b[31mRED\u0007\u0000end"
 CONTROL_SHOWN = "ctl:\\u001b[31mRED\\u0007\\u0000end"
@@ -73,10 +74,16 @@ def test_what_a_server_says_is_printable(body, headers):
 
 
 def test_an_unknown_status_name_is_quoted_printable_in_the_warning():
-    warnings = []
-    reader = FactReader(warnings.append)
-    reader.facts("0f8fad5b-d9cb-469f-a165-70867728950e", CONTROL_NAME, None, "Paused\u001b[5m é", None)
-    reader.report()
+    warnings, unknown = [], UnknownValues()
+    assert backup_status("Paused\u001b[5m é", unknown) == ("Paused\u001b[5m é", None)  # the fact keeps it as sent
+    unknown.report(warnings.append)
     assert warnings == ["the API returned jobStatus name(s) this collection does not know: 'Paused\\u001b[5m é' (1 customer(s)). "
                         "They are returned verbatim as job_status with job_status_code null and compared exactly (character for "
                         "character) by the compliance filters; a newer avepoint.graph may map them"]
+
+
+def test_every_warning_about_unknown_api_values_is_printable():
+    warnings, unknown = [], UnknownValues()
+    unknown.note(Kind("odd", "the API sent %s", shown=lambda value, count, _details: "%s (%d)" % (value, count)), CONTROL_NAME)
+    unknown.report(warnings.append)
+    assert warnings == ["the API sent %s (1)" % CONTROL_SHOWN]

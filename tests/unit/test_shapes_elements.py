@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.avepoint.graph.plugins.module_utils._elements_api import BATCH_PATH, refused_as_too_many
+from ansible_collections.avepoint.graph.plugins.module_utils._customer_facts import CUSTOMERS
+from ansible_collections.avepoint.graph.plugins.module_utils._elements_api import refused_as_too_many
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import ApiError, ContractError
 
 from fakes import API_URL, response, scripted_client
+
+BATCH_PATH = CUSTOMERS.served("elements").batch.path
 
 IDS = ["%08x-0000-4000-8000-%012x" % (n, n) for n in range(1, 301)]
 

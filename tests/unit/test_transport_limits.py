@@ -490,7 +490,7 @@ def test_a_redirect_without_location_says_so():
 
 def test_api_and_token_errors_of_a_redirect_show_it():
     response = answer(301, {"Location": "https://new.example.test/partner/customers/x"})
-    message = str(http_error(response, "customer x", settings()))
+    message = str(http_error(response, "customer x", settings(), "partner.customers.read.all"))
     assert message.startswith("HTTP 301 Moved Permanently for customer x; the service redirected to https://new.example.test/")
     token = token_error(302, ErrorDetails(answer(302)), settings(), redirect_note(answer(302, {"Location": "/login"})))
     assert "HTTP 302 at the token URL" in str(token) and "redirected to https://graph.example.test/login" in str(token)

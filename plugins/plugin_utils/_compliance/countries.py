@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from ansible_collections.avepoint.graph.plugins.module_utils._customers import describe, type_name
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.avepoint.graph.plugins.module_utils._shown import describe, type_name
 
 # A display name -> other display names of the same country.
 COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {

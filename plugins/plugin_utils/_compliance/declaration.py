@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Mapping, Optional
 
-from ansible_collections.avepoint.graph.plugins.module_utils._customers import describe, normalize_customer_id, type_name
+from ansible_collections.avepoint.graph.plugins.module_utils._customer_ids import normalize_customer_id
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.avepoint.graph.plugins.module_utils._shown import describe, type_name
 from ansible_collections.avepoint.graph.plugins.module_utils._times import format_time, parse_time, utc_now
 
 from .countries import CountryAliases

@@ -3,7 +3,7 @@
 """The compliance rule ``last_successful_backup_within``: how recent a customer's last success must be.
 
 A declared value is one duration (``24h``, ``2d``, ``PT36H``); a customer complies when its
-``last_success`` (from the jobs API, see ``_jobs_api``; handed to the comparison as the
+``last_success`` (from the jobs API, see ``_jobs``; handed to the comparison as the
 registered avepoint_job_info result, read by ``JobsSeen``) is at most that old at the reference
 time of the check. No success at all never complies. The pieces here are plugged into the
 rule table of ``rules``.
@@ -14,10 +14,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Iterable, Mapping, Optional
 
-from ansible_collections.avepoint.graph.plugins.module_utils._customers import describe
 from ansible_collections.avepoint.graph.plugins.module_utils._durations import EXAMPLES, format_age, parse_duration
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.avepoint.graph.plugins.module_utils._jobs import succeeded_within
+from ansible_collections.avepoint.graph.plugins.module_utils._shown import describe
 from ansible_collections.avepoint.graph.plugins.module_utils._times import age_seconds, parse_time
 
 KEY = "last_successful_backup_within"

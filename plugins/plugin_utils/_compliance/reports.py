@@ -5,7 +5,7 @@
 Every function takes the plain-data result of ``check.check_compliance`` (marked by
 ``changes.mark_changes`` when a previous report was given). Text from the API (organization
 names, fact values) is escaped for the target format, control characters included (see
-module_utils/_printable.py): the plan lines and the failure message are one line each, the HTML
+module_utils/_shown.py): the plan lines and the failure message are one line each, the HTML
 and JUnit reports keep tabs and line breaks. Nothing here ever sees a credential. How a checked
 fact reads (``expected X, got Y``) comes from its rule.
 """
@@ -18,7 +18,7 @@ from datetime import datetime
 from html import escape
 from typing import Any, Mapping, Optional
 
-from ansible_collections.avepoint.graph.plugins.module_utils._printable import printable
+from ansible_collections.avepoint.graph.plugins.module_utils._shown import printable
 from ansible_collections.avepoint.graph.plugins.module_utils._times import parse_time
 
 from .changes import CHANGE_NEW

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable, Mapping, NamedTuple, Optional
 
-from ansible_collections.avepoint.graph.plugins.module_utils._customers import describe
+from ansible_collections.avepoint.graph.plugins.module_utils._backup_status import BACKUP_STATUS_NAMES, actual_key, declared_key
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import ConfigurationError
-from ansible_collections.avepoint.graph.plugins.module_utils._job_status import JOB_STATUS_NAMES, actual_key, declared_key
+from ansible_collections.avepoint.graph.plugins.module_utils._shown import describe
 from ansible_collections.avepoint.graph.plugins.module_utils._times import utc_now
 
 from . import recency
@@ -78,7 +78,7 @@ def _status_value(value: Any, where: str) -> Any:
     if key is None:
         raise ConfigurationError("%s must contain only status names (any spelling) or non-negative codes, got %s" % (where, describe(value)))
     if isinstance(key, int):
-        return JOB_STATUS_NAMES.get(key, key)
+        return BACKUP_STATUS_NAMES.get(key, key)
     return value
 
 

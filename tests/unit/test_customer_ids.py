@@ -1,11 +1,10 @@
-"""Customer ID validation and fact normalisation."""
+"""Customer ID validation."""
 
 from __future__ import annotations
 
 import pytest
 
-from ansible_collections.avepoint.graph.plugins.module_utils._customers import (
-    job_status_code, normalize_customer_id, normalize_customer_ids)
+from ansible_collections.avepoint.graph.plugins.module_utils._customer_ids import normalize_customer_id, normalize_customer_ids
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import ConfigurationError
 
 GOOD = "0f8fad5b-d9cb-469f-a165-70867728950e"
@@ -33,9 +32,3 @@ def test_ids_are_lowercased_and_deduplicated_in_order():
 def test_all_ids_are_checked_before_any_is_used():
     with pytest.raises(ConfigurationError, match="'oops'"):
         normalize_customer_ids([GOOD, "oops"])
-
-
-@pytest.mark.parametrize("name, code", [("Working", 1), (" working ", 1), ("Failed", 2), ("No backup updates", 6),
-                                        ("N/A", 0), ("Something new", None), (None, None)])
-def test_job_status_names_map_to_codes(name, code):
-    assert job_status_code(name) == code

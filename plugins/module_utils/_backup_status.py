@@ -1,6 +1,8 @@
 # Copyright: (c) 2026, avepoint.graph contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Backup job status: one canonical name per code, every known spelling of it, and comparison keys.
+"""A customer's backup status (``jobStatus`` in the API, the fact ``job_status``): one canonical
+name per code, every known spelling of it, and comparison keys. Not to be confused with the run
+status of one backup job (_job_codes.RUN_STATUS).
 
 The Elements v3 API sends an integer code, the partner API a name. AvePoint documents only
 "Working" for the partner API; its September 2025 draft of the v3 page spelled the others
@@ -16,8 +18,10 @@ from __future__ import annotations
 import re
 from typing import Any, Optional, Union
 
+from ._job_codes import unknown_name
+
 # The canonical names (design.md, the facts' job_status) by v3 code.
-JOB_STATUS_NAMES: dict[int, str] = {
+BACKUP_STATUS_NAMES: dict[int, str] = {
     0: "N/A",
     1: "Working",
     2: "Failed",
@@ -46,7 +50,7 @@ def spelling_key(text: str) -> str:
 
 _CODES_BY_KEY: dict[str, int] = {
     spelling_key(name): code
-    for code, canonical in JOB_STATUS_NAMES.items()
+    for code, canonical in BACKUP_STATUS_NAMES.items()
     for name in (canonical,) + _OTHER_SPELLINGS.get(code, ())
 }
 
@@ -56,20 +60,15 @@ def code_for_name(name: str) -> Optional[int]:
     return _CODES_BY_KEY.get(spelling_key(name))
 
 
-def unknown_code_name(code: int) -> str:
-    """The job_status reported for a code this collection does not know yet."""
-    return "Unknown (%d)" % code
-
-
 def from_code(code: int) -> tuple[str, int]:
     """(name, code) for a v3 code; a code without a name gets 'Unknown (<code>)'."""
-    return JOB_STATUS_NAMES.get(code, unknown_code_name(code)), code
+    return BACKUP_STATUS_NAMES.get(code, unknown_name(code)), code
 
 
 def from_name(name: str) -> tuple[str, Optional[int]]:
     """(canonical name, code) for a known spelling; (the name verbatim, None) otherwise."""
     code = code_for_name(name)
-    return (name, None) if code is None else (JOB_STATUS_NAMES[code], code)
+    return (name, None) if code is None else (BACKUP_STATUS_NAMES[code], code)
 
 
 # How a declared or fetched status is compared: by code when it has one, else by the exact text.
