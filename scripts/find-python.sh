@@ -33,8 +33,9 @@ for c in "${candidates[@]}"; do
         path="$(command -v "$c" 2>/dev/null || true)"
     fi
     if [[ -n "$path" ]] && works "$path"; then
-        # resolve so that the same interpreter is reported however it was found
-        "$path" -c 'import sys; print(sys.executable)'
+        # resolve so that the same interpreter is reported however it was found: a virtualenv's python
+        # (first on PATH in a shell that sourced scripts/env.sh) is a link to its base interpreter
+        "$path" -c 'import os, sys; print(os.path.realpath(sys.executable))'
         exit 0
     fi
 done
@@ -49,7 +50,7 @@ if [[ -n "$version" ]]; then
         # newest patch release first (pyenv version directories hold no whitespace)
         for d in $(printf '%s\n' "$root/versions/$version" "$root/versions/$version".* | sort -rV); do
             if [[ -x "$d/bin/python" ]] && works "$d/bin/python"; then
-                "$d/bin/python" -c 'import sys; print(sys.executable)'
+                "$d/bin/python" -c 'import os, sys; print(os.path.realpath(sys.executable))'
                 exit 0
             fi
         done

@@ -2,21 +2,29 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # The option names, types, defaults, choices and environment variables here must match
 # CONNECTION_OPTIONS in plugins/module_utils/_options.py (tests/unit/test_completeness.py checks that).
+#
+# Three parts, with no key in two of them (Ansible merges fragments key by key, and unions lists
+# such as choices): DOCUMENTATION, what every consumer shares; MODULES, the types and choices
+# that AnsibleModule checks; PLUGINS, the sources Ansible reads for the lookup and inventory
+# plugins and the types that make Ansible hand their values over as given. Ansible's own
+# conversion of a plugin option would lose what the user wrote (a 'bool' turns 'maybe', a typo or
+# an empty variable into false, a 'path' turns an empty variable into the current directory, and
+# choices are refused in Ansible's words, showing the value); the shared option table checks them
+# instead, for modules and plugins alike.
 
 from __future__ import annotations
 
 
 class ModuleDocFragment:
-    # Connection options for modules (environment variables arrive as fallbacks).
+    # Connection options of every module and plugin (modules add MODULES, plugins add PLUGINS).
     DOCUMENTATION = r"""
 options:
   cloud:
     description:
-      - The AvePoint cloud (data center family) to talk to. It selects both the token URL and
-        the API base URL; O(api_url) and O(token_url) override them.
+      - The AvePoint cloud (data center family) to talk to, V(commercial), V(us_gov), V(aos2) or V(fedramp).
+        It selects both the token URL and the API base URL; O(api_url) and O(token_url) override them.
       - If not set, the value of the E(AVEPOINT_CLOUD) environment variable is used.
     type: str
-    choices: [aos2, commercial, fedramp, us_gov]
     default: commercial
     version_added: 1.0.0
   api_url:
@@ -57,13 +65,11 @@ options:
       - A single PEM file holding both the key and the certificate may be given to both options.
       - Needs the Python libraries C(cryptography) and C(PyJWT).
       - If not set, the value of the E(AVEPOINT_CERTIFICATE_PATH) environment variable is used.
-    type: path
     version_added: 1.0.0
   private_key_path:
     description:
       - PEM file with the RSA private key of O(certificate_path) (PKCS#8 or traditional format, encrypted or not).
       - If not set, the value of the E(AVEPOINT_PRIVATE_KEY_PATH) environment variable is used.
-    type: path
     version_added: 1.0.0
   private_key_passphrase:
     description:
@@ -90,7 +96,6 @@ options:
       - Each module, lookup and inventory asks only for the permission of the data it reads.
       - If not set, the value of the E(AVEPOINT_API) environment variable is used.
     type: str
-    choices: [elements, partner]
     default: partner
     version_added: 1.0.0
   scope:
@@ -105,15 +110,15 @@ options:
   validate_certs:
     description:
       - Whether to verify the TLS certificates of the token and API endpoints. Only turn this off for tests.
+      - A boolean, V(true) or V(false) (also V(yes)/V(no), V(on)/V(off), V(1)/V(0)); any other value is an error,
+        never false.
       - If not set, the value of the E(AVEPOINT_VALIDATE_CERTS) environment variable is used.
-    type: bool
     default: true
     version_added: 1.0.0
   ca_path:
     description:
       - A PEM bundle of CA certificates to trust instead of the system default, for example a corporate proxy's CA.
       - If not set, the value of the E(AVEPOINT_CA_PATH) environment variable is used.
-    type: path
     version_added: 1.0.0
   timeout:
     description:
@@ -196,7 +201,25 @@ notes:
     URL-encoded or JSON-escaped, when a service repeats what it received).
 """
 
-    # Sources that lookup and inventory plugins also read: variables, environment, ansible.cfg.
+    # Types and choices of modules, checked by AnsibleModule before the shared option table.
+    MODULES = r"""
+options:
+  cloud:
+    choices: [aos2, commercial, fedramp, us_gov]
+  api:
+    choices: [elements, partner]
+  validate_certs:
+    type: bool
+  certificate_path:
+    type: path
+  private_key_path:
+    type: path
+  ca_path:
+    type: path
+"""
+
+    # Sources that lookup and inventory plugins also read (variables, environment, ansible.cfg), and
+    # types under which Ansible hands booleans and paths over as given (see the top of this file).
     PLUGINS = r"""
 options:
   cloud:
@@ -220,10 +243,12 @@ options:
     ini: [{section: avepoint_graph, key: client_secret}]
     vars: [{name: ansible_avepoint_client_secret}]
   certificate_path:
+    type: str
     env: [{name: AVEPOINT_CERTIFICATE_PATH}]
     ini: [{section: avepoint_graph, key: certificate_path}]
     vars: [{name: ansible_avepoint_certificate_path}]
   private_key_path:
+    type: str
     env: [{name: AVEPOINT_PRIVATE_KEY_PATH}]
     ini: [{section: avepoint_graph, key: private_key_path}]
     vars: [{name: ansible_avepoint_private_key_path}]
@@ -244,10 +269,12 @@ options:
     ini: [{section: avepoint_graph, key: scope}]
     vars: [{name: ansible_avepoint_scope}]
   validate_certs:
+    type: raw
     env: [{name: AVEPOINT_VALIDATE_CERTS}]
     ini: [{section: avepoint_graph, key: validate_certs}]
     vars: [{name: ansible_avepoint_validate_certs}]
   ca_path:
+    type: str
     env: [{name: AVEPOINT_CA_PATH}]
     ini: [{section: avepoint_graph, key: ca_path}]
     vars: [{name: ansible_avepoint_ca_path}]

@@ -198,12 +198,12 @@ from ansible.errors import AnsibleParserError  # noqa: E402
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable  # noqa: E402
 from ansible.utils.unsafe_proxy import wrap_var  # noqa: E402
 
-from ansible_collections.avepoint.graph.plugins.module_utils._client import CustomerSet  # noqa: E402
+from ansible_collections.avepoint.graph.plugins.module_utils._client import AvePointClient, CustomerSet  # noqa: E402
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import AvePointError, ConfigurationError  # noqa: E402
 from ansible_collections.avepoint.graph.plugins.module_utils._options import ConnectionSettings  # noqa: E402
 from ansible_collections.avepoint.graph.plugins.plugin_utils._filters import matches, parse_filters  # noqa: E402
 from ansible_collections.avepoint.graph.plugins.plugin_utils._hostnames import customer_host_names  # noqa: E402
-from ansible_collections.avepoint.graph.plugins.plugin_utils._connection import PluginOptions, client_for  # noqa: E402
+from ansible_collections.avepoint.graph.plugins.plugin_utils._connection import PluginOptions  # noqa: E402
 from ansible_collections.avepoint.graph.plugins.plugin_utils._inventory_cache import (  # noqa: E402
     cache_entry,
     customer_cache_key,
@@ -308,7 +308,7 @@ class InventoryModule(PluginOptions, BaseInventoryPlugin, Constructable, Cacheab
         without = lacking(select(found.customers)) if found is not None and last_success else []
         if found is not None and not without:
             return found
-        with client_for(settings, warn=self.display.warning) as client:
+        with AvePointClient(settings, warn=self.display.warning) as client:
             if found is None:
                 entry = None
                 found = CustomerSet(client.list_customers()) if ids is None else client.get_customers(ids)

@@ -4,9 +4,10 @@
 
 Modules read options from ``module.params`` (environment variables arrive through
 ``env_fallback``); plugins read them from ``get_option`` (``env``/``ini``/``vars`` come
-from the doc fragment) through the option layer in ``plugin_utils/_connection.py``. Both
-hand a getter to :func:`settings_from_getter`, so every check and default below applies
-identically everywhere.
+from the doc fragment), which hands booleans, paths and choices over as given (see
+``plugins/doc_fragments/connection.py``). Both hand a getter to :func:`settings_from_getter`,
+so every check and default below applies identically everywhere: strict booleans, choices
+listed in the error, empty text counted as not set, numbers within range.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from ._errors import ConfigurationError
 from ._redaction import MASK, proxy_secrets
 
 OptionGetter = Callable[[str], Any]
+# Where an option's value came from, as a message names it (an environment variable...), or None.
+OptionSource = Callable[[str], Optional[str]]
 
 DEFAULT_CONCURRENCY = 16
 MAX_CONCURRENCY = 64
@@ -62,6 +65,11 @@ CONNECTION_OPTIONS: dict[str, dict[str, Any]] = {
 }
 # Options whose values are never shown in a message (Ansible masks them in module output only).
 SECRET_OPTIONS = frozenset(name for name, entry in CONNECTION_OPTIONS.items() if entry.get("no_log"))
+
+
+def unknown_source(name: str) -> Optional[str]:  # pylint: disable=unused-argument
+    """Where a value came from when the caller cannot tell (a module: env_fallback does not say)."""
+    return None
 
 
 def module_argument_spec() -> dict[str, dict[str, Any]]:
@@ -125,14 +133,17 @@ def settings_from_module(module: Any, reads: Sequence[str] = READS_CUSTOMERS) ->
     return settings_from_getter(module.params.get, reads)
 
 
-def settings_from_getter(get: OptionGetter, reads: Sequence[str] = READS_CUSTOMERS) -> ConnectionSettings:
+def settings_from_getter(get: OptionGetter, reads: Sequence[str] = READS_CUSTOMERS,
+                         source: Optional[OptionSource] = None) -> ConnectionSettings:
     """Validate every connection option; raise ConfigurationError naming the first problem.
 
     ``reads`` names the kinds of data the consumer reads (``customers``, ``jobs``): without a
     ``scope`` option the token asks for exactly the permissions they need on the chosen API.
+    ``source`` names where a value came from, for the errors of booleans and choices.
     """
-    cloud = _choice(get, "cloud", sorted(CLOUDS))
-    api = _choice(get, "api", sorted(API_SCOPES))
+    where = source or unknown_source
+    cloud = _choice(get, "cloud", sorted(CLOUDS), where)
+    api = _choice(get, "api", sorted(API_SCOPES), where)
     endpoints = CLOUDS[cloud]
     api_url = _url(_text(get, "api_url") or endpoints.api_url, "api_url", allow_path=False)
     token_url = _url(_text(get, "token_url") or endpoints.token_url, "token_url", allow_path=True)
@@ -149,9 +160,8 @@ def settings_from_getter(get: OptionGetter, reads: Sequence[str] = READS_CUSTOME
     if passphrase is not None and not isinstance(passphrase, str):
         raise ConfigurationError("option 'private_key_passphrase' must be a string, got a %s" % type(passphrase).__name__)
 
-    ca_path = _text(get, "ca_path")
+    ca_path = _path(get, "ca_path")
     if ca_path:
-        ca_path = os.path.expanduser(ca_path)
         _check_ca_bundle(ca_path)
 
     return ConnectionSettings(
@@ -163,7 +173,7 @@ def settings_from_getter(get: OptionGetter, reads: Sequence[str] = READS_CUSTOME
         client_id=client_id,
         client_secret=client_secret,
         access_token=access_token,
-        validate_certs=_boolean(get, "validate_certs"),
+        validate_certs=checked_boolean("validate_certs", _raw(get, "validate_certs"), where),
         ca_path=ca_path,
         timeout=_number(get, "timeout", float, minimum=0.001, maximum=3600),
         retries=int(_number(get, "retries", int, minimum=0, maximum=20)),
@@ -183,8 +193,12 @@ def _default(name: str) -> Any:
 
 
 def _raw(get: OptionGetter, name: str) -> Any:
+    """The value as given; empty text counts as not set (AWX / AAP credential types and CI systems
+    export every variable they know, empty or not)."""
     value = get(name)
-    return _default(name) if value is None else value
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return _default(name)
+    return value
 
 
 def _text(get: OptionGetter, name: str) -> Optional[str]:
@@ -202,10 +216,24 @@ def _path(get: OptionGetter, name: str) -> Optional[str]:
     return os.path.expanduser(value) if value else None
 
 
-def _choice(get: OptionGetter, name: str, choices: list[str]) -> str:
-    value = _text(get, name)
-    if value not in choices:
-        raise ConfigurationError("option '%s' must be one of %s, got %s" % (name, ", ".join(choices), shown_value(name, value)))
+def _choice(get: OptionGetter, name: str, choices: list[str], where: OptionSource) -> str:
+    return checked_choice(name, _text(get, name), choices, where)
+
+
+def _label(name: str, source: Optional[str] = None) -> str:
+    """An option as messages name it, with where its value came from when that is known."""
+    return "option '%s'" % name if source is None else "option '%s' (%s)" % (name, source)
+
+
+def checked_choice(name: str, value: Any, choices: Sequence[Any], where: OptionSource = unknown_source) -> Any:
+    """``value`` if it is one of ``choices``; else a ConfigurationError that lists them."""
+    try:
+        known = value in choices
+    except TypeError:  # an unhashable value
+        known = False
+    if not known:
+        raise ConfigurationError("%s must be one of %s, got %s" % (
+            _label(name, where(name)), ", ".join(str(choice) for choice in choices), shown_value(name, value)))
     return value
 
 
@@ -225,11 +253,11 @@ def parse_boolean(value: Any) -> Optional[bool]:
     return None
 
 
-def _boolean(get: OptionGetter, name: str) -> bool:
-    value = _raw(get, name)
+def checked_boolean(name: str, value: Any, where: OptionSource = unknown_source) -> bool:
+    """``value`` as a bool; anything else is a ConfigurationError (Ansible's own conversion would make it False)."""
     boolean = parse_boolean(value)
     if boolean is None:
-        raise ConfigurationError("option '%s' must be a boolean (true or false), got %s" % (name, shown_value(name, value)))
+        raise ConfigurationError("%s must be a boolean (true or false), got %s" % (_label(name, where(name)), shown_value(name, value)))
     return boolean
 
 

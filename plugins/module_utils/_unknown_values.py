@@ -20,7 +20,6 @@ from ._errors import Warn
 from ._shown import printable
 
 
-
 @dataclass(frozen=True)
 class Kind:
     """One kind of value that can be unknown, and the warning that reports it.

@@ -34,6 +34,7 @@ options:
     version_added: 1.0.0
 extends_documentation_fragment:
   - avepoint.graph.connection
+  - avepoint.graph.connection.modules
   - avepoint.graph.attributes.INFO_MODULE
 requirements:
   - requests

@@ -18,7 +18,6 @@ from ansible_collections.avepoint.graph.plugins.module_utils._customer_ids impor
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import AvePointError, ConfigurationError, Warn
 from ansible_collections.avepoint.graph.plugins.module_utils._identity import requester_identity
 from ansible_collections.avepoint.graph.plugins.module_utils._options import ConnectionSettings
-from ansible_collections.avepoint.graph.plugins.plugin_utils._connection import client_for
 from ansible_collections.avepoint.graph.plugins.plugin_utils._last_success import add_last_success, cache_identity
 from ansible_collections.avepoint.graph.plugins.plugin_utils._lookup_cache import RESULTS, LookupCache
 
@@ -84,7 +83,7 @@ def lookup_customers(
     ``last_success``: add each found customer's last successful backup (the settings must read jobs).
     """
     unique_ids = normalize_customer_ids(ids)
-    results = fetch_results(unique_ids, settings, cache_ttl, warn, client_factory or client_for, cache, last_success)
+    results = fetch_results(unique_ids, settings, cache_ttl, warn, client_factory or AvePointClient, cache, last_success)
     missing = [customer_id for customer_id in unique_ids if results[customer_id] is None]
     if missing and on_missing == "error":
         raise MissingCustomersError(missing)

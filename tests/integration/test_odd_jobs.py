@@ -90,10 +90,10 @@ def playbook_run(odd_jobs_sim, tmp_path_factory):
         tasks.append(role(api, api))
         tasks.append({"name": "keep the role's result on the %s API" % api,
                       "ansible.builtin.set_fact": {"role_%s" % api: "{{ customer_compliance_result }}"}})
-    tasks.append({"name": "save", "ansible.builtin.copy": {"dest": str(workdir / "out.json"), "content": "{{ {"
-                  "'jobs': {'partner': jobs_partner, 'elements': jobs_elements}, "
-                  "'lookup': {'partner': lookup_partner, 'elements': lookup_elements}, "
-                  "'role': {'partner': role_partner, 'elements': role_elements}, 'role_failures': role_failures} | to_json }}"}})
+    saved = ("{{ {'jobs': {'partner': jobs_partner, 'elements': jobs_elements}, "
+             "'lookup': {'partner': lookup_partner, 'elements': lookup_elements}, "
+             "'role': {'partner': role_partner, 'elements': role_elements}, 'role_failures': role_failures} | to_json }}")
+    tasks.append({"name": "save", "ansible.builtin.copy": {"dest": str(workdir / "out.json"), "content": saved}})
     plays = [{"hosts": "localhost", "gather_facts": False, "vars": {"checked": CHECKED, "role_failures": {}}, "tasks": tasks}]
     proc = AnsibleRun(workdir).playbook(plays, env=connection_env(odd_jobs_sim))
     assert (workdir / "out.json").exists(), proc.stdout + proc.stderr

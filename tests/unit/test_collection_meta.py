@@ -12,7 +12,7 @@ from collection_docs import ROOT, documentation, load_yaml, plugin_files
 pytestmark = pytest.mark.tooling
 
 ACTION_GROUP = "avepoint"
-MODULE_FRAGMENTS = {"avepoint.graph.connection"}
+MODULE_FRAGMENTS = {"avepoint.graph.connection", "avepoint.graph.connection.modules"}
 PLUGIN_FRAGMENTS = {"avepoint.graph.connection", "avepoint.graph.connection.plugins"}
 SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
 
@@ -43,6 +43,7 @@ def test_modules_use_the_shared_doc_fragments(path):
 def test_lookup_and_inventory_plugins_use_the_shared_doc_fragments(path):
     fragments = set(documentation(path).get("extends_documentation_fragment") or [])
     assert PLUGIN_FRAGMENTS <= fragments
+    assert not fragments & {"avepoint.graph.connection.modules"}, "the module types would make Ansible convert plugin values"
 
 
 def test_the_attributes_fragments_name_the_action_group():

@@ -5,8 +5,10 @@ choices, no_log, environment variable) and ``FACT_FIELDS``/``ELEMENTS_FACT_FIELD
 (module_utils/_customer_facts.py). Checked against them, option by option and fact by fact, so an
 option or a fact added later is checked without touching this file:
 
-* the doc fragment (plugins/doc_fragments/connection.py) and its PLUGINS sub-fragment
-  (env, ini, vars), and what Ansible's plugin loader makes of them for the lookup and inventory;
+* the doc fragment (plugins/doc_fragments/connection.py), its MODULES sub-fragment (types and
+  choices AnsibleModule checks) and its PLUGINS sub-fragment (env, ini, vars, and the types under
+  which Ansible hands values over as given), and what Ansible's plugin loader makes of them for
+  the lookup and inventory;
 * the module's argument spec, against the table and against its documentation;
 * the AWX / AAP credential type (extensions/awx/);
 * every option with choices wherever it is documented (modules, plugins, filters, the role's
@@ -38,8 +40,13 @@ from ansible_collections.avepoint.graph.plugins.plugin_utils._hostnames import H
 
 from collection_docs import ROOT, documentation, load_yaml, plugin_files
 
-FRAGMENT = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)["options"]
+COMMON = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)["options"]
+MODULE_TYPES = yaml.safe_load(ModuleDocFragment.MODULES)["options"]
 PLUGIN_SOURCES = yaml.safe_load(ModuleDocFragment.PLUGINS)["options"]
+# What a module documents: the shared part and the module part (test_the_fragment_parts_share_no_key).
+FRAGMENT = {name: dict(doc, **MODULE_TYPES.get(name, {})) for name, doc in COMMON.items()}
+# The type a plugin declares, where Ansible's conversion would lose what the user wrote.
+PLUGIN_TYPES = {"bool": "raw", "path": "str"}
 OPTIONS = sorted(CONNECTION_OPTIONS)
 ELEMENTS_ONLY = [name for name in ELEMENTS_FACT_FIELDS if name not in FACT_FIELDS]
 PLUGINS = {"lookup": (lookup_loader, "avepoint.graph.avepoint_customer"), "inventory": (inventory_loader, "avepoint.graph.avepoint_customers")}
@@ -68,8 +75,17 @@ def text(description: Any) -> str:
 # ---------------------------------------------------------------- the doc fragment
 
 def test_the_fragments_document_exactly_the_connection_options():
-    assert sorted(FRAGMENT) == OPTIONS
+    assert sorted(COMMON) == OPTIONS
     assert sorted(PLUGIN_SOURCES) == OPTIONS
+    assert set(MODULE_TYPES) <= set(OPTIONS)
+
+
+@pytest.mark.parametrize("name", OPTIONS)
+def test_the_fragment_parts_share_no_key(name):
+    # Ansible merges fragments key by key (the first one listed wins) and unions lists such as choices;
+    # modules add MODULES to the shared part, plugins PLUGINS.
+    assert not set(COMMON[name]) & set(MODULE_TYPES.get(name, {}))
+    assert not set(COMMON[name]) & set(PLUGIN_SOURCES[name])
 
 
 @pytest.mark.parametrize("name", OPTIONS)
@@ -84,7 +100,8 @@ def test_the_fragment_documents_the_option_as_defined(name):
 
 @pytest.mark.parametrize("name", OPTIONS)
 def test_plugins_read_the_option_from_its_variable_environment_and_ini_key(name):
-    assert PLUGIN_SOURCES[name] == {
+    sources = {key: value for key, value in PLUGIN_SOURCES[name].items() if key != "type"}
+    assert sources == {
         "env": [{"name": CONNECTION_OPTIONS[name]["env"]}],
         "ini": [{"section": "avepoint_graph", "key": name}],
         "vars": [{"name": "ansible_avepoint_" + name}],
@@ -97,8 +114,11 @@ def test_ansible_gives_each_plugin_every_connection_option_with_its_sources(plug
     loaded = loader.get(name)
     definitions = C.config.get_configuration_definitions(loaded.plugin_type, loaded._load_name)  # pylint: disable=protected-access
     for option in OPTIONS:
+        table_type = CONNECTION_OPTIONS[option]["type"]
         assert definitions[option]["env"] == [{"name": CONNECTION_OPTIONS[option]["env"]}], option
-        assert definitions[option]["type"] == CONNECTION_OPTIONS[option]["type"], option
+        # A bool or path is handed over as given, and choices are left to the table: it checks them as for modules.
+        assert definitions[option]["type"] == PLUGIN_TYPES.get(table_type, table_type), option
+        assert not definitions[option].get("choices"), option
 
 
 def test_the_fragment_names_the_test_that_checks_it():
@@ -134,7 +154,7 @@ def module_argument_specs() -> Iterator[tuple[str, dict, dict]]:
             _module_runtime.AnsibleModule = original
         doc = documentation(path)
         documented = dict(doc.get("options") or {})
-        if "avepoint.graph.connection" in (doc.get("extends_documentation_fragment") or []):
+        if "avepoint.graph.connection.modules" in (doc.get("extends_documentation_fragment") or []):
             documented.update(FRAGMENT)
         yield path.stem, captured, documented
 

@@ -251,7 +251,7 @@ def test_the_plugin_asks_for_the_jobs_permission_and_reads_jobs_only_with_the_op
     def client_factory(settings, warn):
         scopes.append(settings.scope)
         return service.client_factory(settings, warn)
-    monkeypatch.setattr(_customer_lookup, "client_for", client_factory)
+    monkeypatch.setattr(_customer_lookup, "AvePointClient", client_factory)
     assert "last_success" not in run_plugin([IDS[0]])[0]
     with pytest.raises(AnsibleLookupError, match="option 'last_success' must be a boolean"):
         run_plugin([IDS[0]], last_success="maybe")
@@ -266,7 +266,7 @@ def test_the_plugin_asks_for_the_jobs_permission_and_reads_jobs_only_with_the_op
 def fake_service(monkeypatch, ini_file, clean_env):
     ini_file()
     service = Service(status=None)
-    monkeypatch.setattr(_customer_lookup, "client_for", service.client_factory)
+    monkeypatch.setattr(_customer_lookup, "AvePointClient", service.client_factory)
     return service
 
 

@@ -9,6 +9,7 @@ given (raw and rendered, from every source) in their configuration errors.
 from __future__ import annotations
 
 import pytest
+from ansible.errors import AnsibleOptionsError
 from ansible.plugins.loader import inventory_loader, lookup_loader
 
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import ConfigurationError
@@ -139,8 +140,8 @@ def test_a_plugin_never_shows_a_malformed_proxy(clean_env, make, proxy):
     assert PROXY_PASSWORD not in plugin_error(make(), direct)
 
 
-@pytest.mark.parametrize("source", ["keyword", "variable", "environment"])
-def test_a_plugin_masks_secrets_that_reach_a_message_from_any_source(clean_env, source):
+@pytest.mark.parametrize("source", ["keyword", "variable", "environment", "ansible.cfg"])
+def test_a_plugin_masks_secrets_that_reach_a_message_from_any_source(clean_env, ini_file, source):
     # A secret pasted into the wrong option (cloud) is shown there as text: every secret given is masked in it.
     secret = "pasted-s3cret+value"
     direct = dict(BASE, cloud="commercial %s" % secret)
@@ -150,9 +151,28 @@ def test_a_plugin_masks_secrets_that_reach_a_message_from_any_source(clean_env, 
     elif source == "variable":
         direct.pop("client_secret")
         variables["ansible_avepoint_client_secret"] = secret
-    else:
+    elif source == "environment":
         direct.pop("client_secret")
         clean_env.setenv("AVEPOINT_CLIENT_SECRET", secret)
+    else:
+        direct.pop("client_secret")
+        ini_file(client_secret=secret)
     message = plugin_error(lookup(), direct, variables)
     assert "option 'cloud' must be one of" in message
     assert secret not in message and "pasted-s3cret%2Bvalue" not in message and "********" in message
+
+
+@pytest.mark.parametrize("source", ["keyword", "environment", "ansible.cfg"])
+def test_a_plugin_masks_secrets_in_ansibles_own_option_errors(clean_env, ini_file, source):
+    # Ansible refuses a number that is not one in its own words, showing the value: here a pasted secret.
+    secret = "pasted-s3cret+value"
+    direct = {key: value for key, value in BASE.items() if key != "client_secret"}
+    if source == "keyword":
+        direct["client_secret"] = secret
+    elif source == "environment":
+        clean_env.setenv("AVEPOINT_CLIENT_SECRET", secret)
+    else:
+        ini_file(client_secret=secret)
+    with pytest.raises(AnsibleOptionsError) as caught:
+        lookup().set_options(var_options={}, direct=dict(direct, timeout=secret))
+    assert "timeout" in str(caught.value) and secret not in str(caught.value) and "********" in str(caught.value)
