@@ -12,6 +12,8 @@ PYTHON ?= 3.11
 VENV ?= .venv
 # ansible-core pip spec for $(VENV); "-" = the pin in requirements-dev.txt (2.19.x).
 ANSIBLE_CORE ?= -
+# More requirement files for $(VENV); the packages they name replace their pins in requirements-dev.txt.
+EXTRA_REQUIREMENTS ?=
 # ansible-test sanity: ansible-core spec and Python (scripts/sanity.sh).
 SANITY_CORE ?= $(ANSIBLE_CORE)
 SANITY_PYTHON ?= $(PYTHON)
@@ -58,7 +60,7 @@ help: ## Show this help
 	@echo "           make release VERSION=1.0.0"
 
 venv: ## Create/refresh the virtualenv VENV (idempotent; instant when up to date)
-	@scripts/make-venv.sh "$(VENV)" "$(PYTHON)" "$(ANSIBLE_CORE)"
+	@scripts/make-venv.sh "$(VENV)" "$(PYTHON)" "$(ANSIBLE_CORE)" $(EXTRA_REQUIREMENTS)
 
 tools-venv: ## Create/refresh TOOLS_VENV from requirements-tools.txt (docs, galaxy-importer, ansible-builder)
 	@REQUIREMENTS="$(CURDIR)/requirements-tools.txt" scripts/make-venv.sh "$(TOOLS_VENV)" "$(PYTHON)"
@@ -104,8 +106,9 @@ tooling: venv eda-venv ## Tests of the tooling, once: ansible-lint, release, ben
 lint: venv ## ansible-lint, production profile, on roles/, examples/ and the EE files
 	@scripts/pytest.sh tests/integration/test_compliance_lint.py
 
-test-2.16: ## Unit and integration tests on ansible-core 2.16 / Python 3.11 (.venv-2.16), without the tooling tests
-	@$(MAKE) -k --no-print-directory units integration VENV=.venv-2.16 PYTHON=3.11 ANSIBLE_CORE='ansible-core==2.16.*'
+test-2.16: ## Unit and integration tests on ansible-core 2.16 / Python 3.11 with the oldest supported requests and urllib3 (.venv-2.16)
+	@$(MAKE) -k --no-print-directory units integration VENV=.venv-2.16 PYTHON=3.11 ANSIBLE_CORE='ansible-core==2.16.*' \
+	    EXTRA_REQUIREMENTS=requirements-oldest.txt
 
 test-2.21: ## Unit and integration tests on ansible-core 2.21 / Python 3.13 (.venv-2.21), without the tooling tests
 	@$(MAKE) -k --no-print-directory units integration VENV=.venv-2.21 PYTHON=3.13 ANSIBLE_CORE='ansible-core==2.21.*'

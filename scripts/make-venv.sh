@@ -7,7 +7,8 @@
 #   <python>            interpreter command, path or bare version (3.11, python3.13, /usr/bin/python3)
 #   <ansible-core spec> pip spec replacing the ansible-core pin of requirements-dev.txt,
 #                       e.g. 'ansible-core==2.16.*' ('' or '-' keeps the pin from the file)
-#   extra files         more requirement files to install (hashed as well)
+#   extra files         more requirement files to install (hashed as well); a package they name
+#                       replaces its pin in the dev file (e.g. requirements-oldest.txt)
 #
 # Idempotent: a stamp file (<venv-dir>/.make-venv.stamp) holds a hash of all inputs
 # (interpreter, spec, requirement files, this script); when it matches, nothing is done.
@@ -39,6 +40,13 @@ if [[ -n "$core_spec" ]]; then
     # (grep finds nothing to keep when the file holds only the ansible-core line)
     req_text="$(grep -v -i -E '^[[:space:]]*ansible-core([^a-z0-9_.-]|$)' "$requirements" || true)"$'\n'"$core_spec"
 fi
+
+# A package named in an extra file replaces its pin from the dev file (pip refuses two pins of one package).
+for f in "${extra_reqs[@]}"; do
+    while read -r name; do
+        req_text="$(grep -v -i -E "^[[:space:]]*${name}([^a-z0-9_.-]|\$)" <<<"$req_text" || true)"
+    done < <(sed -n -E 's/^[[:space:]]*([A-Za-z0-9][A-Za-z0-9_.-]*).*/\1/p' "$f")
+done
 
 stamp="$venv/.make-venv.stamp"
 hash="$(

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 import traceback
 from types import ModuleType
 from typing import Optional
@@ -15,16 +16,20 @@ from ._errors import DependencyError
 
 # Other modules import the libraries from here, guarded.
 __all__ = [
-    "HTTPAdapter", "hashes", "jwt", "requests", "rsa", "serialization", "x509",
+    "HTTPAdapter", "MINIMUM_VERSIONS", "Retry", "hashes", "jwt", "outdated", "requests", "rsa", "serialization", "urllib3", "x509",
     "load_jsonschema", "missing_libraries", "require_certificate_libraries", "require_libraries",
 ]
 
 try:
     import requests
+    import urllib3  # requests' own dependency: the transport uses its Retry, connections and exceptions
+    import urllib3.connection
+    import urllib3.exceptions
     from requests.adapters import HTTPAdapter
+    from urllib3.util.retry import Retry
 except ImportError:  # pragma: no cover - depends on the host
-    requests = None
-    HTTPAdapter = None
+    requests = urllib3 = None
+    HTTPAdapter = Retry = None
     REQUESTS_IMPORT_ERROR: Optional[str] = traceback.format_exc()
 else:
     REQUESTS_IMPORT_ERROR = None
@@ -53,9 +58,25 @@ except ImportError:  # pragma: no cover - depends on the host
 else:
     JWT_IMPORT_ERROR = None
 
-# library name -> import traceback, for every library the API layer needs.
+# The oldest releases whose public API the transport uses (requests: the adapter's
+# get_connection_with_tls_context; urllib3: Retry's allowed_methods and other). Keep in sync with
+# meta/ee-requirements.txt and requirements-oldest.txt.
+MINIMUM_VERSIONS = {"requests": (2, 32, 3), "urllib3": (1, 26)}
+
+
+def outdated(name: str, version: str) -> Optional[str]:
+    """Why ``version`` of library ``name`` is too old, or None when it is recent enough."""
+    found = tuple(int(number) for number in re.findall(r"\d+", version)[:3])
+    needed = MINIMUM_VERSIONS[name]
+    if found >= needed:
+        return None
+    return "%s %s is installed, %s or later is needed" % (name, version, ".".join(str(number) for number in needed))
+
+
+# library name -> import traceback (or why the installed release is too old), for every library the API layer needs.
 REQUIRED_LIBRARIES = {
-    "requests": REQUESTS_IMPORT_ERROR,
+    "requests": REQUESTS_IMPORT_ERROR or (requests and outdated("requests", requests.__version__)),
+    "urllib3": urllib3 and outdated("urllib3", urllib3.__version__),
     "jsonschema": JSONSCHEMA_IMPORT_ERROR,
 }
 
@@ -75,6 +96,9 @@ def missing_libraries() -> dict[str, str]:
 def require_libraries() -> None:
     """Raise DependencyError for the first missing library (plugins call this)."""
     for name, error in missing_libraries().items():
+        if name in MINIMUM_VERSIONS and urllib3 is not None:  # imported, but too old
+            needed = ".".join(str(number) for number in MINIMUM_VERSIONS[name])
+            raise DependencyError(name, "%s; upgrade it on the Ansible controller (pip install '%s>=%s')" % (error, name, needed))
         raise DependencyError(name, "install it on the Ansible controller (pip install %s)" % name)
 
 

@@ -2,23 +2,24 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The time limit of one HTTP attempt as a whole (option ``timeout``, within ``total_timeout``).
 
-requests' timeout bounds each socket read, so a server sending a few bytes at a time, each just in
-time, could keep one request going for ever: in its status line and headers as well as in its body.
-Each attempt gets an end time here, and one watchdog thread shuts down the connection of an attempt
+A socket timeout bounds each read, so a server sending a few bytes at a time, each just in time,
+could keep one request going for ever: in its status line and headers as well as in its body.
+Each attempt gets an end time here, and one watchdog thread shuts down the socket of an attempt
 whose time is up, which ends a blocked read at once.
 
-The connection is handed to the attempt by the connection itself: :class:`WatchedAdapter` makes urllib3
-use connection classes that report to the attempt of their thread (a thread-local; urllib3 runs the
-whole exchange in the thread that asked for it) as soon as the first byte of the response arrives, new
-and pooled connections alike, direct or through a proxy (http, https or SOCKS). Until then the read
-timeout applies, so a server that does not answer at all still "timed out", while one that answers too
-slowly is cut off with "still incomplete". urllib3 gives the connection back to its pool when the
-response is complete; the attempt lets go of it then, so a finished connection, which may serve
-another request, is never cut.
+The seam is public urllib3 API only: :func:`watch` sets the ``ConnectionCls`` of a connection pool
+(before the pool has made any connection) to a subclass of urllib3's connection class that overrides
+public methods, ``connect``, ``request`` and ``getresponse``. urllib3 runs an exchange in the thread
+that asked for it, so a connection finds its attempt in a thread-local:
 
-Connecting (TCP, a proxy's answer to CONNECT, the TLS handshake) is bounded step by step by the
-connect timeout, as urllib3 does it; the attempt's time runs meanwhile, and a response that starts
-after it is up is cut at once.
+* ``connect`` never waits past the attempt's time (the connect timeout is clamped to what is left);
+* ``request`` makes the connection the attempt's: a pooled connection serving a later request is
+  never cut for an earlier attempt;
+* ``getresponse`` waits for the first byte of the answer within the attempt's time, then hands the
+  socket to the attempt. A server that does not answer at all so still "timed out", while one that
+  answers too slowly is cut off, and its request fails as "still incomplete".
+
+The transport ends an attempt as soon as it has read the body.
 """
 
 from __future__ import annotations
@@ -30,23 +31,19 @@ import threading
 import time
 from typing import Any, Callable, Optional
 
-from ._deps import HTTPAdapter, requests
+from ._deps import urllib3
 
 _current = threading.local()  # .attempt: the Attempt of this thread's exchange, if one is running
 
 
-class SlowResponse(requests.exceptions.ReadTimeout if requests else Exception):  # type: ignore[misc]
-    """The response did not arrive completely within the attempt's time (sent too slowly)."""
-
-    def __init__(self, seconds: float) -> None:
-        super().__init__("the response did not arrive completely within %g s" % seconds)
-        self.seconds = seconds
+def current_attempt() -> Optional["Attempt"]:
+    return getattr(_current, "attempt", None)
 
 
 class Attempt:
-    """The time of one exchange: when it is up, the connection working for it (if any) is shut down.
+    """The time of one attempt: when it is up, the socket of the answer being read for it (if any) is shut down.
 
-    Used as a context manager around the exchange, which makes it the attempt of the current thread.
+    :meth:`start` makes it the attempt of the current thread, :meth:`finish` ends it (a context manager does both).
     """
 
     def __init__(self, seconds: float, end: float, clock: Callable[[], float] = time.monotonic) -> None:
@@ -54,42 +51,43 @@ class Attempt:
         self.end = end
         self._clock = clock
         self.fired = False  # the time is up
-        self.cut = False  # ...and a connection of the exchange was shut down: its response may be cut short
+        self.cut = False  # ...and the socket of its answer was shut down: the answer may be cut short
         self.done = False
         self._connection: Any = None
+        self._sock: Any = None
         self._lock = threading.Lock()
 
     def __enter__(self) -> "Attempt":
-        _current.attempt = self
-        return self
+        return self.start()
 
     def __exit__(self, *exc_info: Any) -> None:
-        _current.attempt = None
         self.finish()
+
+    def start(self) -> "Attempt":
+        _current.attempt = self
+        return self
 
     def remaining(self) -> float:
         return max(0.0, self.end - self._clock())
 
-    def claim(self, connection: Any) -> None:
-        """``connection`` works for this attempt now; if the time is already up, it is cut at once."""
+    def answering(self, connection: Any) -> None:
+        """The answer has started on ``connection``: from now on its socket is cut when the time is up (at once if
+        it is already). The socket is kept: http.client lets go of it for an answer ending with the connection."""
         with self._lock:
             if self.done:
                 return
             self._connection = connection
+            self._sock = connection.sock
             if self.fired:
                 self._cut()
 
-    def release(self, connection: Any) -> None:
-        """``connection`` went back to its pool, its response complete: it is never cut for this attempt."""
-        with self._lock:
-            if self._connection is connection:
-                self._connection = None
-
     def finish(self) -> None:
-        """The exchange is over (left in the watchdog's heap, skipped when due)."""
+        """The attempt is over (it stays in the watchdog's heap, skipped when due)."""
         with self._lock:
             self.done = True
-            self._connection = None
+            self._connection = self._sock = None
+        if current_attempt() is self:
+            _current.attempt = None
 
     def fire(self) -> None:
         with self._lock:
@@ -99,19 +97,19 @@ class Attempt:
             self._cut()
 
     def _cut(self) -> None:
-        # Called under the lock: the connection cannot go back to its pool, and to another request, meanwhile.
-        sock = getattr(self._connection, "sock", None)
-        if sock is None:
-            return  # closed
+        # Called under the lock. A connection claimed by a later request since (back in its pool, then sent
+        # again) is not ours to cut any more.
+        if self._sock is None or getattr(self._connection, "attempt", None) is not self:
+            return
         self.cut = True  # before the shutdown: the reading thread wakes up at once and looks at it
         try:
-            sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            self.cut = False  # closed meanwhile
+            self._sock.shutdown(socket.SHUT_RDWR)
+        except (OSError, AttributeError):  # closed meanwhile, or no socket that can be shut down
+            self.cut = False
 
 
 class Watchdog:
-    """One thread per wire that fires the attempts whose time is up (a timer thread per request would cost
+    """One thread per transport that fires the attempts whose time is up (a timer thread per request would cost
     about 0.2 ms each)."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
@@ -128,7 +126,8 @@ class Watchdog:
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="avepoint-watchdog", daemon=True)
                 self._thread.start()
-            self._condition.notify()
+            elif self._due[0][2] is attempt:
+                self._condition.notify()  # due before the one the thread waits for (else it need not wake up)
         return attempt
 
     def close(self) -> None:
@@ -152,12 +151,8 @@ class Watchdog:
                 attempt.fire()
 
 
-def _attempt_of_this_thread() -> Optional[Attempt]:
-    return getattr(_current, "attempt", None)
-
-
 def _wait_for_answer(sock: Any, seconds: float) -> None:
-    """Wait for the first byte of the response, at most ``seconds``; a socket.timeout (which urllib3 reports as
+    """Wait for the first byte of the answer, at most ``seconds``; a socket.timeout (which urllib3 reports as
     a read timeout, like a read) when none came."""
     pending = getattr(sock, "pending", None)  # TLS: data already decrypted
     if not isinstance(sock, socket.socket) or (pending is not None and pending()):
@@ -168,65 +163,70 @@ def _wait_for_answer(sock: Any, seconds: float) -> None:
             raise socket.timeout("timed out")
 
 
-class _ReportingConnection:
-    """Mixed into urllib3's connection classes: hands the connection to the attempt of this thread once the
-    response has started."""
+class _AttemptConnection:
+    """Mixed into urllib3's connection classes: works for the attempt of the thread that uses it."""
 
-    timeout: Any  # urllib3 sets the read timeout here before reading a response
+    timeout: Any  # urllib3 sets the connect, then the read timeout here
     sock: Any
+    attempt: Optional[Attempt] = None  # the attempt of the last request sent on this connection
+
+    def connect(self) -> None:
+        attempt = current_attempt()
+        if attempt is not None and isinstance(self.timeout, (int, float)):
+            # Each step of connecting is bounded by the connect timeout; none may last past the attempt.
+            self.timeout = max(min(self.timeout, attempt.remaining()), 0.001)
+        super().connect()  # type: ignore[misc]
+
+    def request(self, *args: Any, **kwargs: Any) -> Any:
+        self.attempt = current_attempt()
+        return super().request(*args, **kwargs)  # type: ignore[misc]
+
+    def request_chunked(self, *args: Any, **kwargs: Any) -> Any:  # how urllib3 1.26 sends a chunked body
+        self.attempt = current_attempt()
+        return super().request_chunked(*args, **kwargs)  # type: ignore[misc]
 
     def getresponse(self, *args: Any, **kwargs: Any) -> Any:
-        attempt = _attempt_of_this_thread()
-        if attempt is not None:
+        attempt = current_attempt()
+        if attempt is not None and attempt is self.attempt:
             limit = attempt.remaining()
             if isinstance(self.timeout, (int, float)):
                 limit = min(limit, self.timeout)
             _wait_for_answer(self.sock, limit)
-            attempt.claim(self)  # cut at once if the time is already up
+            attempt.answering(self)
         return super().getresponse(*args, **kwargs)  # type: ignore[misc]
 
 
-class _ReportingPool:
-    """Mixed into urllib3's connection pools: a connection coming back is complete, never to be cut."""
+_WATCHED: dict[type, type] = {}  # urllib3's connection class -> the same, watched
 
-    def _put_conn(self, conn: Any) -> None:
-        attempt = _attempt_of_this_thread()
-        if attempt is not None and conn is not None:
-            attempt.release(conn)
-        super()._put_conn(conn)  # type: ignore[misc]
+if urllib3 is not None:
+    class WatchedHTTPConnection(_AttemptConnection, urllib3.connection.HTTPConnection):  # type: ignore[misc]
+        pass
 
+    class WatchedHTTPSConnection(_AttemptConnection, urllib3.connection.HTTPSConnection):  # type: ignore[misc]
+        pass
 
-_watched_pools: dict[type, type] = {}
-_watched_lock = threading.Lock()
+    _WATCHED.update({urllib3.connection.HTTPConnection: WatchedHTTPConnection,
+                     urllib3.connection.HTTPSConnection: WatchedHTTPSConnection})
+    try:
+        from urllib3.contrib.socks import SOCKSConnection, SOCKSHTTPSConnection
+    except ImportError:  # without PySocks, requests refuses socks:// proxies itself
+        pass
+    else:
+        class WatchedSOCKSConnection(_AttemptConnection, SOCKSConnection):  # type: ignore[misc]
+            pass
 
+        class WatchedSOCKSHTTPSConnection(_AttemptConnection, SOCKSHTTPSConnection):  # type: ignore[misc]
+            pass
 
-def _watched(pool_class: type) -> type:
-    """``pool_class`` (HTTP, HTTPS, SOCKS...) with connections that report to their attempt; made once per class."""
-    if issubclass(pool_class, _ReportingPool) or not hasattr(pool_class.ConnectionCls, "getresponse"):
-        return pool_class  # already watched, or urllib3's stand-in without the ssl module (it raises its own error)
-    with _watched_lock:
-        watched = _watched_pools.get(pool_class)
-        if watched is None:
-            connection_class = type("Watched" + pool_class.ConnectionCls.__name__, (_ReportingConnection, pool_class.ConnectionCls), {})
-            watched = type("Watched" + pool_class.__name__, (_ReportingPool, pool_class), {"ConnectionCls": connection_class})
-            _watched_pools[pool_class] = watched
-    return watched
+        _WATCHED.update({SOCKSConnection: WatchedSOCKSConnection, SOCKSHTTPSConnection: WatchedSOCKSHTTPSConnection})
 
 
-def _watch(manager: Any) -> Any:
-    """Makes a urllib3 pool manager (or proxy manager) create watched pools; it has created none yet."""
-    manager.pool_classes_by_scheme = {scheme: _watched(pool) for scheme, pool in manager.pool_classes_by_scheme.items()}
-    return manager
+def watch(pool: Any) -> Any:
+    """Makes a urllib3 connection pool (HTTP, HTTPS, through any proxy) create watched connections; ``pool``.
 
-
-class WatchedAdapter(HTTPAdapter if HTTPAdapter else object):  # type: ignore[misc]
-    """requests' adapter whose connections, direct or through a proxy, can be cut by the :class:`Watchdog`."""
-
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        super().init_poolmanager(*args, **kwargs)
-        _watch(self.poolmanager)
-
-    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
-        fresh = proxy not in self.proxy_manager  # requests keeps one manager per proxy
-        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
-        return _watch(manager) if fresh else manager
+    A pool makes its connections when it needs them, so setting its documented ``ConnectionCls`` before the pool
+    is used covers every connection it will have."""
+    watched = _WATCHED.get(pool.ConnectionCls)
+    if watched is not None:
+        pool.ConnectionCls = watched
+    return pool

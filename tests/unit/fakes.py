@@ -1,4 +1,4 @@
-"""Scripted stand-ins for the declared seams of module_utils._http (HttpTransport and Wire)."""
+"""Scripted stand-ins for the declared seam of module_utils._http (HttpTransport)."""
 
 from __future__ import annotations
 
@@ -56,40 +56,6 @@ class FakeTransport:
 
     def start_task(self) -> None:
         self.tasks_started = getattr(self, "tasks_started", 0) + 1
-
-
-class ScriptedWire:
-    """A Wire that plays ``script`` in order: a status, a (status, headers) pair, or an exception to raise."""
-
-    def __init__(self, script: Any) -> None:
-        self.answers = list(script)
-        self.requests: list[dict[str, Any]] = []
-        self.timeouts: list[float] = []  # the time each exchange was given
-        self.proxy: Optional[str] = None  # what proxy_for answers
-
-    def proxy_for(self, url: str) -> Optional[str]:
-        return self.proxy
-
-    def __call__(
-        self,
-        method: str,
-        url: str,
-        *,
-        token: Optional[str],
-        data: Optional[Mapping[str, str]],
-        json_body: Any,
-        params: Optional[Mapping[str, Any]],
-        headers: Optional[Mapping[str, str]],
-        timeout: float,
-    ) -> HttpResponse:
-        self.requests.append({"method": method, "url": url, "token": token, "data": data, "json_body": json_body,
-                              "params": params, "headers": headers})
-        self.timeouts.append(timeout)
-        answer = self.answers.pop(0)
-        if isinstance(answer, Exception):
-            raise answer
-        status, head = answer if isinstance(answer, tuple) else (answer, {})
-        return HttpResponse(status, head, b"{}", url, 1)
 
 
 def customer(customer_id: str, **overrides: Any) -> dict:

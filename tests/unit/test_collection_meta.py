@@ -76,7 +76,25 @@ def test_execution_environment_metadata_points_at_shipped_files():
     requirements = (ROOT / meta["dependencies"]["python"]).read_text(encoding="utf-8")
     names = {re.split(r"[<>=!~ ;\[]", line, maxsplit=1)[0].lower() for line in requirements.splitlines()
              if line.strip() and not line.startswith("#")}
-    assert names == {"requests", "jsonschema", "cryptography", "pyjwt"}
+    assert names == {"requests", "urllib3", "jsonschema", "cryptography", "pyjwt"}
+
+
+def requirement_versions(path: str, operator: str) -> dict[str, str]:
+    """name -> version of each ``name<operator>version`` line of a requirements file."""
+    lines = (ROOT / path).read_text(encoding="utf-8").splitlines()
+    pairs = (line.split(operator, 1) for line in lines if operator in line and not line.startswith("#"))
+    return {name.strip().lower(): version.strip() for name, version in pairs}
+
+
+def test_the_oldest_supported_http_libraries_are_declared_tested_and_checked():
+    from ansible_collections.avepoint.graph.plugins.module_utils._deps import MINIMUM_VERSIONS
+
+    declared = requirement_versions("meta/ee-requirements.txt", ">=")
+    tested = requirement_versions("requirements-oldest.txt", "==")
+    for name, minimum in MINIMUM_VERSIONS.items():
+        release = ".".join(str(number) for number in minimum)
+        assert declared[name] == release, "meta/ee-requirements.txt: %s>=%s" % (name, release)
+        assert tested[name] == release or tested[name].startswith(release + "."), "requirements-oldest.txt: %s" % name
 
 
 def test_requires_ansible_is_the_oldest_tested_core():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.avepoint.graph.plugins.module_utils._http import RequestsWire
+from ansible_collections.avepoint.graph.plugins.module_utils._http import Transport
 from ansible_collections.avepoint.graph.plugins.module_utils._options import settings_from_getter
 
 API = "https://graph.example.test"
@@ -21,7 +21,7 @@ def clean_environment(monkeypatch):
 def transport(**options):
     given = {"access_token": "t", "api_url": API}
     given.update(options)
-    return RequestsWire(settings_from_getter(given.get))
+    return Transport(settings_from_getter(given.get))
 
 
 def test_proxy_from_the_environment_applies_unless_no_proxy_says_otherwise(monkeypatch):

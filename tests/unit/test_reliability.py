@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import email.utils
+import http.client
 import time
 
 import pytest
-import requests
+import urllib3
 
 from ansible_collections.avepoint.graph.plugins.module_utils._client import AvePointClient
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import ApiError, AvePointError
-from ansible_collections.avepoint.graph.plugins.module_utils._http import (
-    MAX_BODY_BYTES, HttpResponse, RetryPolicy, Transport, _read_limited, _reason, insecure_tls_warning, parse_retry_after)
+from ansible_collections.avepoint.graph.plugins.module_utils._http import HttpResponse, Transport, insecure_tls_warning
+from ansible_collections.avepoint.graph.plugins.module_utils._http_failures import BrokenBody, reason
 from ansible_collections.avepoint.graph.plugins.module_utils._options import settings_from_getter
 from ansible_collections.avepoint.graph.plugins.module_utils._parallel import map_bounded
 from ansible_collections.avepoint.graph.plugins.module_utils._responses import ErrorDetails
+from ansible_collections.avepoint.graph.plugins.module_utils._retry import RetryPolicy, parse_retry_after
 
-from fakes import ScriptedWire
+from loopback import ScriptedServer
 
 API = "https://graph.example.test"
 
@@ -27,8 +29,15 @@ def settings(**options):
     return settings_from_getter(values.get)
 
 
-def scripted_transport(script, retries=5, **options):
-    """A Transport whose wire is a list of (status, headers) answers; sleeps are recorded, not slept."""
+@pytest.fixture
+def server():
+    with ScriptedServer() as scripted:
+        yield scripted
+
+
+def scripted_transport(server, script, retries=5, **options):
+    """A Transport to ``server``, which answers with ``script``; sleeps are recorded, not slept."""
+    server.script = list(script)
     slept = []
     now = [0.0]
 
@@ -36,81 +45,106 @@ def scripted_transport(script, retries=5, **options):
         slept.append(seconds)
         now[0] += seconds
 
-    transport = Transport(settings(retries=retries, **options), sleep=sleep, clock=lambda: now[0], wire=ScriptedWire(script))
-    return transport, slept, now
+    options = settings(api_url=server.url, token_url=server.url + "/connect/token", retries=retries, **options)
+    return Transport(options, sleep=sleep, clock=lambda: now[0]), slept, now
 
 
 # Retry-After: honoured, but never blindly.
 
 @pytest.mark.parametrize("value", ["3600", "86400", "3600.0"])
-def test_a_huge_retry_after_is_capped(value):
-    transport, slept, _clock = scripted_transport([(429, {"Retry-After": value}), (200, {})])
-    assert transport.send("GET", API + "/x").status == 200
+def test_a_huge_retry_after_is_capped(server, value):
+    transport, slept, _clock = scripted_transport(server, [(429, {"Retry-After": value}), 200])
+    assert transport.send("GET", server.url + "/x").status == 200
     assert slept == [RetryPolicy(retries=1).retry_after_cap]
 
 
-def test_a_far_future_retry_after_date_is_capped():
+def test_a_far_future_retry_after_date_is_capped(server):
     later = email.utils.formatdate(time.time() + 7 * 86400, usegmt=True)
-    transport, slept, _clock = scripted_transport([(503, {"Retry-After": later}), (200, {})])
-    transport.send("GET", API + "/x")
+    transport, slept, _clock = scripted_transport(server, [(503, {"Retry-After": later}), 200])
+    transport.send("GET", server.url + "/x")
     assert slept == [60.0]
 
 
-def test_total_wait_is_bounded_by_retries_times_cap():
-    transport, slept, now = scripted_transport([(429, {"Retry-After": "3600"})] * 6, retries=5, total_timeout=3600)
-    result = transport.send("GET", API + "/x")
+def test_total_wait_is_bounded_by_retries_times_cap(server):
+    transport, slept, now = scripted_transport(server, [(429, {"Retry-After": "3600"})] * 6, retries=5, total_timeout=3600)
+    result = transport.send("GET", server.url + "/x")
     assert result.status == 429 and result.attempts == 6
     assert len(slept) == 5 and now[0] == 5 * 60.0  # minutes, not the five hours asked for
 
 
-def test_a_past_or_garbled_retry_after_falls_back_to_backoff():
+def test_a_past_or_garbled_retry_after_falls_back_to_backoff(server):
     assert parse_retry_after(email.utils.formatdate(time.time() - 60, usegmt=True)) == 0.0
     assert parse_retry_after("-3") is None and parse_retry_after("1e9") is None and parse_retry_after("") is None
     assert parse_retry_after("1.5") == 1.5
-    transport, slept, _clock = scripted_transport([(429, {"Retry-After": "soon"}), (200, {})])
-    transport.send("GET", API + "/x")
+    transport, slept, _clock = scripted_transport(server, [(429, {"Retry-After": "soon"}), 200])
+    transport.send("GET", server.url + "/x")
     assert len(slept) == 1 and 0.25 <= slept[0] <= 0.5  # jittered first backoff step
 
 
 # Bodies and network errors.
 
-class RawResponse:
-    def __init__(self, chunks, length=None):
-        self._chunks = chunks
-        self.headers = {"Content-Length": str(length)} if length is not None else {}
-        self.url = API + "/partner/customers"
-        self.read = 0
-
-    def iter_content(self, chunk_size):
-        for chunk in self._chunks:
-            self.read += 1
-            yield chunk
+def test_an_announced_oversized_body_is_refused_before_reading(server):
+    # The server announces 64 MiB + 1 and sends nothing: reading would wait for the timeout.
+    transport, _slept, _clock = scripted_transport(server, [("announce", 64 * 1024 * 1024 + 1)], timeout=30)
+    with pytest.raises(ApiError, match="^the response from %s is larger than 64 MiB; refusing to read it$" % server.url):
+        transport.send("GET", server.url + "/x")
+    transport.close()
 
 
-def test_an_announced_oversized_body_is_refused_before_reading():
-    raw = RawResponse([b"x"], length=MAX_BODY_BYTES + 1)
-    with pytest.raises(ApiError, match="larger than 64 MiB"):
-        _read_limited(raw)
-    assert raw.read == 0
-
-
-def test_an_unannounced_oversized_body_stops_at_the_limit():
-    chunk = b"x" * (16 * 1024 * 1024)
-    raw = RawResponse([chunk] * 6)
+def test_an_unannounced_oversized_body_stops_at_the_limit(server):
+    transport, _slept, _clock = scripted_transport(server, [("stream", 80)])
     with pytest.raises(ApiError, match="larger than 64 MiB; refusing to read it"):
-        _read_limited(raw)
-    assert raw.read == 5
+        transport.send("GET", server.url + "/x")
+    transport.close()
 
 
-@pytest.mark.parametrize("error, reason", [
-    (requests.exceptions.ChunkedEncodingError("('Connection broken: IncompleteRead(10 bytes read, 90 more expected)')"),
+def test_a_body_that_ends_early_is_retried(server):
+    transport, slept, _clock = scripted_transport(server, ["truncate", "truncate", 200])
+    result = transport.send("GET", server.url + "/x")
+    assert result.status == 200 and result.body == b"{}" and result.attempts == 3 and len(slept) == 2
+
+
+def test_a_body_that_always_ends_early_fails_after_the_retries(server):
+    transport, _slept, _clock = scripted_transport(server, ["truncate"] * 3, retries=2)
+    with pytest.raises(ApiError) as caught:
+        transport.send("GET", server.url + "/x")
+    assert str(caught.value) == ("could not reach %s after 3 attempt(s): the connection closed before the whole response arrived"
+                                 % server.url)
+    assert not caught.value.fatal
+
+
+def test_body_and_head_failures_count_as_one_series_of_attempts(server):
+    transport, slept, _clock = scripted_transport(server, ["drop", "truncate", 503, "truncate"], retries=3)
+    with pytest.raises(ApiError, match=r"after 4 attempt\(s\): the connection closed before"):
+        transport.send("GET", server.url + "/x")
+    assert len(server.requests) == 4 and len(slept) == 3
+
+
+@pytest.mark.parametrize("error, words", [
+    (BrokenBody(urllib3.exceptions.ProtocolError("Connection broken: IncompleteRead(10 bytes read, 90 more expected)",
+                                                 http.client.IncompleteRead(b"x" * 10, 90))),
      "the connection closed before the whole response arrived"),
-    (requests.exceptions.ConnectionError("('Connection aborted.', RemoteDisconnected('Remote end closed connection without response'))"),
+    (urllib3.exceptions.ProtocolError("Connection aborted.", http.client.RemoteDisconnected("Remote end closed connection")),
      "the server closed the connection without a response"),
-    (requests.exceptions.ConnectionError("Connection refused"), "Connection refused"),
+    (urllib3.exceptions.ProtocolError("Connection aborted.", ConnectionResetError(104, "Connection reset by peer")),
+     "Connection aborted"),
+    (urllib3.exceptions.ProxyError("Unable to connect to proxy", OSError("Tunnel connection failed: 403 Forbidden")),
+     "Tunnel connection failed: 403 Forbidden"),
 ])
-def test_network_errors_say_what_happened(error, reason):
-    assert _reason(error) == reason
+def test_network_errors_say_what_happened(error, words):
+    assert reason(error) == words
+
+
+def test_the_reason_is_found_through_every_wrapper():
+    refused = urllib3.exceptions.NewConnectionError(None, "Failed to establish a new connection: [Errno 111] Connection refused")
+    refused.__cause__ = ConnectionRefusedError(111, "Connection refused")  # as urllib3 2 raises it (1.26: __context__)
+    wrapped = urllib3.exceptions.MaxRetryError(None, "/x", refused)
+    assert reason(wrapped) == "Connection refused"
+    refused.__cause__, refused.__context__ = None, ConnectionRefusedError(111, "Connection refused")
+    assert reason(urllib3.exceptions.MaxRetryError(None, "/x", refused)) == "Connection refused"
+    unreachable = urllib3.exceptions.NewConnectionError(None, "x")
+    unreachable.__cause__ = OSError(113, "No route to host")
+    assert reason(unreachable) == "No route to host"
 
 
 def test_plain_text_error_bodies_are_shown_and_binary_ones_are_not():
