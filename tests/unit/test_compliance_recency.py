@@ -7,8 +7,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from ansible_collections.avepoint.graph.plugins.module_utils._compliance import check_compliance, parse_declaration
-from ansible_collections.avepoint.graph.plugins.module_utils._compliance_reports import (
+from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.check import check_compliance
+from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.declaration import parse_declaration
+from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.reports import (
     failure_message, html_report, junit_xml, summary_lines)
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import ConfigurationError
 

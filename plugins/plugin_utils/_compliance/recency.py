@@ -6,7 +6,7 @@ A declared value is one duration (``24h``, ``2d``, ``PT36H``); a customer compli
 ``last_success`` (from the jobs API, see ``_jobs``; handed to the comparison as the
 registered avepoint_job_info result, read by ``JobsSeen``) is at most that old at the reference
 time of the check. No success at all never complies. The pieces here are plugged into the
-rule table of ``_compliance``.
+rule table of ``rules``.
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Iterable, Mapping, Optional
 
-from ._shown import describe
-from ._durations import EXAMPLES, format_age, parse_duration
-from ._errors import ConfigurationError
-from ._jobs import succeeded_within
-from ._times import age_seconds, parse_time
+from ansible_collections.avepoint.graph.plugins.module_utils._durations import EXAMPLES, format_age, parse_duration
+from ansible_collections.avepoint.graph.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.avepoint.graph.plugins.module_utils._jobs import succeeded_within
+from ansible_collections.avepoint.graph.plugins.module_utils._shown import describe
+from ansible_collections.avepoint.graph.plugins.module_utils._times import age_seconds, parse_time
 
 KEY = "last_successful_backup_within"
 LABEL = "last_successful_backup"  # what the reports call the fact: "expected within 24h"
