@@ -69,6 +69,18 @@ def found_text(last_success: Optional[str], now: Optional[datetime]) -> str:
     return ("last " if last_success else "got ") + show_actual(last_success, now)
 
 
+def checked_time(value: Optional[str], customer_id: str) -> Optional[str]:
+    """A time of the jobs input, or a ConfigurationError naming the customer: a time that cannot be read must not
+    fail the whole gate without saying whose it is."""
+    if value is not None:
+        try:
+            parse_time(value)
+        except ValueError as error:
+            raise ConfigurationError("the jobs input gives customer %s the last success %s, which is not a time (%s)"
+                                     % (customer_id, describe(value), error)) from None
+    return value
+
+
 class JobsSeen:
     """The last successful backup per customer, from a registered avepoint_job_info result."""
 
@@ -85,7 +97,7 @@ class JobsSeen:
         for entry in jobs["customers"]:
             if not isinstance(entry, Mapping) or not isinstance(entry.get("customer_id"), str) or not isinstance(entry.get("last_success"), (str, type(None))):
                 raise problem
-            self.last_success[entry["customer_id"].lower()] = entry["last_success"]
+            self.last_success[entry["customer_id"].lower()] = checked_time(entry["last_success"], entry["customer_id"])
         self.missing = {str(customer_id).lower() for customer_id in jobs.get("missing_ids", [])}
 
     def of(self, customer_id: str, rules: Iterable[str]) -> Optional[str]:
