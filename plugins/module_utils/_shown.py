@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 LAYOUT = "\t\n\r"  # kept by printable(layout=True)
 _INVISIBLE = "\u0000-\u001f\u007f-\u009f\ud800-\udfff\ufffe\uffff"
@@ -56,3 +57,9 @@ def describe(value: Any, limit: int = 60) -> str:
         return "'' (empty string)"
     shown = value if len(value) <= limit else value[:limit] + "... (%d characters)" % len(value)
     return ascii(shown)
+
+
+def origin(url: str) -> str:
+    """A URL as messages name a service: ``scheme://host:port``, without credentials, path or query."""
+    parts = urlsplit(url)
+    return "%s://%s" % (parts.scheme, parts.netloc.rsplit("@", 1)[-1])
