@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Mapping, Optional
 
-from ansible_collections.avepoint.graph.plugins.module_utils._recency import KEY, last_success_of, parse_declared, recent_enough
+from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.recency import KEY, last_success_of, parse_declared, recent_enough
 
 EVERY_WORKLOAD = "*"  # the key of the one-duration form: its findings carry workload null
 

@@ -9,8 +9,8 @@ time of the check. That is the newest success of *any* workload, so it cannot se
 failing while another succeeds. The other form, a mapping of workloads to durations
 (``{Exchange Online: 24h, OneDrive: 48h}``), checks each listed workload against its own last
 success (``last_success_by_workload``); a listed workload without any job has none. No success
-at all never complies. The pieces here are plugged into the rule table of ``_compliance`` and
-into the event source (``parse_declared`` is the one reader of the declaration for both).
+at all never complies. The pieces here are plugged into the rule table of ``rules`` and into
+the event source (``parse_declared`` is the one reader of the declaration for both).
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Dict, Iterable, Mapping, Optional, Union
 
-from ._shown import describe
-from ._durations import EXAMPLES, format_age, parse_duration
-from ._errors import ConfigurationError
-from ._job_codes import workload
-from ._jobs import succeeded_within
-from ._times import age_seconds, parse_time
+from ansible_collections.avepoint.graph.plugins.module_utils._durations import EXAMPLES, format_age, parse_duration
+from ansible_collections.avepoint.graph.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.avepoint.graph.plugins.module_utils._job_codes import workload
+from ansible_collections.avepoint.graph.plugins.module_utils._jobs import succeeded_within
+from ansible_collections.avepoint.graph.plugins.module_utils._shown import describe
+from ansible_collections.avepoint.graph.plugins.module_utils._times import age_seconds, parse_time
 
 KEY = "last_successful_backup_within"
 LABEL = "last_successful_backup"  # what the reports call the fact: "expected within 24h"
@@ -105,6 +105,18 @@ def found_text(last_success: Optional[str], now: Optional[datetime]) -> str:
     return ("last " if last_success else "got ") + show_actual(last_success, now)
 
 
+def checked_time(value: Optional[str], customer_id: str) -> Optional[str]:
+    """A time of the jobs input, or a ConfigurationError naming the customer: a time that cannot be read must not
+    fail the whole gate without saying whose it is."""
+    if value is not None:
+        try:
+            parse_time(value)
+        except ValueError as error:
+            raise ConfigurationError("the jobs input gives customer %s the last success %s, which is not a time (%s)"
+                                     % (customer_id, describe(value), error)) from None
+    return value
+
+
 class JobsSeen:
     """The last successful backup per customer, from a registered avepoint_job_info result."""
 
@@ -121,7 +133,7 @@ class JobsSeen:
         for entry in jobs["customers"]:
             if not isinstance(entry, Mapping) or not isinstance(entry.get("customer_id"), str) or not isinstance(entry.get("last_success"), (str, type(None))):
                 raise problem
-            self.last_success[entry["customer_id"].lower()] = entry["last_success"]
+            self.last_success[entry["customer_id"].lower()] = checked_time(entry["last_success"], entry["customer_id"])
         self.missing = {str(customer_id).lower() for customer_id in jobs.get("missing_ids", [])}
 
     def of(self, customer_id: str, rules: Iterable[str]) -> Optional[str]:
