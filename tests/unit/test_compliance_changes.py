@@ -15,8 +15,9 @@ from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.declara
 from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance import changes
 from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.changes import (
     MAX_REPORT_BYTES, mark_changes, previous_report, read_previous_report)
+from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.html import html_report
 from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.reports import (
-    failure_message, html_report, junit_xml, summary_lines)
+    failure_message, junit_xml, summary_lines)
 
 A = "0f8fad5b-d9cb-469f-a165-70867728950e"
 B = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
@@ -136,7 +137,7 @@ def test_a_drift_that_changes_value_persists():
 
 def test_a_report_without_marks_dates_its_findings_by_its_own_time_and_a_1_0_report_leaves_them_undated():
     monday = run([customer(A, "Contoso", "Failed", 2)], [{"id": A, "job_status": "Working"}], MONDAY)
-    assert previous_report(monday).findings == {(A, "job_status"): {"name": "Contoso", "first_seen": MONDAY}}
+    assert previous_report(monday).findings == {(A, "job_status", None): {"name": "Contoso", "first_seen": MONDAY}}
     version_1 = {key: value for key, value in copy.deepcopy(monday).items() if key not in ("format_version", "checked_at")}
     report = previous_report(version_1)
     assert report.format_version == 1 and report.checked_at is None
@@ -167,7 +168,7 @@ def test_reading_a_previous_report(tmp_path):
     good = tmp_path / "compliance.json"
     good.write_text(json.dumps(monday))
     report, warning = read_previous_report(str(good))
-    assert warning is None and report.checked_at == MONDAY and list(report.findings) == [(A, "job_status")]
+    assert warning is None and report.checked_at == MONDAY and list(report.findings) == [(A, "job_status", None)]
     (tmp_path / "latin1.json").write_bytes(b'{"customers": ["caf\xe9"]}')
     (tmp_path / "text.json").write_text("<html>login</html>")
     (tmp_path / "list.json").write_text("[]")
@@ -200,7 +201,7 @@ def test_the_previous_report_is_read_up_to_a_size_cap(tmp_path):
     path.write_text(document)
     size = len(document.encode())
     report, warning = read_previous_report(str(path), limit=size)
-    assert warning is None and list(report.findings) == [(A, "job_status")]
+    assert warning is None and list(report.findings) == [(A, "job_status", None)]
     report, warning = read_previous_report(str(path), limit=size - 1)
     assert report is None and warning == ("cannot read the previous report %s (larger than %d bytes, more than a compliance "
                                           "report ever is): every finding is counted as new" % (path, size - 1))

@@ -63,7 +63,7 @@ def check_compliance(fetched: Any, declaration: Declaration, jobs: Any = None) -
     compliant = [row["id"] for row in rows if row["status"] == STATUS_COMPLIANT]
     drifted = [
         {"id": row["id"], "name": row["name"], "organization": row["organization"],
-         "fields": [{"field": f["field"], "expected": f["expected"], "actual": f["actual"]} for f in row["fields"] if not f["ok"]]}
+         "fields": [{key: value for key, value in f.items() if key != "ok"} for f in row["fields"] if not f["ok"]]}
         for row in rows if row["status"] == STATUS_DRIFTED
     ]
     missing = [row["id"] for row in rows if row["status"] == STATUS_MISSING]
@@ -88,14 +88,10 @@ def _check_one(customer_id: str, customer: Optional[Mapping[str, Any]], entry: O
     organization = customer.get("organization")
     expected = declaration.expected_for(entry)
     needs_jobs = JOBS_FIELDS & set(expected)
-    # Facts that already carry the last success (the lookup's or inventory's last_success option) need no jobs input.
-    if needs_jobs and (seen.given or recency.FACT not in customer):
-        customer = dict(customer, **{recency.FACT: seen.of(customer_id, needs_jobs)})
-    fields = [
-        {"field": name, "expected": allowed, "actual": RULES_BY_KEY[name].actual(customer),
-         "ok": RULES_BY_KEY[name].check(customer, allowed, comparison)}
-        for name, allowed in expected.items()
-    ]
+    # Facts that already carry the job facts (the lookup's or inventory's options of their names) need no jobs input.
+    if needs_jobs:
+        customer = seen.completed(customer_id, customer, needs_jobs)
+    fields = [item for name, allowed in expected.items() for item in RULES_BY_KEY[name].findings(customer, allowed, comparison)]
     status = STATUS_COMPLIANT if all(f["ok"] for f in fields) else STATUS_DRIFTED
     return {"id": customer_id, "name": declared_name or organization, "organization": organization, "status": status, "fields": fields}
 

@@ -117,12 +117,23 @@ def checked_time(value: Optional[str], customer_id: str) -> Optional[str]:
     return value
 
 
+def _by_workload_times(value: Any, customer_id: str) -> Optional[dict[str, Optional[str]]]:
+    """The ``last_success_by_workload`` of a jobs input entry (None: the entry has none), its times checked."""
+    if value is None:
+        return None
+    if not isinstance(value, Mapping) or not all(isinstance(key, str) and isinstance(when, (str, type(None))) for key, when in value.items()):
+        raise ConfigurationError("the jobs input gives customer %s a last_success_by_workload that is not a mapping of workloads "
+                                 "to times: pass the registered result of avepoint.graph.avepoint_job_info" % customer_id)
+    return {key: checked_time(when, customer_id) for key, when in value.items()}
+
+
 class JobsSeen:
-    """The last successful backup per customer, from a registered avepoint_job_info result."""
+    """The last successful backup per customer (of any workload, and of each), from a registered avepoint_job_info result."""
 
     def __init__(self, jobs: Any) -> None:
         self.given = not (jobs is None or (isinstance(jobs, Mapping) and jobs.get("skipped")))
         self.last_success: dict[str, Optional[str]] = {}
+        self.by_workload: dict[str, dict[str, Optional[str]]] = {}
         self.missing: set[str] = set()
         if not self.given:
             return
@@ -133,17 +144,58 @@ class JobsSeen:
         for entry in jobs["customers"]:
             if not isinstance(entry, Mapping) or not isinstance(entry.get("customer_id"), str) or not isinstance(entry.get("last_success"), (str, type(None))):
                 raise problem
-            self.last_success[entry["customer_id"].lower()] = checked_time(entry["last_success"], entry["customer_id"])
+            customer_id = entry["customer_id"].lower()
+            self.last_success[customer_id] = checked_time(entry["last_success"], entry["customer_id"])
+            by_workload = _by_workload_times(entry.get(BY_WORKLOAD), entry["customer_id"])
+            if by_workload is not None:
+                self.by_workload[customer_id] = by_workload
         self.missing = {str(customer_id).lower() for customer_id in jobs.get("missing_ids", [])}
 
     def of(self, customer_id: str, rules: Iterable[str]) -> Optional[str]:
         """The last success of a customer that ``rules`` check (None: none, or the jobs API does not know it)."""
+        return self.facts_of(customer_id, rules)[FACT]
+
+    def facts_of(self, customer_id: str, rules: Iterable[str]) -> dict[str, Any]:
+        """The job facts of a customer that ``rules`` check: ``last_success``, and ``last_success_by_workload``
+        when the jobs input has it (a customer the jobs API does not know has neither a success nor a workload)."""
         if not self.given:
             raise ConfigurationError("%s needs each customer's last successful backup: pass the registered result of "
                                      "avepoint.graph.avepoint_job_info (for the customers it applies to) as jobs" % ", ".join(sorted(rules)))
         if customer_id in self.last_success:
-            return self.last_success[customer_id]
+            facts: dict[str, Any] = {FACT: self.last_success[customer_id]}
+            if customer_id in self.by_workload:
+                facts[BY_WORKLOAD] = self.by_workload[customer_id]
+            return facts
         if customer_id in self.missing:
-            return None
+            return {FACT: None, BY_WORKLOAD: {}}
         raise ConfigurationError("the jobs input has no entry for customer %s, which %s checks: read the jobs of every "
                                  "customer the rule applies to" % (customer_id, ", ".join(sorted(rules))))
+
+    def completed(self, customer_id: str, customer: Mapping[str, Any], rules: Iterable[str]) -> Mapping[str, Any]:
+        """The customer facts with the job facts ``rules`` read: from the jobs input when given, else as they are when
+        they carry them already (the lookup's and the inventory's options of the same names)."""
+        if self.given or not (FACT in customer or BY_WORKLOAD in customer):
+            return dict(customer, **self.facts_of(customer_id, rules))
+        return customer
+
+
+def read_fact(customer: Mapping[str, Any], name: str) -> Any:
+    """A job fact the rule reads; a ConfigurationError when the facts lack it (never a drift for want of data)."""
+    if name not in customer:
+        raise ConfigurationError(
+            "%s of customer %s needs %s, which its facts do not carry: pass the registered result of "
+            "avepoint.graph.avepoint_job_info as jobs (or set the lookup's or the inventory's option %s)"
+            % (KEY, customer.get("id"), name, name))
+    return customer[name]
+
+
+def workload_findings(customer: Mapping[str, Any], allowed: list[Any], now: datetime) -> Optional[list[dict[str, Any]]]:
+    """The findings of the per-workload form, one per declared workload, each with ``workload``, ``expected`` (its
+    duration), ``actual`` (its last success, None without one or without any job) and ``ok``; None for one duration."""
+    declared = allowed[0]
+    if not isinstance(declared, Mapping):
+        return None
+    by_workload = read_fact(customer, BY_WORKLOAD) or {}
+    return [{"workload": name, "expected": [within], "actual": by_workload.get(name),
+             "ok": recent_enough(by_workload.get(name), within, now)}
+            for name, within in declared.items()]

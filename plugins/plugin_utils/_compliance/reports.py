@@ -1,13 +1,14 @@
 # Copyright: (c) 2026, avepoint.graph contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Renderings of a customer compliance result: plan lines, failure message, JUnit XML, HTML.
+"""Renderings of a customer compliance result: plan lines, failure message, JUnit XML (the HTML page: html.py).
 
 Every function takes the plain-data result of ``check.check_compliance`` (marked by
 ``changes.mark_changes`` when a previous report was given). Text from the API (organization
 names, fact values) is escaped for the target format, control characters included (see
 module_utils/_shown.py): the plan lines and the failure message are one line each, the HTML
 and JUnit reports keep tabs and line breaks. Nothing here ever sees a credential. How a checked
-fact reads (``expected X, got Y``) comes from its rule.
+fact reads (``expected X, got Y``) comes from its rule; a finding of one workload is named with
+it: ``last_successful_backup[Exchange Online]``.
 """
 
 from __future__ import annotations
@@ -15,23 +16,17 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 from datetime import datetime
-from html import escape
 from typing import Any, Mapping, Optional
 
 from ansible_collections.avepoint.graph.plugins.module_utils._shown import printable
 from ansible_collections.avepoint.graph.plugins.module_utils._times import parse_time
 
 from .changes import CHANGE_NEW
-from .check import STATUS_COMPLIANT, STATUS_DRIFTED, STATUS_MISSING
+from .check import STATUS_DRIFTED, STATUS_MISSING
 from .recency import show_time
 from .rules import RULES_BY_KEY, Shown
 
 Result = Mapping[str, Any]
-
-
-def _html(value: Any) -> str:
-    # A page shows tabs and line breaks as spaces; every other control character as \uXXXX.
-    return escape(printable(str(value), layout=True))
 
 
 def show_value(value: Any) -> str:
@@ -80,9 +75,19 @@ def field_label(name: str) -> str:
     return (rule.label if rule is not None else None) or name
 
 
+def with_workload(label: str, finding: Mapping[str, Any]) -> str:
+    """A label with the workload of a finding that has one: ``last_successful_backup[Exchange Online]``."""
+    return "%s[%s]" % (label, finding["workload"]) if finding.get("workload") else label
+
+
+def item_label(item: Mapping[str, Any]) -> str:
+    """What the reports call a checked item: its fact, and its workload when it has one."""
+    return with_workload(field_label(item["field"]), item)
+
+
 def drift_text(item: Mapping[str, Any], now: Optional[datetime] = None) -> str:
     text = shown(item, now)
-    return "%s: expected %s, %s" % (text.label, text.expected, text.found)
+    return "%s: expected %s, %s" % (with_workload(text.label, item), text.expected, text.found)
 
 
 def change_text(marked: Mapping[str, Any]) -> str:
@@ -97,7 +102,7 @@ def change_text(marked: Mapping[str, Any]) -> str:
 
 def resolved_text(finding: Mapping[str, Any]) -> str:
     """A resolved finding: ``Contoso (id) job_status: resolved (first seen 2026-11-27T08:00Z)``."""
-    what = field_label(finding["field"]) if finding.get("field") else "not found"
+    what = item_label(finding) if finding.get("field") else "not found"
     since = " (first seen %s)" % show_time(finding["first_seen"]) if finding.get("first_seen") else ""
     return "%s %s: resolved%s" % (customer_label(finding), what, since)
 
@@ -152,7 +157,7 @@ def failure_message(result: Result) -> str:
     parts = []
     if result["drifted"]:
         parts.append("%d drifted: %s" % (len(result["drifted"]), ", ".join(
-            "%s [%s]" % (customer_label(c), ", ".join(field_label(item["field"]) for item in c["fields"])) for c in result["drifted"])))
+            "%s [%s]" % (customer_label(c), ", ".join(item_label(item) for item in c["fields"])) for c in result["drifted"])))
     if result["missing"]:
         parts.append("%d not found: %s" % (len(result["missing"]), ", ".join(customer_label(row) for row in _missing_rows(result))))
     if not parts:
@@ -205,124 +210,3 @@ def junit_xml(result: Result, suite_name: str = "customer_compliance") -> str:
     if hasattr(ET, "indent"):  # Python 3.9+: readable output; older ones still get valid XML
         ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
-
-
-_STATUS_ORDER = {STATUS_DRIFTED: 0, STATUS_MISSING: 1, STATUS_COMPLIANT: 2}
-
-_STYLE = """
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 2rem; color: #1f2933; background: #f7f9fb; }
-h1 { font-size: 1.6rem; margin-bottom: 0.3rem; }
-p.meta { color: #52606d; margin-top: 0; }
-.cards { display: flex; gap: 1rem; margin: 1.2rem 0; }
-.card { background: #fff; border-radius: 8px; padding: 0.8rem 1.4rem; box-shadow: 0 1px 3px rgba(0,0,0,.15); min-width: 7rem; }
-.card .count { font-size: 2rem; font-weight: 700; display: block; }
-.card.compliant .count { color: #1e8e3e; } .card.drifted .count { color: #c5221f; } .card.missing .count { color: #b06000; }
-table { border-collapse: collapse; width: 100%; background: #fff; box-shadow: 0 1px 3px rgba(0,0,0,.15); }
-th, td { text-align: left; padding: 0.45rem 0.7rem; border-bottom: 1px solid #e4e7eb; vertical-align: top; }
-th { background: #243b53; color: #fff; }
-td.id { font-family: ui-monospace, monospace; font-size: 0.85rem; color: #52606d; }
-td.drift { background: #fde2e1; color: #8a1c1c; font-weight: 600; }
-td.drift .expected { display: block; font-weight: 400; font-size: 0.85rem; }
-.badge { border-radius: 999px; padding: 0.1rem 0.6rem; font-size: 0.8rem; font-weight: 600; color: #fff; }
-.badge.compliant { background: #1e8e3e; } .badge.drifted { background: #c5221f; } .badge.missing { background: #b06000; }
-td.unchecked { color: #9aa5b1; }
-.change { display: inline-block; margin-top: 0.2rem; border-radius: 4px; padding: 0 0.4rem; font-size: 0.75rem; font-weight: 600; }
-.change.new { background: #c5221f; color: #fff; } .change.persisting { background: #fff4e5; color: #8a4b00; }
-.card.new .count { color: #c5221f; } .card.persisting .count { color: #b06000; } .card.resolved .count { color: #1e8e3e; }
-h2 { font-size: 1.2rem; margin-top: 2rem; }
-p.warning { background: #fff4e5; color: #8a4b00; padding: 0.5rem 0.8rem; border-radius: 6px; }
-"""
-
-_CARDS = (("total", "customers"), ("compliant", "compliant"), ("drifted", "drifted"), ("missing", "not found"))
-_CHANGE_CARDS = (("new", "new findings"), ("persisting", "persisting"), ("resolved", "resolved"))
-
-
-def html_report(result: Result, title: str = "Customer compliance") -> str:
-    """A self-contained HTML page: summary counts and a table of customers, drifted fields highlighted."""
-    summary = result["summary"]
-    columns = _checked_columns(result)
-    now = reference_time(result)
-    rows = sorted(result["customers"], key=lambda row: _STATUS_ORDER.get(row["status"], 3))
-    cards = "".join(
-        '<div class="card %s"><span class="count">%d</span>%s</div>' % (key, summary[key], label)
-        for key, label in _CARDS + (_CHANGE_CARDS if _compared(result) else ())
-    )
-    head = "".join("<th>%s</th>" % _html(name) for name in ["Status", "Customer", "ID"] + [field_label(c) for c in columns])
-    body = "\n".join(_html_row(row, columns, now) for row in rows)
-    meta = ["scope: %s" % result.get("scope", ""), "match: %s" % result.get("match", "")]
-    if result.get("checked_at"):
-        meta.append("checked at %s" % show_time(result["checked_at"]))
-    return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        "<title>%(title)s</title>\n<style>%(style)s</style>\n</head>\n<body>\n"
-        "<h1>%(title)s</h1>\n<p class=\"meta\">%(headline)s &middot; %(meta)s</p>\n"
-        "<div class=\"cards\">%(cards)s</div>\n"
-        "<table>\n<thead><tr>%(head)s</tr></thead>\n<tbody>\n%(body)s\n</tbody>\n</table>\n%(changes)s</body>\n</html>\n"
-    ) % {
-        "title": _html(title), "style": _STYLE, "headline": _html(summary_lines(result)[0].rstrip(":")),
-        "meta": " &middot; ".join(_html(part) for part in meta),
-        "cards": cards, "head": head, "body": body, "changes": _html_changes(result),
-    }
-
-
-def _html_changes(result: Result) -> str:
-    """The comparison with the previous report: why it could not be used, and the resolved findings."""
-    previous = result.get("previous_report")
-    if not previous:
-        return ""
-    parts = []
-    if previous.get("warning"):
-        parts.append('<p class="warning">%s</p>\n' % _html(previous["warning"]))
-    resolved = result.get("resolved") or []
-    since = " (checked at %s)" % show_time(previous["checked_at"]) if previous.get("checked_at") else ""
-    parts.append("<h2>Resolved since the previous report%s: %d</h2>\n" % (_html(since), len(resolved)))
-    if resolved:
-        rows = "\n".join(
-            '<tr class="resolved" data-customer-id="%s"><td>%s</td><td class="id">%s</td><td>%s</td><td>%s</td></tr>' % (
-                _html(finding["id"]), _html(finding.get("name") or ""), _html(finding["id"]),
-                _html(field_label(finding["field"]) if finding.get("field") else "not found"),
-                _html(show_time(finding["first_seen"]) if finding.get("first_seen") else "unknown"))
-            for finding in resolved)
-        parts.append("<table>\n<thead><tr><th>Customer</th><th>ID</th><th>Finding</th><th>First seen</th></tr></thead>\n"
-                     "<tbody>\n%s\n</tbody>\n</table>\n" % rows)
-    return "".join(parts)
-
-
-def _html_change(marked: Mapping[str, Any]) -> str:
-    change = marked.get("change")
-    if not change:
-        return ""
-    return '<span class="change %s">%s</span>' % (_html(change), _html(change_text(marked).strip(" []")))
-
-
-def _checked_columns(result: Result) -> list[str]:
-    seen: dict[str, None] = {}
-    for row in result["customers"]:
-        for item in row["fields"]:
-            seen.setdefault(item["field"], None)
-    return list(seen)
-
-
-def _html_row(row: Mapping[str, Any], columns: list[str], now: Optional[datetime]) -> str:
-    status = row["status"]
-    name = row.get("name") or row.get("organization") or ""
-    cells = [
-        '<td><span class="badge %s">%s</span>%s</td>' % (status, "not found" if status == STATUS_MISSING else status, _html_change(row)),
-        "<td>%s</td>" % _html(name),
-        '<td class="id">%s</td>' % _html(row["id"]),
-    ]
-    checks = {item["field"]: item for item in row["fields"]}
-    for column in columns:
-        item = checks.get(column)
-        if status == STATUS_MISSING:
-            cells.append('<td class="unchecked">not found</td>')
-        elif item is None:
-            cells.append('<td class="unchecked">not checked</td>')
-        elif item["ok"]:
-            cells.append('<td class="ok">%s</td>' % _html(shown(item, now).actual))
-        else:
-            text = shown(item, now)
-            cells.append('<td class="drift">%s<span class="expected">expected %s</span>%s</td>' % (
-                _html(text.actual), _html(text.expected), _html_change(item)))
-    return '<tr class="status-%s" data-customer-id="%s">%s</tr>' % (status, _html(row["id"]), "".join(cells))

@@ -51,9 +51,12 @@ class Rule:
     ``parse`` turns one declared value into the value kept (raising ConfigurationError naming
     ``where``); ``check`` says whether a customer's facts satisfy any of the allowed values;
     ``actual`` is what reports show. ``single``: one value, not a list of allowed ones;
-    ``needs_jobs``: the rule reads ``last_success``, so the jobs are fetched when a customer is
-    checked against it; ``show`` (item of the result, reference time) renders it when plain
-    "expected X, got Y" does not fit.
+    ``needs_jobs``: the rule reads ``last_success`` (or ``last_success_by_workload``), so the jobs
+    are fetched when a customer is checked against it; ``show`` (item of the result, reference
+    time) renders it when plain "expected X, got Y" does not fit. ``per_workload`` (customer facts,
+    allowed values, comparison): the rule's findings when the declared value checks workloads
+    one by one, a list of items with ``workload``, ``expected``, ``actual`` and ``ok``, or None
+    when it is checked as a whole by ``check`` and ``actual``.
     """
 
     key: str
@@ -64,6 +67,14 @@ class Rule:
     needs_jobs: bool = False
     show: Optional[Callable[[Mapping[str, Any], Optional[datetime]], Shown]] = None
     label: Optional[str] = None  # what the reports call the fact, when not its key
+    per_workload: Optional[Callable[[Mapping[str, Any], list[Any], Comparison], Optional[list[dict[str, Any]]]]] = None
+
+    def findings(self, customer: Mapping[str, Any], allowed: list[Any], comparison: Comparison) -> list[dict[str, Any]]:
+        """The checked items of a customer: one, or one per workload (``per_workload``), each with ``field``."""
+        parts = self.per_workload(customer, allowed, comparison) if self.per_workload is not None else None
+        if parts is None:
+            return [{"field": self.key, "expected": allowed, "actual": self.actual(customer), "ok": self.check(customer, allowed, comparison)}]
+        return [dict({"field": self.key}, **part) for part in parts]
 
 
 def _text_value(value: Any, where: str) -> str:
@@ -99,7 +110,11 @@ def _country_ok(customer: Mapping[str, Any], allowed: list[Any], comparison: Com
 
 
 def _recent_ok(customer: Mapping[str, Any], allowed: list[Any], comparison: Comparison) -> bool:
-    return recency.recent_enough(customer.get(recency.FACT), allowed[0], comparison.now)
+    return recency.recent_enough(recency.read_fact(customer, recency.FACT), allowed[0], comparison.now)
+
+
+def _recent_per_workload(customer: Mapping[str, Any], allowed: list[Any], comparison: Comparison) -> Optional[list[dict[str, Any]]]:
+    return recency.workload_findings(customer, allowed, comparison.now)
 
 
 def _recent_shown(item: Mapping[str, Any], now: Optional[datetime]) -> Shown:
@@ -111,8 +126,8 @@ def _recent_shown(item: Mapping[str, Any], now: Optional[datetime]) -> Shown:
 RULES: tuple[Rule, ...] = (
     Rule("job_status", _status_value, _status_ok, lambda customer: customer.get("job_status")),
     Rule("country_or_region", _text_value, _country_ok, lambda customer: customer.get("country_or_region")),
-    Rule(recency.KEY, recency.parse_within, _recent_ok, lambda customer: customer.get(recency.FACT),
-         single=True, needs_jobs=True, show=_recent_shown, label=recency.LABEL),
+    Rule(recency.KEY, recency.parse_declared, _recent_ok, lambda customer: recency.read_fact(customer, recency.FACT),
+         single=True, needs_jobs=True, show=_recent_shown, label=recency.LABEL, per_workload=_recent_per_workload),
 )
 RULES_BY_KEY = {rule.key: rule for rule in RULES}
 CHECKED_FIELDS = tuple(rule.key for rule in RULES)
