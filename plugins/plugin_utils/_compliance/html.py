@@ -51,10 +51,12 @@ th button { all: unset; cursor: pointer; display: block; }
 th button::after { content: " \\2195"; opacity: 0.5; }
 th[aria-sort="ascending"] button::after { content: " \\2191"; opacity: 1; }
 th[aria-sort="descending"] button::after { content: " \\2193"; opacity: 1; }
-td.id { font-family: ui-monospace, monospace; font-size: 0.85rem; color: #52606d; }
+td.id { font-family: ui-monospace, monospace; font-size: 0.75rem; color: #52606d; }
 td.drift, .finding.drift { background: #fde2e1; color: #8a1c1c; font-weight: 600; }
 td.drift .expected, .finding .expected { display: block; font-weight: 400; font-size: 0.85rem; }
 .finding { display: block; padding: 0.1rem 0.3rem; border-radius: 4px; }
+.nowrap { white-space: nowrap; }
+nav a { color: #243b53; margin-right: 1rem; }
 .finding + .finding { margin-top: 0.3rem; }
 .finding .rule { display: block; font-weight: 400; font-size: 0.75rem; color: #52606d; }
 .badge { border-radius: 999px; padding: 0.1rem 0.6rem; font-size: 0.8rem; font-weight: 600; color: #fff; }
@@ -149,20 +151,23 @@ def html_report(result: Result, title: str = "Customer compliance") -> str:
     if result.get("checked_at"):
         meta.append("checked at %s" % show_time(result["checked_at"]))
     policy = "default-src 'none'; style-src %s; script-src %s" % (_source_hash(_STYLE), _source_hash(_SCRIPT))
+    customers, workloads = _customer_table(result, now), _workload_table(result, now)
+    # Links within the page (they load nothing): at a thousand customers the workloads are far below.
+    nav = '<nav><a href="#customers">Customers</a><a href="#workloads">Workloads</a></nav>\n' if workloads else ""
     return (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta http-equiv=\"Content-Security-Policy\" content=\"%(policy)s\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         "<title>%(title)s</title>\n<style>%(style)s</style>\n</head>\n<body>\n"
         "<h1>%(title)s</h1>\n<p class=\"meta\">%(headline)s &middot; %(meta)s</p>\n"
-        "<div class=\"cards\">%(cards)s</div>\n"
+        "<div class=\"cards\">%(cards)s</div>\n%(nav)s"
         "<div class=\"controls\"><label><input type=\"checkbox\" id=\"drifted-only\"> Drifted only</label> "
         "(hide the compliant rows; click a column heading to sort)</div>\n"
         "%(customers)s%(workloads)s%(changes)s<script>%(script)s</script>\n</body>\n</html>\n"
     ) % {
         "policy": policy, "title": _html(title), "style": _STYLE, "headline": _html(summary_lines(result)[0].rstrip(":")),
         "meta": " &middot; ".join(_html(part) for part in meta), "cards": cards,
-        "customers": _customer_table(result, now), "workloads": _workload_table(result, now),
+        "customers": customers, "workloads": workloads, "nav": nav,
         "changes": _html_changes(result), "script": _SCRIPT,
     }
 
@@ -274,9 +279,16 @@ def _finding(item: Mapping[str, Any], labelled: bool, now: Optional[datetime]) -
     text = shown(item, now)
     rule = '<span class="rule">%s</span>' % _html(field_label(item["field"])) if labelled else ""
     if item["ok"]:
-        return '<span class="finding ok">%s%s</span>' % (rule, _html(text.actual))
+        return '<span class="finding ok">%s%s</span>' % (rule, _unbroken(text.actual))
     return '<span class="finding drift">%s%s<span class="expected">expected %s</span>%s</span>' % (
-        rule, _html(text.actual), _html(text.expected), _html_change(item))
+        rule, _unbroken(text.actual), _html(text.expected), _html_change(item))
+
+
+def _unbroken(text: str) -> str:
+    """A value whose parts never break inside: ``74h ago`` and ``(2026-11-29T08:00Z)`` may go on two lines, a time never."""
+    head, bracket, rest = text.partition(" (")
+    parts = [head, bracket.strip() + rest] if bracket else [head]
+    return " ".join('<span class="nowrap">%s</span>' % _html(part) for part in parts)
 
 
 def _html_changes(result: Result) -> str:
