@@ -118,6 +118,23 @@ def recency_state(dataset: list[dict]) -> dict:
     }
 
 
+# The per-workload cases: an MSP's Microsoft 365 workloads, each with the same long window, so a
+# customer drifts on exactly the declared workloads without any successful job.
+WORKLOAD_CODES = {"Exchange Online": 303, "SharePoint Online": 302, "OneDrive": 305, "Microsoft Teams": 308}
+
+
+def workload_state(dataset: list[dict]) -> dict:
+    """Extra vars of the per-workload cases: per customer the declared workloads without a success, sorted."""
+    histories = job_histories(len(dataset))
+    succeeded = [{job["jobModule"] for job in jobs if job["status"] == 2 and job["endTime"] != "N/A"} for jobs in histories]
+    return {
+        "workloads": [{"id": c["id"], "failing": sorted(name for name, code in WORKLOAD_CODES.items() if code not in succeeded[i])}
+                      for i, c in enumerate(dataset)],
+        "workload_codes": WORKLOAD_CODES,
+        "workloads_within": {name: RECENCY_WITHIN for name in WORKLOAD_CODES},
+    }
+
+
 def job_pages(n: int) -> int:
     """Elements v3 jobs requests to read every job of the first N customers (an empty history is one page)."""
     return sum(max(1, math.ceil(len(jobs) / ELEMENTS_JOBS_PAGE_SIZE)) for jobs in job_histories(n))
@@ -139,6 +156,11 @@ CASES: dict[str, Case] = {case.name: case for case in (
     Case("role-recency", "customer_compliance role, last_successful_backup_within, N customers, elements API",
          playbook("role_recency.yml"), api_requests=lambda n: batches(n) + job_pages(n), token_requests=2,
          baseline="baseline-recency"),
+    Case("baseline-workloads", "uri token + uri loop over each customer's jobs + assert loop per workload (hand-written), "
+         "elements API", playbook("baseline_workloads.yml"), api_requests=lambda n: n, token_requests=1, baseline="baseline-workloads"),
+    Case("role-workloads", "customer_compliance role, last_successful_backup_within per workload (4), N customers, elements API",
+         playbook("role_workloads.yml"), api_requests=lambda n: batches(n) + job_pages(n), token_requests=2,
+         baseline="baseline-workloads"),
     Case("lookup", "avepoint_customer lookup, one call with N terms", playbook("lookup.yml"),
          api_requests=lambda n: n, token_requests=1),
     Case("inventory-cold", "avepoint_customers inventory, hosts mode, empty cache", inventory,
