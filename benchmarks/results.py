@@ -105,8 +105,17 @@ def _recency_speedup(results: list[CaseResult]) -> Optional[tuple[Optional[bool]
     return None, "%.1fx: %.2f s against %.2f s" % (ratio, role.median_wall, base.median_wall)
 
 
+def _workloads_speedup(results: list[CaseResult]) -> Optional[tuple[bool, str]]:
+    role = find(results, "role-workloads", 200)
+    ratio = speedup(results, role) if role else None
+    if ratio is None:
+        return None
+    base = find(results, "baseline-workloads", 200)
+    return ratio >= 30, "%.1fx: %.2f s against %.2f s" % (ratio, role.median_wall, base.median_wall)
+
+
 def _one_token_each(results: list[CaseResult]) -> Optional[tuple[bool, str]]:
-    # the role-recency case runs two tasks (customers, then jobs): two tokens
+    # the role-recency and role-workloads cases run two tasks (customers, then jobs): two tokens
     measured = [r for r in results if r.runs and r.case != "inventory-warm"]
     if not measured:
         return None
@@ -139,6 +148,9 @@ TARGETS = [
     Target("at N = 200 the role is >= 15x faster than the baseline", _role_speedup),
     Target("at N = 200, elements API, the role with last_successful_backup_within against the same check by hand "
            "(uri + loop)", _recency_speedup),
+    Target("role with last_successful_backup_within per workload over 1,000 customers, elements API: whole playbook <= 20 s",
+           _wall_at_most("role-workloads", 1000, 20)),
+    Target("at N = 200, elements API, that role is >= 30x faster than the same check by hand (uri + loop)", _workloads_speedup),
     Target("exactly one token request per task, lookup call and inventory run", _one_token_each),
     Target("inventory, 5,000 customers, cold <= 8 s", _wall_at_most("inventory-cold", 5000, 8)),
     Target("inventory, 5,000 customers, cached run makes zero requests", _cached_inventory_silent),
