@@ -254,9 +254,9 @@ def test_no_report_holds_a_secret(runs):
 def expected_workload_findings(sim, customer_id):
     """(workload, last success) of each workload of PER_WORKLOAD that drifts, from the raw history."""
     found = expected_by_workload(sim.jobs(customer_id))
-    return [(name, found.get(name)) for name, hours in (("Exchange Online", 24), ("SharePoint Online", 24), ("OneDrive", 24),
-                                                      ("Microsoft Teams", 48))
-            if found.get(name) is None or sim.jobs_now - epoch(found[name]) > hours * 3600]
+    hours = {name: int(within[:-1]) for name, within in PER_WORKLOAD.items()}
+    return [(name, found.get(name)) for name in PER_WORKLOAD
+            if found.get(name) is None or sim.jobs_now - epoch(found[name]) > hours[name] * 3600]
 
 
 def test_per_workload_findings_in_the_plan_lines_and_the_json_report(runs):
