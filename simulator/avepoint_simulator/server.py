@@ -20,6 +20,7 @@ from .dataset import generate_customers, load_dataset_file, normalize_customers
 from .faults import FaultEngine
 from .handlers import SimHandler
 from .jobs import generate_jobs, profile_of
+from .subscriptions import generate_products, profile_of as subscription_profile_of
 from .shapes import ShapeState
 from .tokens import KNOWN_SCOPES, ClientAuthenticator, TokenStore
 
@@ -75,7 +76,8 @@ class SimState:
         self.jobs_now = float(int(config.jobs_now if config.jobs_now is not None else time.time()))
         self._positions = {str(c["id"]).lower(): position for position, c in enumerate(customers)}
         self._jobs: dict[str, list[dict[str, Any]]] = {}
-        self._jobs_lock = threading.Lock()
+        self._products: dict[str, list[dict[str, Any]]] = {}
+        self._jobs_lock = threading.Lock()  # guards the generated job histories and products
         self.customers_lock = threading.Lock()  # held by the changes of live.py, which replace customers and index
 
     def place(self, customer_id: str) -> None:
@@ -97,6 +99,23 @@ class SimState:
     def job_profile(self, customer_id: str) -> str:
         customer = self.index[customer_id.lower()]
         return "dataset" if isinstance(customer.get("jobs"), list) else profile_of(self._positions[customer_id.lower()])
+
+    def products_for(self, customer: dict[str, Any]) -> list[dict[str, Any]]:
+        """The customer's subscriptions (v3 shape): from the dataset, or generated once (relative to jobs_now)."""
+        if isinstance(customer.get("products"), list):
+            return customer["products"]
+        key = str(customer["id"]).lower()
+        with self._jobs_lock:
+            products = self._products.get(key)
+            if products is None:
+                products = self._products[key] = generate_products(self._positions[key], self.config.seed, self.jobs_now)
+            return products
+
+    def subscription_profile(self, customer_id: str) -> str:
+        customer = self.index[customer_id.lower()]
+        if isinstance(customer.get("products"), list):
+            return "dataset"
+        return subscription_profile_of(self._positions[customer_id.lower()])
 
     @property
     def token_url(self) -> str:
@@ -342,8 +361,17 @@ class Simulator:
 
     @property
     def jobs_now(self) -> float:
-        """The reference time (epoch seconds) the job histories are relative to."""
+        """The reference time (epoch seconds) the job histories and the subscription dates are relative to."""
         return self._require_state().jobs_now
+
+    def subscriptions(self, customer_id: str) -> list[dict[str, Any]]:
+        """A customer's products (subscriptions) as the v3 API serves them."""
+        state = self._require_state()
+        return copy.deepcopy(state.products_for(state.index[customer_id.lower()]))
+
+    def subscription_profile(self, customer_id: str) -> str:
+        """The profile that shaped a customer's products (see subscriptions.PROFILES), or "dataset"."""
+        return self._require_state().subscription_profile(customer_id)
 
     def issued_tokens(self) -> list[str]:
         """Every access token issued so far (for secret-leak tests)."""
