@@ -233,7 +233,7 @@ from ansible_collections.avepoint.graph.plugins.plugin_utils._inventory_cache im
     private_cache_directory,
 )
 from ansible_collections.avepoint.graph.plugins.plugin_utils._inventory_hosts import collect_customer_ids, inventory_vars  # noqa: E402
-from ansible_collections.avepoint.graph.plugins.plugin_utils._added_facts import add_facts, asked, lacking, reads  # noqa: E402
+from ansible_collections.avepoint.graph.plugins.plugin_utils._fact_options import add_facts, enabled, lacking, reads  # noqa: E402
 
 FACTS_VAR = "avepoint_customer"
 ID_VAR = "avepoint_customer_id"
@@ -257,7 +257,7 @@ class InventoryModule(PluginOptions, BaseInventoryPlugin, Constructable, Cacheab
         super().parse(inventory, loader, path, cache)
         try:
             self._read_config_data(path)  # unknown keys, choices, booleans and templates: see PluginOptions
-            settings = self.connection_settings(reads(asked(self.get_option)))
+            settings = self.connection_settings(reads(enabled(self.get_option)))
             if self.get_option("mode") == "hosts":
                 self._add_customer_hosts(path, cache, settings)
             else:
@@ -317,25 +317,25 @@ class InventoryModule(PluginOptions, BaseInventoryPlugin, Constructable, Cacheab
                select: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] = list) -> CustomerSet:
         """Customers from the inventory cache when allowed and sufficient, else from the API (one bulk call).
 
-        With the options last_success and subscriptions, the ``select``ed customers also carry those facts:
-        read in one bulk call each with the same client, and only for those a cached entry lacks.
+        With the fact options (last_success, subscriptions), the ``select``ed customers also carry their facts:
+        read in one bulk call per option with the same client, and only for those a cached entry lacks.
         """
         use_cache = bool(self.get_option("cache"))
-        added = asked(self.get_option)
-        key = customer_cache_key(self.NAME, path, mode, settings, added)
+        fact_options = enabled(self.get_option)
+        key = customer_cache_key(self.NAME, path, mode, settings, fact_options)
         entry = self._cache.get(key) if use_cache and cache else None
-        if added and entry is not None:
+        if fact_options and entry is not None:
             entry = copy.deepcopy(entry)  # completed below: a new object, so Ansible sees the change and saves it
         found = customers_from_entry(entry, ids)
-        without = lacking(select(found.customers), added) if found is not None else []
+        without = lacking(select(found.customers), fact_options) if found is not None else []
         if found is not None and not without:
             return found
         with AvePointClient(settings, warn=self.display.warning) as client:
             if found is None:
                 entry = None
                 found = CustomerSet(client.list_customers()) if ids is None else client.get_customers(ids)
-                without = lacking(select(found.customers), added)
-            add_facts(client, without, added)  # the facts in found (and in a cached entry) get them
+                without = lacking(select(found.customers), fact_options)
+            add_facts(client, without, fact_options)  # the facts in found (and in a cached entry) get them
         if use_cache:
             self._cache[key] = entry if entry is not None else cache_entry(found)
         return found

@@ -240,7 +240,7 @@ from ansible_collections.avepoint.graph.plugins.module_utils._errors import AveP
 from ansible_collections.avepoint.graph.plugins.plugin_utils._connection import PluginOptions
 from ansible_collections.avepoint.graph.plugins.plugin_utils._customer_lookup import (
     cache_seconds, customer_ids_from_terms, lookup_customers)
-from ansible_collections.avepoint.graph.plugins.plugin_utils._added_facts import asked, reads
+from ansible_collections.avepoint.graph.plugins.plugin_utils._fact_options import enabled, reads
 
 display = Display()
 
@@ -250,14 +250,14 @@ class LookupModule(PluginOptions, LookupBase):
         try:
             self.set_options(var_options=variables or {}, direct=kwargs)  # checked, rendered: see PluginOptions
             ids = customer_ids_from_terms(terms)  # before anything else: bad input never reaches the network
-            added = asked(self.get_option)
+            fact_options = enabled(self.get_option)  # last_success, subscriptions
             return lookup_customers(
                 ids,
-                self.connection_settings(reads(added)),
+                self.connection_settings(reads(fact_options)),
                 on_missing=self.get_option("on_missing"),
                 cache_ttl=cache_seconds(self.get_option("cache_ttl")),
                 warn=display.warning,
-                added=added,
+                fact_options=fact_options,
             )
         except AvePointError as error:
             # from None: no chained traceback (which could show option values) at any verbosity

@@ -2,8 +2,8 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The ``last_success`` option of the lookup and the inventory: the last successful backup as a customer fact.
 
-One of the facts added on request (_added_facts.py): the jobs of the customers in question are
-read in one bulk call (``AvePointClient.get_jobs``).
+One of the fact options (_fact_options.py): off by default; on, the jobs of the customers in question
+are read in one bulk call (``AvePointClient.get_jobs``) with the same client and token.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from ansible_collections.avepoint.graph.plugins.module_utils._job_query import j
 
 OPTION = "last_success"  # the plugins' option that turns it on
 FACT = "last_success"  # the fact added: the time (UTC) of the newest successful backup job, or None
+KIND = "jobs"  # the data it reads, whose permission the token asks for
 
 
 def add_last_success(client: AvePointClient, customers: list[dict[str, Any]]) -> None:

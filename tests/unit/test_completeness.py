@@ -35,7 +35,7 @@ from ansible_collections.avepoint.graph.plugins.module_utils._subscriptions impo
 from ansible_collections.avepoint.graph.plugins.module_utils._options import CONNECTION_OPTIONS, module_argument_spec
 from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.declaration import SCOPES
 from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.rules import CHECKED_FIELDS, ENTRY_KEYS, MATCH_MODES
-from ansible_collections.avepoint.graph.plugins.plugin_utils._added_facts import ADDED_FACTS
+from ansible_collections.avepoint.graph.plugins.plugin_utils._fact_options import FACT_OPTIONS
 
 from ansible_collections.avepoint.graph.plugins.plugin_utils._hostnames import HOSTNAME_SOURCES
 
@@ -269,12 +269,13 @@ def test_the_role_declares_the_entry_keys_and_status_names_the_code_knows():
 
 # ---------------------------------------------------------------- customer facts
 
-ADDED = tuple(added.name for added in ADDED_FACTS)  # the facts the plugins add on request, each by an option of its name
+OPTIONAL_FACTS = tuple(name for option in FACT_OPTIONS for name in option.facts)  # added by the plugins' fact options
+ADDED_IN = {"last_success": "1.1.0", "subscriptions": "1.2.0"}
 
 
 @pytest.mark.parametrize("path, key, optional", [
     (ROOT / "plugins/modules/avepoint_customer_info.py", "customers", ()),
-    (ROOT / "plugins/lookup/avepoint_customer.py", "_raw", ADDED),
+    (ROOT / "plugins/lookup/avepoint_customer.py", "_raw", OPTIONAL_FACTS),
 ], ids=["module", "lookup"])
 def test_return_documents_every_fact_in_order(path, key, optional):
     contains = documentation(path, "RETURN")[key]["contains"]
@@ -282,8 +283,8 @@ def test_return_documents_every_fact_in_order(path, key, optional):
     for name, doc in contains.items():
         returned = str(doc.get("returned", ""))
         assert ("api=elements" in returned) == (name in ELEMENTS_ONLY), "%s: returned: %r" % (name, returned)
-        for added in ADDED:
-            assert ("%s=true" % added in returned) == (name == added), "%s: returned: %r" % (name, returned)
+        for option in FACT_OPTIONS:
+            assert ("%s=true" % option.name in returned) == (name in option.facts), "%s: returned: %r" % (name, returned)
 
 
 def test_the_subscription_module_documents_every_fact_in_order():
@@ -293,14 +294,14 @@ def test_the_subscription_module_documents_every_fact_in_order():
 
 
 @pytest.mark.parametrize("plugin", ["lookup/avepoint_customer.py", "inventory/avepoint_customers.py"])
-@pytest.mark.parametrize("added, version", [("last_success", "1.1.0"), ("subscriptions", "1.2.0")])
-def test_the_plugins_document_the_options_of_the_added_facts(plugin, added, version):
-    assert added in ADDED
-    option = documentation(ROOT / "plugins" / plugin)["options"][added]
-    assert (option["type"], option["default"], str(option["version_added"])) == ("bool", False, version)
+@pytest.mark.parametrize("name", sorted(ADDED_IN))
+def test_the_plugins_document_the_fact_options(plugin, name):
+    assert sorted(ADDED_IN) == sorted(option.name for option in FACT_OPTIONS)
+    option = documentation(ROOT / "plugins" / plugin)["options"][name]
+    assert (option["type"], option["default"], str(option["version_added"])) == ("bool", False, ADDED_IN[name])
 
 
 def test_the_inventory_names_every_fact():
     described = text(documentation(ROOT / "plugins/inventory/avepoint_customers.py")["description"])
-    missing = [name for name in ELEMENTS_FACT_FIELDS + ADDED if "C(%s)" % name not in described]
+    missing = [name for name in ELEMENTS_FACT_FIELDS + OPTIONAL_FACTS if "C(%s)" % name not in described]
     assert not missing, "the inventory's description does not name %s" % ", ".join(missing)
