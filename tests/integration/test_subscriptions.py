@@ -2,15 +2,18 @@
 avepoint_subscription_info, the lookup's and the inventory's subscriptions option, and the role's rules
 subscription_valid_for and seats_cover_licenses.
 
-One ansible-playbook run holds the module tasks, the lookups and four runs of the role (their counters read
-in between); one ansible-inventory run reads two inventory sources, one per API. Expected facts come from
+One ansible-playbook run holds the renewal report of docs/subscriptions.md as written there, the module tasks,
+the lookups and four runs of the role (their counters read in between); one ansible-inventory run reads two
+inventory sources, one per API. Expected facts come from
 the simulator's raw products (v3 shape), converted here by the documented conventions, not by the code under
 test; dates are relative to ``sim.jobs_now``, which the role gets as ``customer_compliance_now``.
 """
 
 from __future__ import annotations
 
+import csv
 import json
+import re
 import subprocess
 import time
 
@@ -20,7 +23,7 @@ import yaml
 from ansible_collections.avepoint.graph.plugins.modules.avepoint_subscription_info import main
 from bad_inputs import (MODULE as MODULE_CONSUMER, assert_names_the_problem, assert_no_request, cases_for, connection_options, named,
                         simulator_options, simulator_placeholders)
-from harness import BIN, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, AnsibleRun, connection_env, plain
+from harness import BIN, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, REPO, AnsibleRun, connection_env, plain
 from in_process import run_module
 from test_compliance_recency import role_run
 
@@ -78,6 +81,13 @@ def epoch(text):
     return time.mktime(time.strptime(text, "%Y-%m-%dT%H:%M:%SZ")) - time.timezone
 
 
+def renewal_report_play():
+    """The renewal report playbook of docs/subscriptions.md, as the guide shows it."""
+    guide = (REPO / "docs" / "subscriptions.md").read_text()
+    section = guide.split("## A renewal report", 1)[1]
+    return yaml.safe_load(re.search(r"```yaml\n(.*?)```", section, re.DOTALL).group(1))
+
+
 def module_task(name, args, **extra):
     return dict({"name": name, MODULE: args, "register": "case", "ignore_errors": True},
                 **extra), {"name": "%s: keep" % name, "ansible.builtin.set_fact": {"cases": "{{ cases | combine({'%s': case}) }}" % name}}
@@ -131,8 +141,9 @@ def run(simulator_server, tmp_path_factory):
     tasks.append({"name": "save", "ansible.builtin.copy": {"content": saved, "dest": str(out), "mode": "0644"}})
     play = {"hosts": "localhost", "gather_facts": False, "tasks": tasks,
             "vars": {"cases": {}, "results": {}, "failures": {}, "counters": {}, "sim_url": sim.url, "ids": ids}}
+    (work / "reports").mkdir()
     sim.reset_counters()
-    proc = AnsibleRun(work).playbook([play], env=connection_env(sim))
+    proc = AnsibleRun(work).playbook(renewal_report_play() + [play], env=connection_env(sim))
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
     return dict(json.loads(out.read_text()), sim=sim, proc=proc, chosen=chosen, ids=ids, now=now, work=work)
 
@@ -168,6 +179,24 @@ def test_bad_input_names_the_problem_before_any_request(sim, case):
     assert outcome.result.get("failed") is True and "customers" not in outcome.result, outcome.result
     assert_names_the_problem(case, MODULE_CONSUMER, outcome.error)
     assert_no_request(sim)
+
+
+def test_the_renewal_report_of_the_guide_lists_the_subscriptions_ending_within_30_days(run):
+    sim = run["sim"]
+    with open(run["work"] / "reports" / "renewals.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    expected = []
+    for customer in sim.customers:
+        for raw in sim.subscriptions(customer["id"]):
+            facts = expected_subscription(raw)
+            if facts["expiration_date"] and epoch(facts["expiration_date"]) < time.time() + 30 * DAY:
+                expected.append({"organization": customer["organization"], "customer_id": customer["id"], "service": facts["service"],
+                                 "expires": facts["expiration_date"][:10], "seats_purchased": str(facts["seats_purchased"]),
+                                 "licenses_assigned": str(facts["licenses_assigned"])})
+    assert rows and sorted(rows, key=lambda row: row["customer_id"]) == sorted(expected, key=lambda row: row["customer_id"])
+    assert [row["expires"] for row in rows] == sorted(row["expires"] for row in rows)  # the expired ones first
+    short = run["chosen"]["short_seats"]
+    assert "%s: 100 seats of %s for 124 licenses" % (short["organization"], M365) in run["proc"].stdout
 
 
 def test_bad_input_fails_naming_the_problem_in_a_playbook(run):
