@@ -544,11 +544,7 @@ class SimHandler(BaseHTTPRequestHandler):
 
     def _get_one(self, cid: str) -> tuple[int, Any]:
         self._require(PARTNER_SCOPE)
-        if not is_guid(cid):
-            raise HttpError(400, "The customer id must be a GUID", _field_error("id", "not a GUID"))
-        customer = self.state.index.get(cid.lower())
-        if customer is None:
-            raise HttpError(404, f"Customer {cid} not found")
+        customer = self._known_customer(cid, "id")
         shapes = self.state.shapes.get()
         if cid.lower() in shapes.empty_body:
             return shapes.empty_status, RawBody(b"")
@@ -621,8 +617,12 @@ class SimHandler(BaseHTTPRequestHandler):
         return parsed
 
     def _customer_for_jobs(self, cid: str) -> dict[str, Any]:
+        return self._known_customer(cid, "customerId")
+
+    def _known_customer(self, cid: str, field: str) -> dict[str, Any]:
+        """The customer of an ID in a path (its parameter ``field``): 400 for no GUID, 404 for an unknown one."""
         if not is_guid(cid):
-            raise HttpError(400, "The customer id must be a GUID", _field_error("customerId", "not a GUID"))
+            raise HttpError(400, "The customer id must be a GUID", _field_error(field, "not a GUID"))
         customer = self.state.index.get(cid.lower())
         if customer is None:
             raise HttpError(404, f"Customer {cid} not found")
@@ -706,11 +706,7 @@ class SimHandler(BaseHTTPRequestHandler):
 
     def _services_one(self, cid: str) -> tuple[int, Any]:
         self._require(PARTNER_LICENSE_SCOPE)
-        if not is_guid(cid):
-            raise HttpError(400, "The customer id must be a GUID", _field_error("id", "not a GUID"))
-        customer = self.state.index.get(cid.lower())
-        if customer is None:
-            raise HttpError(404, f"Customer {cid} not found")
+        customer = self._known_customer(cid, "id")
         if cid.lower() in self.state.shapes.get().wrong_id:
             customer = self._another_customer({cid.lower()})
         payload = {"@odata.context": f"{self._base_url()}/partner/$metadata#Services/$entity"}

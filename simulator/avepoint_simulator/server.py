@@ -12,7 +12,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from http.server import ThreadingHTTPServer
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from . import live
 from .counters import Counters
@@ -86,15 +86,20 @@ class SimState:
 
     def jobs_for(self, customer: dict[str, Any]) -> list[dict[str, Any]]:
         """The customer's job history (v3 shape, newest first): from the dataset, or generated once."""
-        if isinstance(customer.get("jobs"), list):
-            return customer["jobs"]
+        return self._own_or_generated(customer, "jobs", self._jobs, lambda position: generate_jobs(
+            position, self.config.seed, self.jobs_now, self.config.jobs_days))
+
+    def _own_or_generated(self, customer: dict[str, Any], field: str, generated: dict[str, list[dict[str, Any]]],
+                          generate: Callable[[int], list[dict[str, Any]]]) -> list[dict[str, Any]]:
+        """The dataset's list ``field`` of a customer, else the one ``generate`` makes from its position, made once."""
+        if isinstance(customer.get(field), list):
+            return customer[field]
         key = str(customer["id"]).lower()
         with self._jobs_lock:
-            jobs = self._jobs.get(key)
-            if jobs is None:
-                jobs = self._jobs[key] = generate_jobs(self._positions[key], self.config.seed, self.jobs_now,
-                                                       self.config.jobs_days)
-            return jobs
+            found = generated.get(key)
+            if found is None:
+                found = generated[key] = generate(self._positions[key])
+            return found
 
     def job_profile(self, customer_id: str) -> str:
         customer = self.index[customer_id.lower()]
@@ -102,14 +107,8 @@ class SimState:
 
     def products_for(self, customer: dict[str, Any]) -> list[dict[str, Any]]:
         """The customer's subscriptions (v3 shape): from the dataset, or generated once (relative to jobs_now)."""
-        if isinstance(customer.get("products"), list):
-            return customer["products"]
-        key = str(customer["id"]).lower()
-        with self._jobs_lock:
-            products = self._products.get(key)
-            if products is None:
-                products = self._products[key] = generate_products(self._positions[key], self.config.seed, self.jobs_now)
-            return products
+        return self._own_or_generated(customer, "products", self._products,
+                                      lambda position: generate_products(position, self.config.seed, self.jobs_now))
 
     def subscription_profile(self, customer_id: str) -> str:
         customer = self.index[customer_id.lower()]

@@ -18,6 +18,8 @@ from typing import Any
 
 import jsonschema
 
+from ansible_collections.avepoint.graph.plugins.module_utils._schemas import check
+
 SAMPLES = Path(__file__).resolve().parent / "api_samples"
 SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
 GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -50,3 +52,17 @@ def shipped_schema(name: str) -> Any:
     """A validator of the schema file as shipped in schemas/ (not the copy embedded for modules)."""
     schema = json.loads((SCHEMAS / ("%s.schema.json" % name)).read_text())
     return jsonschema.validators.validator_for(schema)(schema)
+
+
+def assert_matches_the_schemas(file_name: str, schema: str, items: Any = None) -> None:
+    """A sample passes its shipped schema file and the client's check, and so does each item (``items``: the list's key
+    and item schema)."""
+    document = sample(file_name)
+    assert list(shipped_schema(schema).iter_errors(document)) == []
+    check(schema, document, file_name)
+    if items:
+        key, item_schema = items
+        assert document[key]
+        for item in document[key]:
+            assert list(shipped_schema(item_schema).iter_errors(item)) == []
+            check(item_schema, item, file_name)
