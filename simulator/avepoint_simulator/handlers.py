@@ -675,7 +675,6 @@ class SimHandler(BaseHTTPRequestHandler):
                 for c in _page(selected, (page_index - 1) * page_size, page_size, shapes)]
         return 200, {"data": data, "metadata": {"pageIndex": page_index, "pageSize": page_size, "totalCount": total}}
 
-
     def _customers_asked(self, body: bytes, shapes: Shapes) -> list[dict[str, Any]]:
         """The customers a v3 batch body asks for (``customerIds``; all without it), in dataset order."""
         selected = self.state.customers

@@ -50,8 +50,8 @@ def test_partner_services_of_one_customer_and_of_all_with_bare_dates_and_tenant_
         assert one.status_code == 200, one.text
     body = one.json()
     assert body["@odata.context"].endswith("/partner/$metadata#Services/$entity")
-    assert (body["customerId"], body["organization"], body["customer"]) == (customer["id"], customer["organization"],
-                                                                           customer["ownerEmail"])
+    assert (body["customerId"], body["organization"], body["customer"]) == (
+        customer["id"], customer["organization"], customer["ownerEmail"])
     assert body["tenantId"] == ",".join(tenant["id"] for tenant in customer["tenants"])
     expected = sim.subscriptions(customer["id"])
     assert [item["service"] for item in body["products"]] == [item["service"] for item in expected]

@@ -41,7 +41,7 @@ PARTNER_LIST = [
         prepaid(service="Opus - Discovery and analysis", capacity_purchased="1024 GB", capacity_purchased_bytes=1024 * GB, **OPUS),
         prepaid(service="Opus - Storage optimization", subscription_model="Action and store", capacity_purchased="3072 GB",
                 capacity_purchased_bytes=3072 * GB, **OPUS),
-        prepaid(service="Opus - Information lifecycle", seats_purchased=40, **dict(OPUS, licenses_assigned=14)),
+        prepaid(service="Opus - Information lifecycle", seats_purchased=40, **{**OPUS, "licenses_assigned": 14}),
     ]},
 ]
 AZURE = dict(licenses_available=133, storage="AvePoint storage (Microsoft Azure Blob)", expiration_date="2025-04-05T00:00:00Z")

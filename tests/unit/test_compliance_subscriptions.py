@@ -109,8 +109,8 @@ def test_subscription_services_limits_both_rules_forgivingly_and_a_service_witho
         "~ Contoso (%s) subscription[Cloud Backup for Dynamics 365]: expected valid for 30d, no subscription of this service" % A,
         "~ Contoso (%s) seats[Cloud Backup for Dynamics 365]: no subscription of this service" % A]
     exact = check([], registered(A=subscriptions), customers=CUSTOMERS[:1], defaults=defaults, scope="all", match="exact")
-    assert [item["service"] for item in exact["drifted"][0]["fields"]] == ["cloud backup for  GOOGLE workspace",
-                                                                            "Cloud Backup for Dynamics 365"] * 2
+    named = ["cloud backup for  GOOGLE workspace", "Cloud Backup for Dynamics 365"]
+    assert [item["service"] for item in exact["drifted"][0]["fields"]] == named * 2
 
 
 def test_an_entry_overrides_the_defaults_and_seats_false_checks_nothing():
