@@ -81,7 +81,8 @@ def checked(rule: Rule, customer: Mapping[str, Any], allowed: list[Any], compari
     """The findings of one rule for one customer (``declared``: every value declared for the customer): one, or
     with ``items`` one per item checked (none when it checked none)."""
     if rule.items is None:
-        assert rule.check is not None and rule.actual is not None
+        if rule.check is None or rule.actual is None:
+            raise AssertionError("the rule %s is declared without check and actual, or items" % rule.key)
         return [{"field": rule.key, "expected": allowed, "actual": rule.actual(customer), "ok": rule.check(customer, allowed, comparison)}]
     read = {key: declared[key] for key in rule.reads_keys if key in declared}
     return [{"field": rule.key, rule.item_key: name, "expected": allowed, "actual": actual, "ok": ok}
