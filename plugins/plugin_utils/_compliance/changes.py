@@ -26,6 +26,7 @@ from typing import Any, Mapping, MutableMapping, Optional, Tuple
 from ansible_collections.avepoint.graph.plugins.module_utils._times import format_time, parse_time
 
 from .check import REPORT_FORMAT, STATUS_COMPLIANT, STATUS_DRIFTED, STATUS_MISSING
+from .rules import finding_item, finding_key
 
 CHANGE_NEW = "new"
 CHANGE_PERSISTING = "persisting"
@@ -34,7 +35,7 @@ CHANGE_RESOLVED = "resolved"
 # The largest previous report read, as for API answers: a report of 10,000 customers is a few MiB.
 MAX_REPORT_BYTES = 64 * 1024 * 1024
 
-FindingKey = Tuple[str, Optional[str]]  # (customer ID, field); field None: the customer was not found
+FindingKey = Tuple[str, Optional[str]]  # (customer ID, rules.finding_key); None: the customer was not found
 
 
 @dataclass
@@ -120,7 +121,10 @@ def previous_report(document: Any) -> PreviousReport:
                 raise ValueError("%s.fields[%d] is not a checked fact with field and ok" % (where, position))
             if not item["ok"]:
                 first_seen = _time(item.get("first_seen"), "%s.fields[%d]" % (where, position))
-                report.findings[(customer_id, item["field"])] = {"name": name, "first_seen": first_seen or checked_at}
+                finding = {"name": name, "first_seen": first_seen or checked_at}
+                if finding_item(item):  # a finding of one item (a service): the key alone does not say its field
+                    finding.update(field=item["field"], item=finding_item(item))
+                report.findings[(customer_id, finding_key(item))] = finding
     return report
 
 
@@ -150,14 +154,16 @@ def mark_changes(result: MutableMapping[str, Any], previous: Optional[PreviousRe
             _mark(row, known.get((row["id"], None)), now, counts)
         for item in row["fields"]:
             if not item["ok"]:
-                current.add((row["id"], item["field"]))
-                _mark(item, known.get((row["id"], item["field"])), now, counts)
+                current.add((row["id"], finding_key(item)))
+                _mark(item, known.get((row["id"], finding_key(item))), now, counts)
     for drifted in result["drifted"]:  # the summary list repeats the failing items of each row
-        marks = {item["field"]: item for item in rows[drifted["id"]]["fields"]}
+        marks = {finding_key(item): item for item in rows[drifted["id"]]["fields"] if not item["ok"]}
         for item in drifted["fields"]:
-            item.update(change=marks[item["field"]]["change"], first_seen=marks[item["field"]]["first_seen"])
+            mark = marks[finding_key(item)]
+            item.update(change=mark["change"], first_seen=mark["first_seen"])
     resolved = [
-        {"id": customer_id, "name": rows[customer_id].get("name") or seen.get("name"), "field": fact, "first_seen": seen.get("first_seen")}
+        dict({"id": customer_id, "name": rows[customer_id].get("name") or seen.get("name"), "field": seen.get("field", fact)},
+             **seen.get("item", {}), first_seen=seen.get("first_seen"))
         for (customer_id, fact), seen in known.items()
         if (customer_id, fact) not in current and _checked_again(rows.get(customer_id), fact)
     ]
@@ -183,4 +189,4 @@ def _checked_again(row: Optional[Mapping[str, Any]], fact: Optional[str]) -> boo
     """Whether this run found the customer and, for a drifted fact, checked that fact again."""
     if row is None or row["status"] == STATUS_MISSING:
         return False
-    return fact is None or any(item["field"] == fact for item in row["fields"])
+    return fact is None or any(finding_key(item) == fact for item in row["fields"])

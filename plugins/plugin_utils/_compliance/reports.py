@@ -24,7 +24,7 @@ from ansible_collections.avepoint.graph.plugins.module_utils._times import parse
 from .changes import CHANGE_NEW
 from .check import STATUS_COMPLIANT, STATUS_DRIFTED, STATUS_MISSING
 from .recency import show_time
-from .rules import RULES_BY_KEY, Shown
+from .rules import RULES_BY_KEY, Shown, finding_item, finding_label
 
 Result = Mapping[str, Any]
 
@@ -82,6 +82,8 @@ def field_label(name: str) -> str:
 
 def drift_text(item: Mapping[str, Any], now: Optional[datetime] = None) -> str:
     text = shown(item, now)
+    if not text.expected:  # what was found says what was expected (seats: "100 purchased, 124 licenses assigned")
+        return "%s: %s" % (text.label, text.found)
     return "%s: expected %s, %s" % (text.label, text.expected, text.found)
 
 
@@ -97,7 +99,7 @@ def change_text(marked: Mapping[str, Any]) -> str:
 
 def resolved_text(finding: Mapping[str, Any]) -> str:
     """A resolved finding: ``Contoso (id) job_status: resolved (first seen 2026-11-27T08:00Z)``."""
-    what = field_label(finding["field"]) if finding.get("field") else "not found"
+    what = finding_label(finding) if finding.get("field") else "not found"
     since = " (first seen %s)" % show_time(finding["first_seen"]) if finding.get("first_seen") else ""
     return "%s %s: resolved%s" % (customer_label(finding), what, since)
 
@@ -152,7 +154,7 @@ def failure_message(result: Result) -> str:
     parts = []
     if result["drifted"]:
         parts.append("%d drifted: %s" % (len(result["drifted"]), ", ".join(
-            "%s [%s]" % (customer_label(c), ", ".join(field_label(item["field"]) for item in c["fields"])) for c in result["drifted"])))
+            "%s [%s]" % (customer_label(c), ", ".join(finding_label(item) for item in c["fields"])) for c in result["drifted"])))
     if result["missing"]:
         parts.append("%d not found: %s" % (len(result["missing"]), ", ".join(customer_label(row) for row in _missing_rows(result))))
     if not parts:
@@ -281,7 +283,7 @@ def _html_changes(result: Result) -> str:
         rows = "\n".join(
             '<tr class="resolved" data-customer-id="%s"><td>%s</td><td class="id">%s</td><td>%s</td><td>%s</td></tr>' % (
                 _html(finding["id"]), _html(finding.get("name") or ""), _html(finding["id"]),
-                _html(field_label(finding["field"]) if finding.get("field") else "not found"),
+                _html(finding_label(finding) if finding.get("field") else "not found"),
                 _html(show_time(finding["first_seen"]) if finding.get("first_seen") else "unknown"))
             for finding in resolved)
         parts.append("<table>\n<thead><tr><th>Customer</th><th>ID</th><th>Finding</th><th>First seen</th></tr></thead>\n"
@@ -312,17 +314,30 @@ def _html_row(row: Mapping[str, Any], columns: list[str], now: Optional[datetime
         "<td>%s</td>" % _html(name),
         '<td class="id">%s</td>' % _html(row["id"]),
     ]
-    checks = {item["field"]: item for item in row["fields"]}
+    checks: dict[str, list[Mapping[str, Any]]] = {}
+    for item in row["fields"]:
+        checks.setdefault(item["field"], []).append(item)  # a rule of items checks several (one per service)
     for column in columns:
-        item = checks.get(column)
+        items = checks.get(column)
         if status == STATUS_MISSING:
             cells.append('<td class="unchecked">not found</td>')
-        elif item is None:
+        elif not items:
             cells.append('<td class="unchecked">not checked</td>')
-        elif item["ok"]:
-            cells.append('<td class="ok">%s</td>' % _html(shown(item, now).actual))
+        elif all(item["ok"] for item in items):
+            cells.append('<td class="ok">%s</td>' % "<br>".join(_html(_cell_text(item, now)) for item in items))
         else:
-            text = shown(item, now)
-            cells.append('<td class="drift">%s<span class="expected">expected %s</span>%s</td>' % (
-                _html(text.actual), _html(text.expected), _html_change(item)))
+            cells.append('<td class="drift">%s</td>' % "<br>".join(_html_drift(item, now) for item in items if not item["ok"]))
     return '<tr class="status-%s" data-customer-id="%s">%s</tr>' % (status, _html(row["id"]), "".join(cells))
+
+
+def _cell_text(item: Mapping[str, Any], now: Optional[datetime]) -> str:
+    """A checked fact in a table cell; one of several (a rule of items) is named by its item (the service)."""
+    actual = shown(item, now).actual
+    named = next(iter(finding_item(item).values()), None)
+    return actual if named is None else "%s: %s" % (named, actual)
+
+
+def _html_drift(item: Mapping[str, Any], now: Optional[datetime]) -> str:
+    expected = shown(item, now).expected
+    text = _html(_cell_text(item, now))
+    return text + ('<span class="expected">expected %s</span>' % _html(expected) if expected else "") + _html_change(item)
