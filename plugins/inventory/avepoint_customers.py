@@ -18,7 +18,7 @@ description:
     and C(country_or_region), and with O(api=elements) also C(management_mode) and C(tenants), the same as the
     R(avepoint.graph.avepoint_customer_info,ansible_collections.avepoint.graph.avepoint_customer_info_module)
     module returns; with O(last_success=true) also C(last_success), with O(last_success_by_workload=true) also
-    C(last_success_by_workload).
+    C(last_success_by_workload), with O(subscriptions=true) also C(subscriptions).
   - The inventory source must be a YAML file whose name ends in C(avepoint_customers.yml) or C(avepoint_customers.yaml).
   - Connection options are read from the inventory file, the E(AVEPOINT_*) environment variables and
     the C([avepoint_graph]) section of ansible.cfg. Their values may be templates (for example an
@@ -124,6 +124,19 @@ options:
     type: bool
     default: false
     version_added: 1.2.0
+  subscriptions:
+    description:
+      - Add C(subscriptions) to the facts of each customer that gets them (in V(hosts) mode the customers that pass
+        O(filters), in V(enrich) mode the customers of the hosts), its subscriptions (services, seats, licenses,
+        capacity, expiry) as RV(avepoint.graph.avepoint_subscription_info#module:customers[].subscriptions) returns
+        them; an empty list when the services API lists none for the customer (or does not know it).
+      - They are read in one bulk call with the same token, which then asks for the license permission too
+        (C(partner.license.read.all) or C(elements.license.read.all)); a O(scope) you set must name it.
+      - V(false) (the default) reads no subscription.
+      - With O(cache=true) they are cached with the customer facts, under a key of their own, like O(last_success).
+    type: bool
+    default: false
+    version_added: 1.2.0
 notes:
   - The C(ansible_avepoint_*) variables apply to an inventory source only as extra variables (C(-e));
     host and group variables cannot configure an inventory plugin.
@@ -179,6 +192,15 @@ keyed_groups:
       + (avepoint_customer.last_success_by_workload | dict2items | rejectattr('value', 'none')
          | selectattr('value', 'lt', '%Y-%m-%dT%H:%M:%SZ' | strftime(now(utc=true).timestamp() - 86400, utc=true))
          | map(attribute='key') | list)
+
+# Every customer with its subscriptions; a group of those with a subscription that ends (or ended)
+# within 30 days (the date text compares correctly as a string).
+plugin: avepoint.graph.avepoint_customers
+subscriptions: true
+groups:
+  renewal_due: >-
+    avepoint_customer.subscriptions | map(attribute='expiration_date') | reject('none')
+    | select('lt', '%Y-%m-%dT%H:%M:%SZ' | strftime(now(utc=true).timestamp() + 30 * 86400, utc=true)) | list | length > 0
 
 # Only customers in Vietnam (however the API spells it) or Germany whose backups are
 # not working, cached for an hour.
@@ -237,7 +259,7 @@ from ansible_collections.avepoint.graph.plugins.plugin_utils._inventory_cache im
     private_cache_directory,
 )
 from ansible_collections.avepoint.graph.plugins.plugin_utils._inventory_hosts import collect_customer_ids, inventory_vars  # noqa: E402
-from ansible_collections.avepoint.graph.plugins.plugin_utils._last_success import add_job_facts, asked, lacking, reads  # noqa: E402
+from ansible_collections.avepoint.graph.plugins.plugin_utils._fact_options import add_facts, enabled, lacking, reads  # noqa: E402
 
 FACTS_VAR = "avepoint_customer"
 ID_VAR = "avepoint_customer_id"
@@ -261,7 +283,7 @@ class InventoryModule(PluginOptions, BaseInventoryPlugin, Constructable, Cacheab
         super().parse(inventory, loader, path, cache)
         try:
             self._read_config_data(path)  # unknown keys, choices, booleans and templates: see PluginOptions
-            settings = self.connection_settings(reads(asked(self.get_option)))
+            settings = self.connection_settings(reads(enabled(self.get_option)))
             if self.get_option("mode") == "hosts":
                 self._add_customer_hosts(path, cache, settings)
             else:
@@ -321,25 +343,25 @@ class InventoryModule(PluginOptions, BaseInventoryPlugin, Constructable, Cacheab
                select: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] = list) -> CustomerSet:
         """Customers from the inventory cache when allowed and sufficient, else from the API (one bulk call).
 
-        With the options last_success and last_success_by_workload, the ``select``ed customers also carry
-        those facts: read in one bulk jobs call with the same client, and only for those a cached entry lacks.
+        With the fact options (last_success, last_success_by_workload, subscriptions), the ``select``ed customers also carry their facts:
+        read in one bulk call per kind of data with the same client, and only for those a cached entry lacks.
         """
         use_cache = bool(self.get_option("cache"))
-        job_facts = asked(self.get_option)
-        key = customer_cache_key(self.NAME, path, mode, settings, job_facts)
+        fact_options = enabled(self.get_option)
+        key = customer_cache_key(self.NAME, path, mode, settings, fact_options)
         entry = self._cache.get(key) if use_cache and cache else None
-        if job_facts and entry is not None:
+        if fact_options and entry is not None:
             entry = copy.deepcopy(entry)  # completed below: a new object, so Ansible sees the change and saves it
         found = customers_from_entry(entry, ids)
-        without = lacking(select(found.customers), job_facts) if found is not None else []
+        without = lacking(select(found.customers), fact_options) if found is not None else []
         if found is not None and not without:
             return found
         with AvePointClient(settings, warn=self.display.warning) as client:
             if found is None:
                 entry = None
                 found = CustomerSet(client.list_customers()) if ids is None else client.get_customers(ids)
-                without = lacking(select(found.customers), job_facts)
-            add_job_facts(client, without, job_facts)  # the facts in found (and in a cached entry) get them
+                without = lacking(select(found.customers), fact_options)
+            add_facts(client, without, fact_options)  # the facts in found (and in a cached entry) get them
         if use_cache:
             self._cache[key] = entry if entry is not None else cache_entry(found)
         return found

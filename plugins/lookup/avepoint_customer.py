@@ -81,6 +81,18 @@ options:
     type: bool
     default: false
     version_added: 1.2.0
+  subscriptions:
+    description:
+      - Also return C(subscriptions), each customer's subscriptions (services, seats, licenses, capacity, expiry) as
+        RV(avepoint.graph.avepoint_subscription_info#module:customers[].subscriptions) returns them; an empty list when
+        the services API lists none for the customer (or does not know it).
+      - The subscriptions of the customers are read in one bulk call with the same token, which then asks for the
+        license permission too (C(partner.license.read.all) or C(elements.license.read.all)); a O(scope) you set must name it.
+      - V(false) (the default) reads no subscription.
+      - Cached results with and without C(subscriptions) are kept apart.
+    type: bool
+    default: false
+    version_added: 1.2.0
 extends_documentation_fragment:
   - avepoint.graph.connection
   - avepoint.graph.connection.plugins
@@ -153,6 +165,14 @@ EXAMPLES = r"""
       {{ customers | selectattr('last_success', 'none') | list
          + customers | rejectattr('last_success', 'none') | selectattr('last_success', 'lt', cutoff) | list }}
 
+- name: Subscriptions that end within 30 days (the subscriptions of all customers read in one bulk call)
+  ansible.builtin.debug:
+    msg: "{{ item.0.organization }}: {{ item.1.service }} ends {{ item.1.expiration_date }}"
+  loop: "{{ query('avepoint.graph.avepoint_customer', customer_ids, subscriptions=true) | subelements('subscriptions') }}"
+  when: item.1.expiration_date is not none and item.1.expiration_date < cutoff
+  vars:
+    cutoff: "{{ '%Y-%m-%dT%H:%M:%SZ' | strftime(now(utc=true).timestamp() + 30 * 86400, utc=true) }}"
+
 - name: An empty result instead of a failure when the service cannot be reached
   ansible.builtin.set_fact:
     maybe_customers: "{{ query('avepoint.graph.avepoint_customer', customer_ids, errors='ignore') }}"
@@ -223,6 +243,15 @@ _raw:
       returned: when O(last_success_by_workload=true)
       sample: {"Exchange Online": null, "SharePoint Online": "2026-11-29T08:00:00Z"}
       version_added: 1.2.0
+    subscriptions:
+      description:
+        - The customer's subscriptions, each with the facts of
+          RV(avepoint.graph.avepoint_subscription_info#module:customers[].subscriptions) (C(service), C(seats_purchased),
+          C(licenses_assigned), C(expiration_date)...); empty when the services API lists none (or does not know the customer).
+      type: list
+      elements: dict
+      returned: when O(subscriptions=true)
+      version_added: 1.2.0
 """
 
 from ansible.errors import AnsibleLookupError
@@ -233,7 +262,7 @@ from ansible_collections.avepoint.graph.plugins.module_utils._errors import AveP
 from ansible_collections.avepoint.graph.plugins.plugin_utils._connection import PluginOptions
 from ansible_collections.avepoint.graph.plugins.plugin_utils._customer_lookup import (
     cache_seconds, customer_ids_from_terms, lookup_customers)
-from ansible_collections.avepoint.graph.plugins.plugin_utils._last_success import asked, reads
+from ansible_collections.avepoint.graph.plugins.plugin_utils._fact_options import enabled, reads
 
 display = Display()
 
@@ -243,14 +272,14 @@ class LookupModule(PluginOptions, LookupBase):
         try:
             self.set_options(var_options=variables or {}, direct=kwargs)  # checked, rendered: see PluginOptions
             ids = customer_ids_from_terms(terms)  # before anything else: bad input never reaches the network
-            job_facts = asked(self.get_option)
+            fact_options = enabled(self.get_option)  # last_success, last_success_by_workload, subscriptions
             return lookup_customers(
                 ids,
-                self.connection_settings(reads(job_facts)),
+                self.connection_settings(reads(fact_options)),
                 on_missing=self.get_option("on_missing"),
                 cache_ttl=cache_seconds(self.get_option("cache_ttl")),
                 warn=display.warning,
-                job_facts=job_facts,
+                fact_options=fact_options,
             )
         except AvePointError as error:
             # from None: no chained traceback (which could show option values) at any verbosity

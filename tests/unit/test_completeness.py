@@ -31,10 +31,11 @@ from ansible_collections.avepoint.graph.plugins.module_utils import _module_runt
 from ansible_collections.avepoint.graph.plugins.module_utils._clouds import API_SCOPES, CLOUDS
 from ansible_collections.avepoint.graph.plugins.module_utils._backup_status import BACKUP_STATUS_NAMES
 from ansible_collections.avepoint.graph.plugins.module_utils._customer_facts import ELEMENTS_FACT_FIELDS, FACT_FIELDS
+from ansible_collections.avepoint.graph.plugins.module_utils._subscriptions import CUSTOMER_FIELDS, SUBSCRIPTION_FIELDS
 from ansible_collections.avepoint.graph.plugins.module_utils._options import CONNECTION_OPTIONS, module_argument_spec
 from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.declaration import SCOPES
 from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.rules import CHECKED_FIELDS, ENTRY_KEYS, MATCH_MODES
-from ansible_collections.avepoint.graph.plugins.plugin_utils._last_success import FACT as LAST_SUCCESS_FACT, JOB_FACTS
+from ansible_collections.avepoint.graph.plugins.plugin_utils._fact_options import FACT_OPTIONS
 
 from ansible_collections.avepoint.graph.plugins.plugin_utils._hostnames import HOSTNAME_SOURCES
 
@@ -268,9 +269,13 @@ def test_the_role_declares_the_entry_keys_and_status_names_the_code_knows():
 
 # ---------------------------------------------------------------- customer facts
 
+OPTIONAL_FACTS = tuple(name for option in FACT_OPTIONS for name in option.facts)  # added by the plugins' fact options
+ADDED_IN = {"last_success": "1.1.0", "last_success_by_workload": "1.2.0", "subscriptions": "1.2.0"}
+
+
 @pytest.mark.parametrize("path, key, optional", [
     (ROOT / "plugins/modules/avepoint_customer_info.py", "customers", ()),
-    (ROOT / "plugins/lookup/avepoint_customer.py", "_raw", JOB_FACTS),
+    (ROOT / "plugins/lookup/avepoint_customer.py", "_raw", OPTIONAL_FACTS),
 ], ids=["module", "lookup"])
 def test_return_documents_every_fact_in_order(path, key, optional):
     contains = documentation(path, "RETURN")[key]["contains"]
@@ -278,18 +283,25 @@ def test_return_documents_every_fact_in_order(path, key, optional):
     for name, doc in contains.items():
         returned = str(doc.get("returned", ""))
         assert ("api=elements" in returned) == (name in ELEMENTS_ONLY), "%s: returned: %r" % (name, returned)
-        # each job fact is returned when the option of its name is on
-        assert ("O(%s=true)" % name in returned) == (name in JOB_FACTS), "%s: returned: %r" % (name, returned)
+        for option in FACT_OPTIONS:
+            assert ("%s=true" % option.name in returned) == (name in option.facts), "%s: returned: %r" % (name, returned)
+
+
+def test_the_subscription_module_documents_every_fact_in_order():
+    customers = documentation(ROOT / "plugins/modules/avepoint_subscription_info.py", "RETURN")["customers"]["contains"]
+    assert tuple(customers) == CUSTOMER_FIELDS
+    assert tuple(customers["subscriptions"]["contains"]) == SUBSCRIPTION_FIELDS
 
 
 @pytest.mark.parametrize("plugin", ["lookup/avepoint_customer.py", "inventory/avepoint_customers.py"])
-@pytest.mark.parametrize("name, version", [(LAST_SUCCESS_FACT, "1.1.0"), ("last_success_by_workload", "1.2.0")])
-def test_the_plugins_document_the_job_fact_options(plugin, name, version):
+@pytest.mark.parametrize("name", sorted(ADDED_IN))
+def test_the_plugins_document_the_fact_options(plugin, name):
+    assert sorted(ADDED_IN) == sorted(option.name for option in FACT_OPTIONS)
     option = documentation(ROOT / "plugins" / plugin)["options"][name]
-    assert (option["type"], option["default"], str(option["version_added"])) == ("bool", False, version)
+    assert (option["type"], option["default"], str(option["version_added"])) == ("bool", False, ADDED_IN[name])
 
 
 def test_the_inventory_names_every_fact():
     described = text(documentation(ROOT / "plugins/inventory/avepoint_customers.py")["description"])
-    missing = [name for name in ELEMENTS_FACT_FIELDS + JOB_FACTS if "C(%s)" % name not in described]
+    missing = [name for name in ELEMENTS_FACT_FIELDS + OPTIONAL_FACTS if "C(%s)" % name not in described]
     assert not missing, "the inventory's description does not name %s" % ", ".join(missing)

@@ -48,6 +48,17 @@ VALID.update({
     "elements_job": [V3_JOB, {"jobType": 0, "jobModule": 0, "status": 2, "startTime": "N/A", "endTime": None}],
     "elements_job_batch": [{"data": [V3_JOB], "metadata": {"pageIndex": 1, "pageSize": 50, "totalCount": 1}}],
 })
+PRODUCT = {"service": "Cloud Backup for Microsoft 365", "subscriptionModel": "N/A", "purchasedUserSeats": "100",
+           "purchasedUnits": "N/A", "microsoftLicenseAssigned": "124", "microsoftLicenseAvailable": "0",
+           "purchasedCapacity": "0/1 GB", "protectedCapacity": "0 GB", "expirationDate": "2025-04-05", "contractEndDate": "N/A"}
+SERVICES = {"customerId": GUID, "organization": "Contoso", "customer": "a@contoso.example", "products": [PRODUCT]}
+VALID.update({
+    "partner_service": [dict(SERVICES, tenantId="%s,%s" % (GUID, GUID)), dict(SERVICES, products=None, organization=None),
+                        dict(SERVICES, products=[dict(PRODUCT, purchasedUserSeats=100, microsoftLicenseAssigned=None)])],
+    "partner_service_list": [{"value": [SERVICES]}, {"value": [], "@odata.nextLink": None}],
+    "elements_service": [SERVICES, dict(SERVICES, products=[])],
+    "elements_service_batch": [{"data": [SERVICES], "metadata": {"pageIndex": 1, "pageSize": 100, "totalCount": 1}}],
+})
 ODD_VALUES = [None, True, False, 0, 1, -1, 1.0, 2.5, float("nan"), "", "x", "not-a-guid", GUID, GUID.upper(),
               " %s " % GUID, "%s\n" % GUID, [], [1], {}, {"id": GUID}]
 

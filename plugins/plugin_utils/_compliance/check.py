@@ -1,7 +1,7 @@
 # Copyright: (c) 2026, avepoint.graph contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The comparison: customer facts (and, for the rules that need them, each customer's last
-successful backup from the jobs API) against a declaration, as a result of plain data.
+successful backup from the jobs API and its subscriptions) against a declaration, as a result of plain data.
 
 The result is the JSON report (its format is versioned, see docs/compliance.md); changes.py
 marks it against an earlier report, reports.py renders it.
@@ -15,8 +15,9 @@ from ansible_collections.avepoint.graph.plugins.module_utils._errors import Conf
 from ansible_collections.avepoint.graph.plugins.module_utils._times import format_time
 
 from . import recency
+from . import subscriptions as subscription_rules
 from .declaration import Declaration, Expectation
-from .rules import JOBS_FIELDS, RULES_BY_KEY, Comparison
+from .rules import JOBS_FIELDS, RULES_BY_KEY, SUBSCRIPTIONS_FIELDS, Comparison, checked
 
 STATUS_COMPLIANT = "compliant"
 STATUS_DRIFTED = "drifted"
@@ -40,13 +41,15 @@ def customer_list(fetched: Any) -> list[Mapping[str, Any]]:
     return fetched
 
 
-def check_compliance(fetched: Any, declaration: Declaration, jobs: Any = None) -> dict[str, Any]:
+def check_compliance(fetched: Any, declaration: Declaration, jobs: Any = None, subscriptions: Any = None) -> dict[str, Any]:
     """Compare customer facts with the declaration; return the plain-data result.
 
     ``jobs``: the registered result of avepoint_job_info, needed when a rule reads the last
-    successful backup (a skipped task counts as not given).
+    successful backup; ``subscriptions``: that of avepoint_subscription_info, needed when a rule
+    reads the subscriptions (a skipped task counts as not given).
     """
     seen = recency.JobsSeen(jobs)
+    subscriptions_seen = subscription_rules.SubscriptionsSeen(subscriptions)
     comparison = declaration.comparison()
     by_id: dict[str, Mapping[str, Any]] = {}
     for customer in customer_list(fetched):
@@ -59,7 +62,8 @@ def check_compliance(fetched: Any, declaration: Declaration, jobs: Any = None) -
 
     if not checked_ids and not declaration.allow_empty:
         raise ConfigurationError(empty_scope_message(fetched))
-    rows = [_check_one(cid, by_id.get(cid), entries.get(cid), declaration, comparison, seen) for cid in checked_ids]
+    rows = [_check_one(cid, by_id.get(cid), entries.get(cid), declaration, comparison, seen, subscriptions_seen)
+            for cid in checked_ids]
     compliant = [row["id"] for row in rows if row["status"] == STATUS_COMPLIANT]
     drifted = [
         {"id": row["id"], "name": row["name"], "organization": row["organization"],
@@ -81,7 +85,7 @@ def check_compliance(fetched: Any, declaration: Declaration, jobs: Any = None) -
 
 
 def _check_one(customer_id: str, customer: Optional[Mapping[str, Any]], entry: Optional[Expectation], declaration: Declaration,
-               comparison: Comparison, seen: recency.JobsSeen) -> dict[str, Any]:
+               comparison: Comparison, seen: recency.JobsSeen, subscriptions_seen: subscription_rules.SubscriptionsSeen) -> dict[str, Any]:
     declared_name = entry.name if entry else None
     if customer is None:
         return {"id": customer_id, "name": declared_name, "organization": None, "status": STATUS_MISSING, "fields": []}
@@ -91,7 +95,12 @@ def _check_one(customer_id: str, customer: Optional[Mapping[str, Any]], entry: O
     # Facts that already carry the job facts (the lookup's or inventory's options of their names) need no jobs input.
     if needs_jobs:
         customer = seen.completed(customer_id, customer, needs_jobs)
-    fields = [item for name, allowed in expected.items() for item in RULES_BY_KEY[name].findings(customer, allowed, comparison)]
+    needs_subscriptions = SUBSCRIPTIONS_FIELDS & set(expected)
+    # Likewise facts that carry the subscriptions (the subscriptions option of the lookup or the inventory).
+    if needs_subscriptions and (subscriptions_seen.given or subscription_rules.FACT not in customer):
+        customer = dict(customer, **{subscription_rules.FACT: subscriptions_seen.of(customer_id, needs_subscriptions)})
+    fields = [finding for name, allowed in expected.items()
+              for finding in checked(RULES_BY_KEY[name], customer, allowed, comparison, expected)]
     status = STATUS_COMPLIANT if all(f["ok"] for f in fields) else STATUS_DRIFTED
     return {"id": customer_id, "name": declared_name or organization, "organization": organization, "status": status, "fields": fields}
 

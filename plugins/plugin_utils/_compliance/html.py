@@ -27,8 +27,9 @@ from typing import Any, Mapping, Optional
 from ansible_collections.avepoint.graph.plugins.module_utils._shown import printable
 
 from .check import STATUS_COMPLIANT, STATUS_DRIFTED, STATUS_MISSING
-from .recency import show_time
-from .reports import Result, change_text, field_label, item_label, reference_time, shown, summary_lines
+from .recency import ITEM as WORKLOAD, show_time
+from .reports import Result, change_text, field_label, reference_time, shown, summary_lines
+from .rules import Shown, finding_item, finding_label
 
 _STATUS_ORDER = {STATUS_DRIFTED: 0, STATUS_MISSING: 1, STATUS_COMPLIANT: 2}
 # Sort keys of a cell: drifting first, then fine, then not checked.
@@ -215,24 +216,51 @@ def _customer_row(row: Mapping[str, Any], columns: list[str], now: Optional[date
             cells.append('<td class="unchecked" data-sort="%s">not found</td>' % _sort_key(_UNCHECKED))
         elif not items:
             cells.append('<td class="unchecked" data-sort="%s">not checked</td>' % _sort_key(_UNCHECKED))
-        elif any(item.get("workload") for item in items):
+        elif any(_workload(item) for item in items):
             cells.append(_workloads_cell(items))
+        elif any(finding_item(item) for item in items):
+            cells.append(_items_cell(items, now))
         else:
             cells.append(_fact_cell(items[0], now))
     return '<tr class="status-%s" data-customer-id="%s">%s</tr>' % (status, _html(row["id"]), "".join(cells))
+
+
+def _workload(item: Mapping[str, Any]) -> Optional[str]:
+    """The workload a finding names (a rule checked workload by workload), else None."""
+    return finding_item(item).get(WORKLOAD)
+
+
+def _expected(text: Shown) -> str:
+    return '<span class="expected">expected %s</span>' % _html(text.expected) if text.expected else ""
 
 
 def _fact_cell(item: Mapping[str, Any], now: Optional[datetime]) -> str:
     text = shown(item, now)
     if item["ok"]:
         return '<td class="ok" data-sort="%s">%s</td>' % (_html(_sort_key(_OK, item["actual"])), _html(text.actual))
-    return '<td class="drift" data-sort="%s">%s<span class="expected">expected %s</span>%s</td>' % (
-        _html(_sort_key(_DRIFT, item["actual"])), _html(text.actual), _html(text.expected), _html_change(item))
+    return '<td class="drift" data-sort="%s">%s%s%s</td>' % (
+        _html(_sort_key(_DRIFT, item["actual"])), _html(text.actual), _expected(text), _html_change(item))
+
+
+def _items_cell(items: list[Mapping[str, Any]], now: Optional[datetime]) -> str:
+    """A rule of other items (one per service) in one cell: each item by its name, the drifting ones when some drift."""
+    failing = [item for item in items if not item["ok"]]
+    shown_items = failing or items
+    cells = "<br>".join("%s%s%s" % (_html(_named(item, now)), _expected(shown(item, now)) if not item["ok"] else "",
+                                    _html_change(item)) for item in shown_items)
+    return '<td class="%s" data-sort="%s">%s</td>' % (
+        "drift" if failing else "ok", _html(_sort_key(_DRIFT if failing else _OK, _named(shown_items[0], now))), cells)
+
+
+def _named(item: Mapping[str, Any], now: Optional[datetime]) -> str:
+    named = next(iter(finding_item(item).values()), None)
+    actual = shown(item, now).actual
+    return actual if named is None else "%s: %s" % (named, actual)
 
 
 def _workloads_cell(items: list[Mapping[str, Any]]) -> str:
     """A rule checked per workload, in the customers table: which workloads drift (the workloads table has the rest)."""
-    failing = [item["workload"] for item in items if not item["ok"]]
+    failing = [_workload(item) for item in items if not item["ok"]]
     if not failing:
         return '<td class="ok" data-sort="%s">%d %s ok</td>' % (_sort_key(_OK), len(items), "workload" if len(items) == 1 else "workloads")
     return '<td class="drift" data-sort="%s">%s<span class="expected">%d of %d workloads drift</span></td>' % (
@@ -245,11 +273,11 @@ def _workload_table(result: Result, now: Optional[datetime]) -> str:
     rules: dict[str, None] = {}
     rows = []
     for row in result["customers"]:
-        items = [item for item in row["fields"] if item.get("workload")]
+        items = [item for item in row["fields"] if _workload(item)]
         if items:
             rows.append((row, items))
             for item in items:
-                workloads.setdefault(item["workload"], None)
+                workloads.setdefault(_workload(item), None)
                 rules.setdefault(item["field"], None)
     if not rows:
         return ""
@@ -264,7 +292,7 @@ def _workload_row(row: Mapping[str, Any], items: list[Mapping[str, Any]], worklo
     status = STATUS_COMPLIANT if all(item["ok"] for item in items) else STATUS_DRIFTED
     cells = _leading_cells(row, status, status)
     for name in workloads:
-        found = [item for item in items if item["workload"] == name]
+        found = [item for item in items if _workload(item) == name]
         if not found:
             cells.append('<td class="unchecked" data-sort="%s">not checked</td>' % _sort_key(_UNCHECKED))
             continue
@@ -280,8 +308,7 @@ def _finding(item: Mapping[str, Any], labelled: bool, now: Optional[datetime]) -
     rule = '<span class="rule">%s</span>' % _html(field_label(item["field"])) if labelled else ""
     if item["ok"]:
         return '<span class="finding ok">%s%s</span>' % (rule, _unbroken(text.actual))
-    return '<span class="finding drift">%s%s<span class="expected">expected %s</span>%s</span>' % (
-        rule, _unbroken(text.actual), _html(text.expected), _html_change(item))
+    return '<span class="finding drift">%s%s%s%s</span>' % (rule, _unbroken(text.actual), _expected(text), _html_change(item))
 
 
 def _unbroken(text: str) -> str:
@@ -306,7 +333,7 @@ def _html_changes(result: Result) -> str:
         rows = "\n".join(
             '<tr class="resolved" data-customer-id="%s"><td>%s</td><td class="id">%s</td><td>%s</td><td>%s</td></tr>' % (
                 _html(finding["id"]), _html(finding.get("name") or ""), _html(finding["id"]),
-                _html(item_label(finding) if finding.get("field") else "not found"),
+                _html(finding_label(finding) if finding.get("field") else "not found"),
                 _html(show_time(finding["first_seen"]) if finding.get("first_seen") else "unknown"))
             for finding in resolved)
         parts.append("<table>\n<thead><tr><th>Customer</th><th>ID</th><th>Finding</th><th>First seen</th></tr></thead>\n"

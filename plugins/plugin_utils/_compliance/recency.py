@@ -29,6 +29,7 @@ KEY = "last_successful_backup_within"
 LABEL = "last_successful_backup"  # what the reports call the fact: "expected within 24h"
 FACT = "last_success"  # the fact of the customer it reads (added from the jobs result)
 BY_WORKLOAD = "last_success_by_workload"  # the fact the per-workload form reads: workload -> last success
+ITEM = "workload"  # what a finding of the per-workload form names
 
 Declared = Union[str, Dict[str, str]]  # one duration, or durations per workload
 
@@ -189,13 +190,12 @@ def read_fact(customer: Mapping[str, Any], name: str) -> Any:
     return customer[name]
 
 
-def workload_findings(customer: Mapping[str, Any], allowed: list[Any], now: datetime) -> Optional[list[dict[str, Any]]]:
-    """The findings of the per-workload form, one per declared workload, each with ``workload``, ``expected`` (its
-    duration), ``actual`` (its last success, None without one or without any job) and ``ok``; None for one duration."""
+def workload_findings(customer: Mapping[str, Any], allowed: list[Any], now: datetime) -> Optional[list[tuple[str, Optional[str], bool, str]]]:
+    """The findings of the per-workload form, one per declared workload: (workload, its last success (None without
+    one or without any job), whether it is recent enough, its duration); None for one duration."""
     declared = allowed[0]
     if not isinstance(declared, Mapping):
         return None
     by_workload = read_fact(customer, BY_WORKLOAD) or {}
-    return [{"workload": name, "expected": [within], "actual": by_workload.get(name),
-             "ok": recent_enough(by_workload.get(name), within, now)}
+    return [(name, by_workload.get(name), recent_enough(by_workload.get(name), within, now), within)
             for name, within in declared.items()]

@@ -7,8 +7,7 @@ Every function takes the plain-data result of ``check.check_compliance`` (marked
 names, fact values) is escaped for the target format, control characters included (see
 module_utils/_shown.py): the plan lines and the failure message are one line each, the HTML
 and JUnit reports keep tabs and line breaks. Nothing here ever sees a credential. How a checked
-fact reads (``expected X, got Y``) comes from its rule; a finding of one workload is named with
-it: ``last_successful_backup[Exchange Online]``.
+fact reads (``expected X, got Y``) comes from its rule.
 """
 
 from __future__ import annotations
@@ -24,7 +23,7 @@ from ansible_collections.avepoint.graph.plugins.module_utils._times import parse
 from .changes import CHANGE_NEW
 from .check import STATUS_DRIFTED, STATUS_MISSING
 from .recency import show_time
-from .rules import RULES_BY_KEY, Shown
+from .rules import RULES_BY_KEY, Shown, finding_label
 
 Result = Mapping[str, Any]
 
@@ -75,19 +74,11 @@ def field_label(name: str) -> str:
     return (rule.label if rule is not None else None) or name
 
 
-def with_workload(label: str, finding: Mapping[str, Any]) -> str:
-    """A label with the workload of a finding that has one: ``last_successful_backup[Exchange Online]``."""
-    return "%s[%s]" % (label, finding["workload"]) if finding.get("workload") else label
-
-
-def item_label(item: Mapping[str, Any]) -> str:
-    """What the reports call a checked item: its fact, and its workload when it has one."""
-    return with_workload(field_label(item["field"]), item)
-
-
 def drift_text(item: Mapping[str, Any], now: Optional[datetime] = None) -> str:
     text = shown(item, now)
-    return "%s: expected %s, %s" % (with_workload(text.label, item), text.expected, text.found)
+    if not text.expected:  # what was found says what was expected (seats: "100 purchased, 124 licenses assigned")
+        return "%s: %s" % (text.label, text.found)
+    return "%s: expected %s, %s" % (text.label, text.expected, text.found)
 
 
 def change_text(marked: Mapping[str, Any]) -> str:
@@ -102,7 +93,7 @@ def change_text(marked: Mapping[str, Any]) -> str:
 
 def resolved_text(finding: Mapping[str, Any]) -> str:
     """A resolved finding: ``Contoso (id) job_status: resolved (first seen 2026-11-27T08:00Z)``."""
-    what = item_label(finding) if finding.get("field") else "not found"
+    what = finding_label(finding) if finding.get("field") else "not found"
     since = " (first seen %s)" % show_time(finding["first_seen"]) if finding.get("first_seen") else ""
     return "%s %s: resolved%s" % (customer_label(finding), what, since)
 
@@ -157,7 +148,7 @@ def failure_message(result: Result) -> str:
     parts = []
     if result["drifted"]:
         parts.append("%d drifted: %s" % (len(result["drifted"]), ", ".join(
-            "%s [%s]" % (customer_label(c), ", ".join(item_label(item) for item in c["fields"])) for c in result["drifted"])))
+            "%s [%s]" % (customer_label(c), ", ".join(finding_label(item) for item in c["fields"])) for c in result["drifted"])))
     if result["missing"]:
         parts.append("%d not found: %s" % (len(result["missing"]), ", ".join(customer_label(row) for row in _missing_rows(result))))
     if not parts:

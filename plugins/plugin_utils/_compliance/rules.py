@@ -5,7 +5,8 @@ customer is compared with it and how the reports show it.
 
 A new check (another fact, a derived value) is one more Rule in RULES: the declaration keys,
 the validation (declaration.py), the comparison (check.py) and the report columns
-(reports.py) all follow from this table.
+(reports.py) all follow from this table. A rule that checks a customer item by item (each
+subscription) gives one finding per item, named by the item (``service``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from ansible_collections.avepoint.graph.plugins.module_utils._errors import Conf
 from ansible_collections.avepoint.graph.plugins.module_utils._shown import describe
 from ansible_collections.avepoint.graph.plugins.module_utils._times import utc_now
 
-from . import recency
+from . import recency, subscriptions
 from .countries import CountryAliases
 
 MATCH_MODES = ("forgiving", "exact")
@@ -53,28 +54,78 @@ class Rule:
     ``actual`` is what reports show. ``single``: one value, not a list of allowed ones;
     ``needs_jobs``: the rule reads ``last_success`` (or ``last_success_by_workload``), so the jobs
     are fetched when a customer is checked against it; ``show`` (item of the result, reference
-    time) renders it when plain "expected X, got Y" does not fit. ``per_workload`` (customer facts,
-    allowed values, comparison): the rule's findings when the declared value checks workloads
-    one by one, a list of items with ``workload``, ``expected``, ``actual`` and ``ok``, or None
-    when it is checked as a whole by ``check`` and ``actual``.
+    time) renders it when plain "expected X, got Y" does not fit.
+
+    ``items`` (customer, allowed values, comparison, the declared values of ``reads_keys``) makes it
+    a rule that checks item by item, instead of ``check`` and ``actual``: each item it checked
+    becomes a finding of its own, with the item's name under ``item_key`` (``service``,
+    ``workload``). Each is ``(name, actual, ok)``, or an ``Item`` with the values it was held to
+    when not all the allowed ones (a workload's own duration). A rule with both returns None from
+    ``items`` for a declared value it checks as a whole (one duration for any workload).
+    ``needs_subscriptions``: the rule reads ``subscriptions``, fetched like the jobs.
     """
 
     key: str
     parse: Callable[[Any, str], Any]
-    check: Callable[[Mapping[str, Any], list[Any], Comparison], bool]
-    actual: Callable[[Mapping[str, Any]], Any]
+    check: Optional[Callable[[Mapping[str, Any], list[Any], Comparison], bool]] = None  # None: a rule of items
+    actual: Optional[Callable[[Mapping[str, Any]], Any]] = None
     single: bool = False
     needs_jobs: bool = False
     show: Optional[Callable[[Mapping[str, Any], Optional[datetime]], Shown]] = None
     label: Optional[str] = None  # what the reports call the fact, when not its key
-    per_workload: Optional[Callable[[Mapping[str, Any], list[Any], Comparison], Optional[list[dict[str, Any]]]]] = None
+    items: Optional[Callable[[Mapping[str, Any], list[Any], Comparison, Mapping[str, Any]], list[Any]]] = None
+    item_key: Optional[str] = None
+    reads_keys: tuple[str, ...] = ()  # other declaration keys the rule reads (subscription_services)
+    needs_subscriptions: bool = False
 
-    def findings(self, customer: Mapping[str, Any], allowed: list[Any], comparison: Comparison) -> list[dict[str, Any]]:
-        """The checked items of a customer: one, or one per workload (``per_workload``), each with ``field``."""
-        parts = self.per_workload(customer, allowed, comparison) if self.per_workload is not None else None
-        if parts is None:
-            return [{"field": self.key, "expected": allowed, "actual": self.actual(customer), "ok": self.check(customer, allowed, comparison)}]
-        return [dict({"field": self.key}, **part) for part in parts]
+
+class Item(NamedTuple):
+    """One item a rule of items checked; ``expected`` None: the rule's allowed values."""
+
+    name: str
+    actual: Any
+    ok: bool
+    expected: Optional[list[Any]] = None
+
+
+def checked(rule: Rule, customer: Mapping[str, Any], allowed: list[Any], comparison: Comparison,
+            declared: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The findings of one rule for one customer (``declared``: every value declared for the customer): one, or
+    with ``items`` one per item checked (none when it checked none)."""
+    read = {key: declared[key] for key in rule.reads_keys if key in declared}
+    found = rule.items(customer, allowed, comparison, read) if rule.items is not None else None
+    if found is None:
+        if rule.check is None or rule.actual is None:
+            raise AssertionError("the rule %s is declared without check and actual, or items" % rule.key)
+        return [{"field": rule.key, "expected": allowed, "actual": rule.actual(customer), "ok": rule.check(customer, allowed, comparison)}]
+    return [{"field": rule.key, rule.item_key: item.name, "expected": allowed if item.expected is None else item.expected,
+             "actual": item.actual, "ok": item.ok}
+            for item in (Item(*each) for each in found)]
+
+
+def finding_key(item: Mapping[str, Any]) -> str:
+    """What tells one finding of a customer from another: its rule, and for a rule of items the item
+    (``subscription_valid_for[Cloud Backup for Microsoft 365]``)."""
+    return _with_item(item["field"], item)
+
+
+def finding_label(item: Mapping[str, Any]) -> str:
+    """What the reports call a finding: its rule's label, and the item it names (``subscription[Cloud Backup...]``)."""
+    rule = RULES_BY_KEY.get(item["field"])
+    return _with_item((rule.label if rule is not None else None) or item["field"], item)
+
+
+def finding_item(item: Mapping[str, Any]) -> dict[str, Any]:
+    """The item a finding of a rule of items names (``{"service": ...}``), else nothing (a finding of the rule as a
+    whole, such as one duration for any workload, has no item key)."""
+    rule = RULES_BY_KEY.get(item["field"])
+    return {rule.item_key: item.get(rule.item_key)} if rule is not None and rule.item_key and rule.item_key in item else {}
+
+
+def _with_item(name: str, item: Mapping[str, Any]) -> str:
+    named = finding_item(item) if isinstance(item.get("field"), str) else {}
+    value = next(iter(named.values()), None)
+    return name if value is None else "%s[%s]" % (name, value)
 
 
 def _text_value(value: Any, where: str) -> str:
@@ -113,13 +164,32 @@ def _recent_ok(customer: Mapping[str, Any], allowed: list[Any], comparison: Comp
     return recency.recent_enough(recency.read_fact(customer, recency.FACT), allowed[0], comparison.now)
 
 
-def _recent_per_workload(customer: Mapping[str, Any], allowed: list[Any], comparison: Comparison) -> Optional[list[dict[str, Any]]]:
-    return recency.workload_findings(customer, allowed, comparison.now)
+def _recent_items(customer: Mapping[str, Any], allowed: list[Any], comparison: Comparison,
+                  _read: Mapping[str, Any]) -> Optional[list[Item]]:
+    found = recency.workload_findings(customer, allowed, comparison.now)
+    return None if found is None else [Item(name, actual, ok, [within]) for name, actual, ok, within in found]
 
 
 def _recent_shown(item: Mapping[str, Any], now: Optional[datetime]) -> Shown:
-    return Shown(recency.LABEL, recency.show_expected(item["expected"]), recency.show_actual(item["actual"], now),
+    return Shown(finding_label(item), recency.show_expected(item["expected"]), recency.show_actual(item["actual"], now),
                  recency.found_text(item["actual"], now))
+
+
+def _items_rule(key: str, parse: Callable[[Any, str], Any], items: Callable[..., list[Any]],
+                show: Callable[[Mapping[str, Any], Optional[datetime]], Shown], label: str) -> Rule:
+    """A subscription rule: checked subscription by subscription, limited by subscription_services."""
+    return Rule(key, parse, single=True, show=show, label=label, items=items, item_key=subscriptions.ITEM,
+                reads_keys=(subscriptions.SERVICES,), needs_subscriptions=True)
+
+
+def _expiry_shown(item: Mapping[str, Any], now: Optional[datetime]) -> Shown:
+    found = subscriptions.show_expiry(item, now)
+    return Shown(finding_label(item), "valid for %s" % item["expected"][0], found, found)
+
+
+def _seats_shown(item: Mapping[str, Any], now: Optional[datetime]) -> Shown:
+    found = subscriptions.show_seats(item)
+    return Shown(finding_label(item), "", found, found)  # no "expected": the two numbers say it
 
 
 # The checks, in report order.
@@ -127,9 +197,14 @@ RULES: tuple[Rule, ...] = (
     Rule("job_status", _status_value, _status_ok, lambda customer: customer.get("job_status")),
     Rule("country_or_region", _text_value, _country_ok, lambda customer: customer.get("country_or_region")),
     Rule(recency.KEY, recency.parse_declared, _recent_ok, lambda customer: recency.read_fact(customer, recency.FACT),
-         single=True, needs_jobs=True, show=_recent_shown, label=recency.LABEL, per_workload=_recent_per_workload),
+         single=True, needs_jobs=True, show=_recent_shown, label=recency.LABEL, items=_recent_items, item_key=recency.ITEM),
+    _items_rule(subscriptions.VALID_FOR, recency.parse_within, subscriptions.valid_items, _expiry_shown, "subscription"),
+    _items_rule(subscriptions.SEATS, subscriptions.parse_seats, subscriptions.seats_items, _seats_shown, "seats"),
+    # Checks nothing itself: limits the two rules above to the services it names.
+    Rule(subscriptions.SERVICES, subscriptions.parse_service, items=lambda *_args: [], item_key=subscriptions.ITEM),
 )
 RULES_BY_KEY = {rule.key: rule for rule in RULES}
 CHECKED_FIELDS = tuple(rule.key for rule in RULES)
 ENTRY_KEYS = ("id", "name") + CHECKED_FIELDS
 JOBS_FIELDS = frozenset(rule.key for rule in RULES if rule.needs_jobs)
+SUBSCRIPTIONS_FIELDS = frozenset(rule.key for rule in RULES if rule.needs_subscriptions)
