@@ -152,10 +152,6 @@ class JobsSeen:
                 self.by_workload[customer_id] = by_workload
         self.missing = {str(customer_id).lower() for customer_id in jobs.get("missing_ids", [])}
 
-    def of(self, customer_id: str, rules: Iterable[str]) -> Optional[str]:
-        """The last success of a customer that ``rules`` check (None: none, or the jobs API does not know it)."""
-        return self.facts_of(customer_id, rules)[FACT]
-
     def facts_of(self, customer_id: str, rules: Iterable[str]) -> dict[str, Any]:
         """The job facts of a customer that ``rules`` check: ``last_success``, and ``last_success_by_workload``
         when the jobs input has it (a customer the jobs API does not know has neither a success nor a workload)."""
@@ -196,6 +192,6 @@ def workload_findings(customer: Mapping[str, Any], allowed: list[Any], now: date
     declared = allowed[0]
     if not isinstance(declared, Mapping):
         return None
-    by_workload = read_fact(customer, BY_WORKLOAD) or {}
-    return [(name, by_workload.get(name), recent_enough(by_workload.get(name), within, now), within)
+    read_fact(customer, BY_WORKLOAD)
+    return [(name, last_success_of(customer, name), recent_enough(last_success_of(customer, name), within, now), within)
             for name, within in declared.items()]
