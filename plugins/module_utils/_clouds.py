@@ -37,8 +37,10 @@ CLOUDS: dict[str, CloudEndpoints] = {
 # customer and the job module each work without a scope setting, and one explicit scope that
 # names both permissions serves both.
 PERMISSIONS: dict[str, dict[str, str]] = {
-    "partner": {"customers": "partner.customers.read.all", "jobs": "partner.jobs.read.all"},
-    "elements": {"customers": "elements.customers.read.all", "jobs": "elements.jobs.read.all"},
+    "partner": {"customers": "partner.customers.read.all", "jobs": "partner.jobs.read.all",
+                "protection": "partner.cbprotected.read.all"},
+    "elements": {"customers": "elements.customers.read.all", "jobs": "elements.jobs.read.all",
+                 "protection": "elements.cbprotected.read.all"},
 }
 
 # The customer permission per API; its keys are the choices of the ``api`` option.
@@ -48,7 +50,7 @@ READS_CUSTOMERS: tuple[str, ...] = ("customers",)
 
 
 def permission(api: str, kind: str) -> str:
-    """The permission ``api`` needs to read ``kind`` (``customers`` or ``jobs``)."""
+    """The permission ``api`` needs to read ``kind`` (``customers``, ``jobs`` or ``protection``)."""
     return PERMISSIONS[api][kind]
 
 

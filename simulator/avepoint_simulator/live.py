@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .server import SimState
 
 CHANGEABLE = frozenset(("organization", "ownerEmail", "jobStatusCode", "jobStatus", "countryOrRegion", "managementMode",
-                        "tenants", "partnerJobStatus", "jobs"))
+                        "tenants", "partnerJobStatus", "jobs", "protection"))
 
 
 class ChangeError(ValueError):
@@ -37,8 +37,9 @@ def _check_fields(changes: Any, allowed: frozenset[str]) -> dict[str, Any]:
     unknown = sorted(set(changes) - allowed)
     if unknown:
         raise ChangeError(f"unknown customer field(s) {unknown}; changeable: {sorted(CHANGEABLE)}")
-    if "jobs" in changes and changes["jobs"] is not None and not isinstance(changes["jobs"], list):
-        raise ChangeError("jobs must be a list of jobs (v3 shape) or null")
+    for key, what in (("jobs", "jobs (v3 shape)"), ("protection", "protected data items (API shape)")):
+        if key in changes and changes[key] is not None and not isinstance(changes[key], list):
+            raise ChangeError(f"{key} must be a list of {what} or null")
     return dict(changes)
 
 
@@ -63,7 +64,8 @@ def add_customer(state: "SimState", raw: Any) -> dict[str, Any]:
 
 
 def update_customer(state: "SimState", customer_id: str, changes: Any) -> dict[str, Any]:
-    """Change fields of a customer; ``jobs: null`` brings back its generated job history."""
+    """Change fields of a customer; ``jobs: null`` (``protection: null``) brings back its generated job history
+    (protected data)."""
     fields = _check_fields(changes, CHANGEABLE)
     with state.customers_lock:
         old = _existing(state, customer_id)
@@ -71,8 +73,9 @@ def update_customer(state: "SimState", customer_id: str, changes: Any) -> dict[s
         if "jobStatus" in fields:
             merged.pop("jobStatusCode", None)  # the name wins, as in a dataset file
         merged.update(fields)
-        if merged.get("jobs", []) is None:
-            del merged["jobs"]
+        for key in ("jobs", "protection"):
+            if merged.get(key, []) is None:
+                del merged[key]
         customer = normalize_customers([merged])[0]
         _replace(state, [customer if c is old else c for c in state.customers])
     return copy.deepcopy(customer)
