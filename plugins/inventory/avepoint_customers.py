@@ -17,7 +17,8 @@ description:
   - The customer facts are C(id), C(organization), C(owner_email), C(job_status), C(job_status_code)
     and C(country_or_region), and with O(api=elements) also C(management_mode) and C(tenants), the same as the
     R(avepoint.graph.avepoint_customer_info,ansible_collections.avepoint.graph.avepoint_customer_info_module)
-    module returns; with O(last_success=true) also C(last_success).
+    module returns; with O(last_success=true) also C(last_success), with O(protection=true) also C(workloads) and
+    C(protected_workloads).
   - The inventory source must be a YAML file whose name ends in C(avepoint_customers.yml) or C(avepoint_customers.yaml).
   - Connection options are read from the inventory file, the E(AVEPOINT_*) environment variables and
     the C([avepoint_graph]) section of ansible.cfg. Their values may be templates (for example an
@@ -110,6 +111,21 @@ options:
     type: bool
     default: false
     version_added: 1.1.0
+  protection:
+    description:
+      - Add C(workloads) and C(protected_workloads) to the facts of each customer that gets them (as for O(last_success)),
+        its protection coverage per workload as RV(avepoint.graph.avepoint_protection_info#module:customers[].workloads)
+        and RV(avepoint.graph.avepoint_protection_info#module:customers[].protected_workloads) return it (empty lists for
+        a customer the protection API does not know).
+      - C(protected_workloads) is a list of workload names, so O(keyed_groups) can group hosts by it, and an expression
+        such as C(['Exchange Online', 'OneDrive'] | difference(avepoint_customer.protected_workloads)) by the
+        workloads that are not protected (see the examples).
+      - The protection data is read in one bulk call with the same token, which then asks for the protection permission
+        too (C(partner.cbprotected.read.all) or C(elements.cbprotected.read.all)); a O(scope) you set must name it.
+      - V(false) (the default) reads no protection data. With O(cache=true) the facts are cached as for O(last_success).
+    type: bool
+    default: false
+    version_added: 1.2.0
 notes:
   - The C(ansible_avepoint_*) variables apply to an inventory source only as extra variables (C(-e));
     host and group variables cannot configure an inventory plugin.
@@ -153,6 +169,22 @@ groups:
   backup_overdue: >-
     avepoint_customer.last_success is none
     or avepoint_customer.last_success < '%Y-%m-%dT%H:%M:%SZ' | strftime(now(utc=true).timestamp() - 86400, utc=true)
+
+# Every customer with its protection coverage, grouped by the Microsoft 365 workloads it does not
+# protect (groups unprotected_OneDrive, unprotected_Microsoft_Teams...) and by those it does.
+plugin: avepoint.graph.avepoint_customers
+protection: true
+keyed_groups:
+  - key: >-
+      ['Exchange Online', 'SharePoint Online', 'OneDrive', 'Microsoft Teams']
+      | difference(avepoint_customer.protected_workloads)
+    prefix: unprotected
+  - key: avepoint_customer.protected_workloads
+    prefix: protected
+groups:
+  coverage_below_95: >-
+    avepoint_customer.workloads | selectattr('coverage_percent', 'number')
+    | selectattr('coverage_percent', 'lt', 95) | list | length > 0
 
 # Only customers in Vietnam (however the API spells it) or Germany whose backups are
 # not working, cached for an hour.
@@ -211,7 +243,7 @@ from ansible_collections.avepoint.graph.plugins.plugin_utils._inventory_cache im
     private_cache_directory,
 )
 from ansible_collections.avepoint.graph.plugins.plugin_utils._inventory_hosts import collect_customer_ids, inventory_vars  # noqa: E402
-from ansible_collections.avepoint.graph.plugins.plugin_utils._last_success import add_last_success, lacking, reads  # noqa: E402
+from ansible_collections.avepoint.graph.plugins.plugin_utils._fact_options import add_facts, enabled, lacking, reads  # noqa: E402
 
 FACTS_VAR = "avepoint_customer"
 ID_VAR = "avepoint_customer_id"
@@ -235,7 +267,7 @@ class InventoryModule(PluginOptions, BaseInventoryPlugin, Constructable, Cacheab
         super().parse(inventory, loader, path, cache)
         try:
             self._read_config_data(path)  # unknown keys, choices, booleans and templates: see PluginOptions
-            settings = self.connection_settings(reads(bool(self.get_option("last_success"))))
+            settings = self.connection_settings(reads(enabled(self.get_option)))
             if self.get_option("mode") == "hosts":
                 self._add_customer_hosts(path, cache, settings)
             else:
@@ -295,25 +327,25 @@ class InventoryModule(PluginOptions, BaseInventoryPlugin, Constructable, Cacheab
                select: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] = list) -> CustomerSet:
         """Customers from the inventory cache when allowed and sufficient, else from the API (one bulk call).
 
-        With the option last_success, the ``select``ed customers also carry their last success:
-        read in one bulk jobs call with the same client, and only for those a cached entry lacks.
+        With the fact options (last_success, protection), the ``select``ed customers also carry their facts:
+        read in one bulk call per option with the same client, and only for those a cached entry lacks.
         """
         use_cache = bool(self.get_option("cache"))
-        last_success = bool(self.get_option("last_success"))
-        key = customer_cache_key(self.NAME, path, mode, settings, last_success)
+        fact_options = enabled(self.get_option)
+        key = customer_cache_key(self.NAME, path, mode, settings, fact_options)
         entry = self._cache.get(key) if use_cache and cache else None
-        if last_success and entry is not None:
+        if fact_options and entry is not None:
             entry = copy.deepcopy(entry)  # completed below: a new object, so Ansible sees the change and saves it
         found = customers_from_entry(entry, ids)
-        without = lacking(select(found.customers)) if found is not None and last_success else []
+        without = lacking(select(found.customers), fact_options) if found is not None else []
         if found is not None and not without:
             return found
         with AvePointClient(settings, warn=self.display.warning) as client:
             if found is None:
                 entry = None
                 found = CustomerSet(client.list_customers()) if ids is None else client.get_customers(ids)
-                without = lacking(select(found.customers)) if last_success else []
-            add_last_success(client, without)  # the facts in found (and in a cached entry) get the time
+                without = lacking(select(found.customers), fact_options)
+            add_facts(client, without, fact_options)  # the facts in found (and in a cached entry) get them
         if use_cache:
             self._cache[key] = entry if entry is not None else cache_entry(found)
         return found

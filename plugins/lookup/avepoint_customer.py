@@ -69,6 +69,19 @@ options:
     type: bool
     default: false
     version_added: 1.1.0
+  protection:
+    description:
+      - Also return C(workloads) and C(protected_workloads), each customer's protection coverage per workload as
+        RV(avepoint.graph.avepoint_protection_info#module:customers[].workloads) and
+        RV(avepoint.graph.avepoint_protection_info#module:customers[].protected_workloads) return it.
+      - The protection of the customers is read in one bulk call with the same token, which then asks for the protection
+        permission too (C(partner.cbprotected.read.all) or C(elements.cbprotected.read.all)); a O(scope) you set must
+        name it.
+      - V(false) (the default) reads no protection data, so the lookup costs what it always did.
+      - Cached results with and without C(workloads) are kept apart.
+    type: bool
+    default: false
+    version_added: 1.2.0
 extends_documentation_fragment:
   - avepoint.graph.connection
   - avepoint.graph.connection.plugins
@@ -88,6 +101,8 @@ notes:
 seealso:
   - module: avepoint.graph.avepoint_customer_info
     description: The same customer facts from a task, also for every customer the app registration can see.
+  - module: avepoint.graph.avepoint_protection_info
+    description: The protection coverage per workload from a task, which O(protection) adds here.
   - name: AvePoint Graph API
     description: AvePoint's API reference.
     link: https://learn.avepoint.com/Docs/API/
@@ -140,6 +155,12 @@ EXAMPLES = r"""
     stale: >-
       {{ customers | selectattr('last_success', 'none') | list
          + customers | rejectattr('last_success', 'none') | selectattr('last_success', 'lt', cutoff) | list }}
+
+- name: Customers whose OneDrive is not protected (protection read in one bulk call)
+  ansible.builtin.debug:
+    msg: "{{ customers | rejectattr('protected_workloads', 'contains', 'OneDrive') | map(attribute='organization') | join(', ') }}"
+  vars:
+    customers: "{{ query('avepoint.graph.avepoint_customer', customer_ids, protection=true) }}"
 
 - name: An empty result instead of a failure when the service cannot be reached
   ansible.builtin.set_fact:
@@ -201,6 +222,27 @@ _raw:
       returned: when O(last_success=true)
       sample: "2026-11-29T08:00:00Z"
       version_added: 1.1.0
+    workloads:
+      description:
+        - The customer's workloads as the protection API lists them, sorted by name, each with C(workload), C(service),
+          C(scanned_objects), C(protected_objects), C(coverage_percent) and C(last_job_size_bytes), as
+          RV(avepoint.graph.avepoint_protection_info#module:customers[].workloads) returns them.
+        - Empty when the protection API lists none (or does not know the customer).
+      type: list
+      elements: dict
+      returned: when O(protection=true)
+      sample: [{"workload": "Exchange Online", "service": "Cloud Backup for Microsoft 365", "scanned_objects": 25,
+                "protected_objects": 25, "coverage_percent": 100.0, "last_job_size_bytes": 0}]
+      version_added: 1.2.0
+    protected_workloads:
+      description:
+        - The names of the customer's workloads with at least one protected object, sorted; a workload missing here is
+          not protected.
+      type: list
+      elements: str
+      returned: when O(protection=true)
+      sample: [Exchange Online, Microsoft Teams, OneDrive, SharePoint Online]
+      version_added: 1.2.0
 """
 
 from ansible.errors import AnsibleLookupError
@@ -211,7 +253,7 @@ from ansible_collections.avepoint.graph.plugins.module_utils._errors import AveP
 from ansible_collections.avepoint.graph.plugins.plugin_utils._connection import PluginOptions
 from ansible_collections.avepoint.graph.plugins.plugin_utils._customer_lookup import (
     cache_seconds, customer_ids_from_terms, lookup_customers)
-from ansible_collections.avepoint.graph.plugins.plugin_utils._last_success import reads
+from ansible_collections.avepoint.graph.plugins.plugin_utils._fact_options import enabled, reads
 
 display = Display()
 
@@ -221,14 +263,14 @@ class LookupModule(PluginOptions, LookupBase):
         try:
             self.set_options(var_options=variables or {}, direct=kwargs)  # checked, rendered: see PluginOptions
             ids = customer_ids_from_terms(terms)  # before anything else: bad input never reaches the network
-            last_success = bool(self.get_option("last_success"))
+            fact_options = enabled(self.get_option)  # last_success, protection
             return lookup_customers(
                 ids,
-                self.connection_settings(reads(last_success)),
+                self.connection_settings(reads(fact_options)),
                 on_missing=self.get_option("on_missing"),
                 cache_ttl=cache_seconds(self.get_option("cache_ttl")),
                 warn=display.warning,
-                last_success=last_success,
+                fact_options=fact_options,
             )
         except AvePointError as error:
             # from None: no chained traceback (which could show option values) at any verbosity

@@ -9,7 +9,7 @@ module: avepoint_protection_info
 short_description: Read which Microsoft 365 workloads of AvePoint customers are protected, and how completely
 version_added: 1.2.0
 description:
-  - Reads the protected data overview of AvePoint Cloud Backup for Microsoft 365 for one or many customers: per
+  - Reads the protected data overview of AvePoint Cloud Backup for Microsoft 365 for one or many customers, that is per
     workload (Exchange Online, SharePoint Online, OneDrive, Microsoft Teams...) how many objects AvePoint scanned and
     how many it protects.
   - A workload the API does not list for a customer is not protected. A customer whose OneDrive was never added to
@@ -62,7 +62,7 @@ notes:
   - RV(customers[].workloads[].last_job_size_bytes) is the size of the last backup job of the workload (AvePoint documents
     both size fields as the size of the last job since February 2026, not as the total stored). It is the size the API
     gives for AvePoint's storage (C(dataSizeStoredInAvePoint)) plus the size for the customer's own storage
-    (C(dataSizeStoredInBYOS)): a job writes to one of them and the other says C(N/A) or C(0 GB), so the sum is the size
+    (C(dataSizeStoredInBYOS)). A job writes to one of them and the other says C(N/A) or C(0 GB), so the sum is the size
     wherever the data went, which the API does not otherwise say. Sizes such as C(1.5 GB) are read with KB, MB, GB as
     powers of 1024. Null when both are C(N/A); null with a warning when one cannot be read.
   - AvePoint's published sample of the Elements v3 answer wraps it in C([ ]). An answer that comes so is read as the page

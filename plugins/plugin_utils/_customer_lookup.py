@@ -11,14 +11,14 @@ are handled as ``on_missing`` says. Errors are AvePointError, safe to show as th
 from __future__ import annotations
 
 import copy
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional, Sequence
 
 from ansible_collections.avepoint.graph.plugins.module_utils._client import AvePointClient, CustomerSet
 from ansible_collections.avepoint.graph.plugins.module_utils._customer_ids import normalize_customer_id, normalize_customer_ids
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import AvePointError, ConfigurationError, Warn
 from ansible_collections.avepoint.graph.plugins.module_utils._identity import requester_identity
 from ansible_collections.avepoint.graph.plugins.module_utils._options import ConnectionSettings
-from ansible_collections.avepoint.graph.plugins.plugin_utils._last_success import add_last_success, cache_identity
+from ansible_collections.avepoint.graph.plugins.plugin_utils._fact_options import FactOption, add_facts, cache_identity
 from ansible_collections.avepoint.graph.plugins.plugin_utils._lookup_cache import RESULTS, LookupCache
 
 DEFAULT_CACHE_TTL = 60.0
@@ -76,14 +76,14 @@ def lookup_customers(
     warn: Warn = lambda message: None,
     client_factory: Optional[ClientFactory] = None,
     cache: LookupCache = RESULTS,
-    last_success: bool = False,
+    fact_options: Sequence[FactOption] = (),
 ) -> list[dict[str, Any]]:
     """Facts for each ID in ``ids`` (validated lowercase GUIDs), in order, per ``on_missing`` (checked by the plugin's options).
 
-    ``last_success``: add each found customer's last successful backup (the settings must read jobs).
+    ``fact_options``: the facts to add to each found customer (the settings must read their data, _fact_options.reads).
     """
     unique_ids = normalize_customer_ids(ids)
-    results = fetch_results(unique_ids, settings, cache_ttl, warn, client_factory or AvePointClient, cache, last_success)
+    results = fetch_results(unique_ids, settings, cache_ttl, warn, client_factory or AvePointClient, cache, fact_options)
     missing = [customer_id for customer_id in unique_ids if results[customer_id] is None]
     if missing and on_missing == "error":
         raise MissingCustomersError(missing)
@@ -102,18 +102,17 @@ def fetch_results(
     warn: Warn,
     client_factory: ClientFactory,
     cache: LookupCache,
-    last_success: bool = False,
+    fact_options: Sequence[FactOption] = (),
 ) -> dict[str, Optional[dict[str, Any]]]:
     """ID -> facts, or None for IDs the service does not know; only uncached IDs are requested."""
-    # who asks, and where: never another caller's answers, nor facts without last_success when it is asked for
-    connection = cache_identity(requester_identity(settings), last_success)
+    # who asks, and where: never another caller's answers, nor facts without the fact options asked for
+    connection = cache_identity(requester_identity(settings), fact_options)
     results = cache.fresh(connection, unique_ids) if cache_ttl > 0 else {}
     wanted = [customer_id for customer_id in unique_ids if customer_id not in results]
     if wanted:
         with client_factory(settings, warn) as client:
             found = client.get_customers(wanted)
-            if last_success:
-                add_last_success(client, found.customers)  # same client, same token
+            add_facts(client, found.customers, fact_options)  # same client, same token
             fetched = _as_results(found)
         cache.store(connection, fetched, cache_ttl)
         results.update(fetched)

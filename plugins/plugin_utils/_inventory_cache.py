@@ -4,8 +4,8 @@
 
 The key is a one-way hash of what selects the data: the inventory file, the mode, the
 requester identity (URLs, API, scope, client ID and every credential, see
-``module_utils._identity``) and whether the facts carry ``last_success``, so a different
-credential never reads another's entry. The
+``module_utils._identity``) and the fact options on (``last_success``, ``protection``), so a
+different credential never reads another's entry. The
 value holds customer facts only, so a cache file can never leak a secret.
 """
 
@@ -15,12 +15,12 @@ import hashlib
 import json
 import os
 import stat
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Optional, Sequence
 
 from ansible_collections.avepoint.graph.plugins.module_utils._client import CustomerSet
 from ansible_collections.avepoint.graph.plugins.module_utils._identity import requester_identity
 from ansible_collections.avepoint.graph.plugins.module_utils._options import ConnectionSettings
-from ansible_collections.avepoint.graph.plugins.plugin_utils._last_success import cache_identity
+from ansible_collections.avepoint.graph.plugins.plugin_utils._fact_options import FactOption, cache_identity
 
 FORMAT_VERSION = 2  # 2: keyed by the requester identity
 
@@ -49,9 +49,10 @@ def private_cache_directory(cache_plugin: Optional[str], connection: Optional[st
     return None
 
 
-def customer_cache_key(plugin_name: str, path: str, mode: str, settings: ConnectionSettings, last_success: bool = False) -> str:
+def customer_cache_key(plugin_name: str, path: str, mode: str, settings: ConnectionSettings,
+                       fact_options: Sequence[FactOption] = ()) -> str:
     """A cache key that changes with anything that changes which customers (and facts) the API returns."""
-    selector = [FORMAT_VERSION, path, mode, cache_identity(requester_identity(settings), last_success)]
+    selector = [FORMAT_VERSION, path, mode, cache_identity(requester_identity(settings), fact_options)]
     digest = hashlib.sha256(json.dumps(selector).encode("utf-8")).hexdigest()
     return "%s_%s" % (plugin_name.replace(".", "_"), digest[:32])
 

@@ -1,12 +1,11 @@
 """The simulator's two protection endpoints: seeded profiles, both views, the sample shapes, paging, scopes, errors."""
+import pytest
 import requests
 
 from avepoint_simulator import Simulator, SimulatorConfig
 from avepoint_simulator.protection import PROFILES, WORKLOADS, generate_protection
-from sim_helpers import ELEMENTS_JOBS, bearer
+from sim_helpers import ELEMENTS_JOBS, ELEMENTS_PROTECTION, PARTNER_PROTECTION, bearer
 
-PARTNER_PROTECTION = "partner.cbprotected.read.all"
-ELEMENTS_PROTECTION = "elements.cbprotected.read.all"
 PARTNER_PATH = "/partner/customers/{}/protected"
 V3_PATH = "/partner/external/v3/general/customers/{}/cloud-backup-m365/overview"
 FIELDS = ["customerId", "customer", "serviceType", "serviceModule", "totalScannedObjects", "totalProtectedObjects",
@@ -112,3 +111,10 @@ def test_scopes_unknown_customers_bad_ids_and_methods():
         assert get(sim, h, V3_PATH.format("not-a-guid")).status_code == 400
         assert get(sim, h, V3_PATH.format(cid), pageSize=101).status_code == 400
         assert requests.post(sim.url + V3_PATH.format(cid), headers=h, json={}, timeout=5).status_code == 405
+
+
+def test_protection_shapes_are_checked():
+    with Simulator(SimulatorConfig(customers=1, seed=5)) as sim:
+        for bad in ({"protection_module_names": "plural"}, {"protection_wrapped": "yes"}, {"protection_page_size": -1}):
+            with pytest.raises(ValueError, match=next(iter(bad))):
+                sim.set_shapes(bad)

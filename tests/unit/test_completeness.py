@@ -33,7 +33,8 @@ from ansible_collections.avepoint.graph.plugins.module_utils._compliance import 
     CHECKED_FIELDS, ENTRY_KEYS, MATCH_MODES, SCOPES)
 from ansible_collections.avepoint.graph.plugins.module_utils._backup_status import BACKUP_STATUS_NAMES
 from ansible_collections.avepoint.graph.plugins.module_utils._customer_facts import ELEMENTS_FACT_FIELDS, FACT_FIELDS
-from ansible_collections.avepoint.graph.plugins.plugin_utils._last_success import FACT as LAST_SUCCESS_FACT, OPTION as LAST_SUCCESS_OPTION
+from ansible_collections.avepoint.graph.plugins.module_utils._protection import WORKLOAD_FIELDS
+from ansible_collections.avepoint.graph.plugins.plugin_utils._fact_options import FACT_OPTIONS
 from ansible_collections.avepoint.graph.plugins.module_utils._options import CONNECTION_OPTIONS, module_argument_spec
 
 from ansible_collections.avepoint.graph.plugins.plugin_utils._hostnames import HOSTNAME_SOURCES
@@ -268,9 +269,13 @@ def test_the_role_declares_the_entry_keys_and_status_names_the_code_knows():
 
 # ---------------------------------------------------------------- customer facts
 
+OPTIONAL_FACTS = tuple(name for option in FACT_OPTIONS for name in option.facts)  # added by the plugins' fact options
+ADDED_IN = {"last_success": "1.1.0", "protection": "1.2.0"}
+
+
 @pytest.mark.parametrize("path, key, optional", [
     (ROOT / "plugins/modules/avepoint_customer_info.py", "customers", ()),
-    (ROOT / "plugins/lookup/avepoint_customer.py", "_raw", (LAST_SUCCESS_FACT,)),
+    (ROOT / "plugins/lookup/avepoint_customer.py", "_raw", OPTIONAL_FACTS),
 ], ids=["module", "lookup"])
 def test_return_documents_every_fact_in_order(path, key, optional):
     contains = documentation(path, "RETURN")[key]["contains"]
@@ -278,16 +283,27 @@ def test_return_documents_every_fact_in_order(path, key, optional):
     for name, doc in contains.items():
         returned = str(doc.get("returned", ""))
         assert ("api=elements" in returned) == (name in ELEMENTS_ONLY), "%s: returned: %r" % (name, returned)
-        assert ("%s=true" % LAST_SUCCESS_OPTION in returned) == (name == LAST_SUCCESS_FACT), "%s: returned: %r" % (name, returned)
+        for option in FACT_OPTIONS:
+            assert ("%s=true" % option.name in returned) == (name in option.facts), "%s: returned: %r" % (name, returned)
 
 
 @pytest.mark.parametrize("plugin", ["lookup/avepoint_customer.py", "inventory/avepoint_customers.py"])
-def test_the_plugins_document_the_last_success_option(plugin):
-    option = documentation(ROOT / "plugins" / plugin)["options"][LAST_SUCCESS_OPTION]
-    assert (option["type"], option["default"], str(option["version_added"])) == ("bool", False, "1.1.0")
+@pytest.mark.parametrize("name", sorted(ADDED_IN))
+def test_the_plugins_document_the_fact_options(plugin, name):
+    assert sorted(ADDED_IN) == sorted(option.name for option in FACT_OPTIONS)
+    option = documentation(ROOT / "plugins" / plugin)["options"][name]
+    assert (option["type"], option["default"], str(option["version_added"])) == ("bool", False, ADDED_IN[name])
 
 
 def test_the_inventory_names_every_fact():
     described = text(documentation(ROOT / "plugins/inventory/avepoint_customers.py")["description"])
-    missing = [name for name in ELEMENTS_FACT_FIELDS + (LAST_SUCCESS_FACT,) if "C(%s)" % name not in described]
+    missing = [name for name in ELEMENTS_FACT_FIELDS + OPTIONAL_FACTS if "C(%s)" % name not in described]
     assert not missing, "the inventory's description does not name %s" % ", ".join(missing)
+
+
+def test_the_protection_module_documents_every_workload_fact_in_order():
+    customers = documentation(ROOT / "plugins/modules/avepoint_protection_info.py", "RETURN")["customers"]["contains"]
+    assert list(customers) == ["customer_id", "workloads", "protected_workloads"]
+    assert list(customers["workloads"]["contains"]) == list(WORKLOAD_FIELDS)
+    lookup = documentation(ROOT / "plugins/lookup/avepoint_customer.py", "RETURN")["_raw"]["contains"]["workloads"]
+    assert all("C(%s)" % name in text(lookup["description"]) for name in WORKLOAD_FIELDS)

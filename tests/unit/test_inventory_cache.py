@@ -7,6 +7,7 @@ import json
 
 from ansible_collections.avepoint.graph.plugins.module_utils._client import CustomerSet
 from ansible_collections.avepoint.graph.plugins.module_utils._options import ConnectionSettings
+from ansible_collections.avepoint.graph.plugins.plugin_utils._fact_options import FACT_OPTIONS
 from ansible_collections.avepoint.graph.plugins.plugin_utils._inventory_cache import (
     FORMAT_VERSION, cache_entry, customer_cache_key, customers_from_entry)
 
@@ -28,8 +29,10 @@ def test_key_has_no_secret_and_changes_with_what_selects_the_data():
         customer_cache_key(NAME, "/inv/a.avepoint_customers.yml", "enrich", SETTINGS),
         customer_cache_key(NAME, "/inv/a.avepoint_customers.yml", "hosts", dataclasses.replace(SETTINGS, client_id="app2")),
         customer_cache_key(NAME, "/inv/a.avepoint_customers.yml", "hosts", dataclasses.replace(SETTINGS, api_url="https://x.example")),
-        # facts with last_success are kept apart, whatever the scope says
-        customer_cache_key(NAME, "/inv/a.avepoint_customers.yml", "hosts", SETTINGS, last_success=True),
+        # facts with last_success, protection or both are kept apart, whatever the scope says
+        customer_cache_key(NAME, "/inv/a.avepoint_customers.yml", "hosts", SETTINGS, FACT_OPTIONS[:1]),
+        customer_cache_key(NAME, "/inv/a.avepoint_customers.yml", "hosts", SETTINGS, FACT_OPTIONS[1:]),
+        customer_cache_key(NAME, "/inv/a.avepoint_customers.yml", "hosts", SETTINGS, FACT_OPTIONS),
     ]
     assert key not in variants and len(set(variants)) == len(variants)
 

@@ -12,6 +12,7 @@ from ansible_collections.avepoint.graph.plugins.module_utils._options import set
 from ansible_collections.avepoint.graph.plugins.plugin_utils import _customer_lookup
 from ansible_collections.avepoint.graph.plugins.plugin_utils._customer_lookup import (
     MissingCustomersError, cache_seconds, customer_ids_from_terms, lookup_customers)
+from ansible_collections.avepoint.graph.plugins.plugin_utils._fact_options import FACT_OPTIONS
 from ansible_collections.avepoint.graph.plugins.plugin_utils._lookup_cache import LookupCache
 
 from fakes import API_URL, TOKEN_URL, FakeTransport, customer, response
@@ -234,14 +235,16 @@ def test_last_success_is_added_on_request_with_one_client_and_kept_apart_in_the_
     with_jobs = settings_from_getter({"client_id": "app", "client_secret": SECRET, "api_url": API_URL, "token_url": TOKEN_URL,
                                       "concurrency": 4}.get, ("customers", "jobs"))
     assert with_jobs.scope == "partner.customers.read.all partner.jobs.read.all"
-    facts = lookup_customers(IDS, with_jobs, client_factory=service.client_factory, cache=cache, cache_ttl=60, last_success=True)
+    facts = lookup_customers(IDS, with_jobs, client_factory=service.client_factory, cache=cache, cache_ttl=60,
+                             fact_options=FACT_OPTIONS[:1])
     assert [f["last_success"] for f in facts] == ["2026-11-29T08:00:00Z", None, None]  # none succeeded; unknown to the jobs API
     assert len(service.transports) == 1 and service.token_requests == 1 and len(service.api_calls) == 6
     # the same identity without the option: its own cache entries, no last_success
     plain = lookup_customers(IDS[:1], with_jobs, client_factory=service.client_factory, cache=cache, cache_ttl=60)
     assert "last_success" not in plain[0] and len(service.api_calls) == 7
     # with the option again: answered from the cache
-    again = lookup_customers(IDS[:1], with_jobs, client_factory=service.client_factory, cache=cache, cache_ttl=60, last_success=True)
+    again = lookup_customers(IDS[:1], with_jobs, client_factory=service.client_factory, cache=cache, cache_ttl=60,
+                             fact_options=FACT_OPTIONS[:1])
     assert again[0]["last_success"] == "2026-11-29T08:00:00Z" and len(service.api_calls) == 7
 
 
