@@ -2,10 +2,10 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Customer compliance filters; documented in the compliance_*.yml files next to this one.
 
-The logic lives in module_utils/_compliance.py, _compliance_changes.py and
-_compliance_reports.py; these wrappers turn a bad declaration into an AnsibleFilterError,
-show why a previous report cannot be used as a warning, and mark the output unsafe, because
-it carries text from the API that must never be templated again.
+The logic lives in plugin_utils/_compliance/; these wrappers turn a bad declaration into an
+AnsibleFilterError, show why a previous report cannot be used as a warning, and mark the
+output unsafe, because it carries text from the API that must never be templated again.
+Errors and warnings are printable (see module_utils/_shown.py): they may quote API text.
 """
 
 from __future__ import annotations
@@ -16,13 +16,19 @@ from ansible.errors import AnsibleFilterError
 from ansible.utils.display import Display
 from ansible.utils.unsafe_proxy import wrap_var
 
-from ansible_collections.avepoint.graph.plugins.module_utils._compliance import check_compliance, parse_declaration
-from ansible_collections.avepoint.graph.plugins.module_utils._compliance_changes import mark_changes, read_previous_report
-from ansible_collections.avepoint.graph.plugins.module_utils._compliance_reports import failure_message, html_report, junit_xml, summary_lines
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import AvePointError
+from ansible_collections.avepoint.graph.plugins.module_utils._shown import printable
+from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.changes import mark_changes, read_previous_report
+from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.check import check_compliance
+from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.declaration import declaration_of, parse_declaration
+from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.reports import failure_message, html_report, junit_xml, summary_lines
 
 
 display = Display()
+
+# Declaration options of compliance_check that were not given (its default for each is
+# parse_declaration's), so that a declaration from compliance_declaration can refuse them.
+_NOT_GIVEN: Any = object()
 
 
 def compliance_declaration(expected: Any, defaults: Any = None, scope: str = "listed", match: str = "forgiving",
@@ -31,11 +37,12 @@ def compliance_declaration(expected: Any, defaults: Any = None, scope: str = "li
                              allow_empty=allow_empty, now=now).as_dict()
 
 
-def compliance_check(customers: Any, expected: Any, defaults: Any = None, scope: str = "listed", match: str = "forgiving",
-                     country_aliases: Any = None, allow_empty: bool = False, jobs: Any = None, now: Any = None,
+def compliance_check(customers: Any, expected: Any, defaults: Any = _NOT_GIVEN, scope: Any = _NOT_GIVEN, match: Any = _NOT_GIVEN,
+                     country_aliases: Any = _NOT_GIVEN, allow_empty: Any = _NOT_GIVEN, jobs: Any = None, now: Any = _NOT_GIVEN,
                      previous_report: Any = None) -> dict[str, Any]:
-    declaration = parse_declaration(expected, defaults=defaults, scope=scope, match=match, country_aliases=country_aliases,
-                                    allow_empty=allow_empty, now=now)
+    options = {"defaults": defaults, "scope": scope, "match": match, "country_aliases": country_aliases,
+               "allow_empty": allow_empty, "now": now}
+    declaration = declaration_of(expected, **{name: value for name, value in options.items() if value is not _NOT_GIVEN})
     if previous_report is not None and not isinstance(previous_report, str):
         raise AnsibleFilterError("avepoint.graph.compliance_check: previous_report must be the path of a JSON report, got %s"
                                  % type(previous_report).__name__)
@@ -43,7 +50,7 @@ def compliance_check(customers: Any, expected: Any, defaults: Any = None, scope:
     if previous_report and previous_report.strip():
         previous, warning = read_previous_report(previous_report.strip())
         if warning:
-            display.warning("avepoint.graph.compliance_check: %s" % warning)  # never a failure of the gate
+            display.warning(printable("avepoint.graph.compliance_check: %s" % warning))  # never a failure of the gate
         mark_changes(result, previous, previous_report.strip(), warning)
     return result
 
@@ -69,11 +76,11 @@ def _filter(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return wrap_var(function(*args, **kwargs))
         except AvePointError as error:
-            raise AnsibleFilterError("avepoint.graph.%s: %s" % (name, error)) from None
+            raise AnsibleFilterError(printable("avepoint.graph.%s: %s" % (name, error))) from None
         except (KeyError, TypeError, AttributeError) as error:
             # a result that did not come from compliance_check
-            raise AnsibleFilterError("avepoint.graph.%s: unexpected input (%s: %s); pass the output of avepoint.graph.compliance_check" % (
-                name, type(error).__name__, error)) from None
+            raise AnsibleFilterError(printable("avepoint.graph.%s: unexpected input (%s: %s); pass the output of "
+                                               "avepoint.graph.compliance_check" % (name, type(error).__name__, error))) from None
 
     run.__name__ = name
     return run

@@ -19,6 +19,7 @@ from ._backup_status import BACKUP_STATUS_NAMES, from_code, from_name
 from ._job_codes import digits_only
 from ._paging import ODATA, PAGE_INDEX
 from ._resources import REPEAT_ERROR, Endpoint, ItemContext, Resource, Served
+from ._shown import printable
 from ._unknown_values import Kind, UnknownValues
 
 # The customer facts every consumer returns, in this order; the documentation of every consumer
@@ -38,7 +39,7 @@ UNKNOWN_STATUS_NAME = Kind(
     "the API returned jobStatus name(s) this collection does not know: %s. They are returned verbatim as job_status "
     "with job_status_code null and compared exactly (character for character) by the compliance filters; a newer "
     "avepoint.graph may map them",
-    shown=lambda name, count, _details: "%s (%d customer(s))" % (ascii(name), count),  # surrogates and all
+    shown=lambda name, count, _details: "'%s' (%d customer(s))" % (printable(name), count),  # surrogates and all
 )
 
 

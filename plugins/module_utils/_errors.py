@@ -2,8 +2,9 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Exceptions raised by the shared AvePoint Graph API layer, and the callback that shows warnings.
 
-Every message is meant to be shown to the user as is: it names the problem and
-never contains a credential (the client redacts known secrets before raising).
+Every message is meant to be shown to the user as is: it names the problem, never contains a
+credential (the client redacts known secrets before raising) and is one printable line: it may
+quote API text, whose control characters it shows as ``\\uXXXX`` (see _shown.py).
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ from typing import Callable, Iterable, Optional, Sequence
 Warn = Callable[[str], None]
 
 from ._redaction import redact
+from ._shown import printable
 
 
 class AvePointError(Exception):
     """Base class; ``str(error)`` is safe to display."""
 
     def __init__(self, message: str, fatal: bool = False) -> None:
+        message = printable(message)
         super().__init__(message)
         self.message = message
         self.fatal = fatal  # would repeat for every request (credentials, TLS): stop bulk work

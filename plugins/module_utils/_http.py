@@ -27,7 +27,8 @@ from urllib.parse import urljoin, urlsplit
 
 from ._deps import HTTPAdapter, requests, urllib3
 from ._errors import ApiError
-from ._http_failures import BrokenBody, SlowResponse, origin
+from ._http_failures import BrokenBody, SlowResponse
+from ._shown import origin
 from ._options import ConnectionSettings, check_plain_http_proxy, proxy_label
 from ._retry import Exchange, RetryPolicy, Task, Throttle, current_exchange
 from ._watchdog import Watchdog, watch

@@ -16,9 +16,9 @@ import re
 import socket
 import ssl
 from typing import Iterator, Optional, Tuple, Type, Union
-from urllib.parse import urlsplit
 
 from ._deps import urllib3
+from ._shown import origin
 
 _ProtocolError = urllib3.exceptions.ProtocolError if urllib3 else Exception
 Kinds = Union[Type[BaseException], Tuple[Type[BaseException], ...]]
@@ -120,11 +120,6 @@ def tls_reason(error: BaseException) -> str:
     text = re.sub(r"^\[[A-Z0-9_: ]+\]\s*", "", text)  # "[SSL: CERTIFICATE_VERIFY_FAILED] "
     text = re.sub(r"\s*\(_ssl\.c:\d+\)$", "", text)
     return text.strip().rstrip(".")
-
-
-def origin(url: str) -> str:
-    parts = urlsplit(url)
-    return "%s://%s" % (parts.scheme, parts.netloc.rsplit("@", 1)[-1])
 
 
 def plain(number: float) -> str:

@@ -25,6 +25,7 @@ from ansible.module_utils.parsing.convert_bool import BOOLEANS_FALSE, BOOLEANS_T
 from ._clouds import API_SCOPES, CLOUDS, MAX_SCOPE_LENGTH, READS_CUSTOMERS, default_scope
 from ._errors import ConfigurationError
 from ._redaction import MASK, proxy_secrets
+from ._shown import origin
 
 OptionGetter = Callable[[str], Any]
 # Where an option's value came from, as a message names it (an environment variable...), or None.
@@ -362,7 +363,7 @@ def check_plain_http_proxy(label: str, host: str, urls: Any, source: str) -> Non
             raise ConfigurationError(
                 "refusing to send credentials over plain http through the proxy %s (%s): %s is a plain http:// URL, so the "
                 "proxy would see the client secret and the bearer token in clear; use https, or no proxy for loopback "
-                "addresses (NO_PROXY=127.0.0.1,localhost)" % (label, source, _origin(url))
+                "addresses (NO_PROXY=127.0.0.1,localhost)" % (label, source, origin(url))
             )
 
 
@@ -377,11 +378,6 @@ def proxy_label(proxy: str) -> str:
     host = parts.hostname or "?"
     host = "[%s]" % host if ":" in host else host
     return "'%s:%d'" % (host, port) if port else "'%s'" % host
-
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return "%s://%s" % (parts.scheme, parts.netloc.rsplit("@", 1)[-1])
 
 
 def _check_credentials(

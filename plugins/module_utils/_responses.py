@@ -1,6 +1,6 @@
 # Copyright: (c) 2026, avepoint.graph contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Reading response bodies: JSON decoding and server error details of any shape."""
+"""Reading response bodies: JSON decoding and server error details of any shape (made printable)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any, Optional
 
 from ._errors import ContractError
 from ._http import HttpResponse
+from ._shown import printable
 
 _MESSAGE_KEYS = ("message", "error_description", "detail", "title", "error")
 _REQUEST_ID_KEYS = ("requestid", "request_id")
@@ -120,7 +121,8 @@ def _plain_text(body: bytes) -> Optional[str]:
 
 
 def _clip(text: str, limit: int = 300) -> str:
-    text = " ".join(text.split())
+    # White space as single spaces, other control characters visible: what a server says may end up in a warning.
+    text = printable(" ".join(text.split()))
     if len(text) <= limit:
         return text
     # Cut between words: a credential a server echoes (one "word") is then kept whole, so the

@@ -37,8 +37,8 @@ from ._deadline import Deadline
 from ._deps import Retry, urllib3
 from ._errors import ApiError
 from ._http_failures import (
-    SlowResponse, failure_words, is_connect_failure, is_name_resolution_failure, is_tls_failure, network_message, origin, plain,
-    tls_message)
+    SlowResponse, failure_words, is_connect_failure, is_name_resolution_failure, is_tls_failure, network_message, plain, tls_message)
+from ._shown import origin
 from ._watchdog import Attempt, Watchdog
 
 RETRY_STATUSES = frozenset((408, 429, 500, 502, 503, 504))

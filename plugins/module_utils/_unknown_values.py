@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Dict, Hashable, Optional, Set, Tuple
 
 from ._errors import Warn
+from ._shown import printable
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ class UnknownValues:
         for kind in sorted(fresh, key=lambda kind: kind.name):
             values = fresh[kind]
             if values:
-                warn(kind.message % _listing(kind, values))
+                warn(printable(kind.message % _listing(kind, values)))  # the values are API text
 
 
 def _listing(kind: Kind, values: Dict[Hashable, Tuple[int, Set[str]]]) -> str:

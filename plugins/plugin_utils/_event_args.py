@@ -21,7 +21,7 @@ from ansible_collections.avepoint.graph.plugins.module_utils._durations import E
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.avepoint.graph.plugins.module_utils._option_mapping import settings_from_mapping
 from ansible_collections.avepoint.graph.plugins.module_utils._options import CONNECTION_OPTIONS, ConnectionSettings, parse_boolean
-from ansible_collections.avepoint.graph.plugins.module_utils._recency import KEY as RECENCY_OPTION
+from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.recency import KEY as RECENCY_OPTION
 
 from ._event_recency import RecencyRule, recency_rule
 

@@ -26,7 +26,7 @@ from datetime import datetime
 from typing import Any, Iterator, Optional
 
 from ansible_collections.avepoint.graph.plugins.module_utils._customer_facts import ELEMENTS_FACT_FIELDS
-from ansible_collections.avepoint.graph.plugins.module_utils._recency import FACT as LAST_SUCCESS
+from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.recency import FACT as LAST_SUCCESS
 from ansible_collections.avepoint.graph.plugins.module_utils._times import format_time
 
 from ._event_recency import RecencyRule, workload_name

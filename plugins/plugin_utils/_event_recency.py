@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any, Mapping, Optional
 
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import ConfigurationError
-from ansible_collections.avepoint.graph.plugins.module_utils._recency import FACT, KEY, parse_within, recent_enough
+from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.recency import FACT, KEY, parse_within, recent_enough
 
 EVERY_WORKLOAD = "*"  # the key of the one-duration form: its findings carry workload null
 

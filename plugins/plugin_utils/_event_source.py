@@ -31,7 +31,7 @@ from typing import Any, Callable, Mapping, Optional, TypeVar
 from ansible_collections.avepoint.graph.plugins.module_utils._client import AvePointClient
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import AvePointError
 from ansible_collections.avepoint.graph.plugins.module_utils._job_query import job_query
-from ansible_collections.avepoint.graph.plugins.module_utils._recency import FACT as LAST_SUCCESS
+from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.recency import FACT as LAST_SUCCESS
 from ansible_collections.avepoint.graph.plugins.module_utils._times import utc_now
 
 from ._event_args import SourceConfig, source_config

@@ -35,7 +35,9 @@ class Shapes:
     null_fields: tuple[str, ...] = ()  # wire field names sent as null
     omit_fields: tuple[str, ...] = ()  # wire field names left out
     job_status_as_string: bool = False  # v3 jobStatus as its name ("Working") instead of the code
-    ids: Optional[frozenset[str]] = None  # customers the three switches above apply to (None: all)
+    # wire field name -> the value sent instead (odd or hostile text: control characters, markup...)
+    field_values: dict[str, Any] = field(default_factory=dict)
+    ids: Optional[frozenset[str]] = None  # customers the four switches above apply to (None: all)
     wrong_id: frozenset[str] = frozenset()  # asked for one of these, answer with another customer
     empty_body: frozenset[str] = frozenset()  # GET /partner/customers/{id} answers an empty body...
     empty_status: int = 200  # ...with this status
@@ -70,18 +72,19 @@ class Shapes:
         result: dict[str, Any] = {}
         for f in fields(self):
             value = getattr(self, f.name)
-            result[f.name] = sorted(value) if isinstance(value, (frozenset, tuple)) else value
+            result[f.name] = sorted(value) if isinstance(value, (frozenset, tuple)) else dict(value) if isinstance(value, dict) else value
         return result
 
     # --- what the handlers use ----------------------------------------------------------
 
     def shape_item(self, view: dict[str, Any], job_status_name: Optional[str] = None) -> dict[str, Any]:
-        """A customer object with the null/omit/string-status switches applied."""
+        """A customer object with the null/omit/string-status/field-value switches applied."""
         if not self.applies_to(str(view.get("id", ""))):
             return view
         view = dict(view)
         if self.job_status_as_string and job_status_name is not None:
             view["jobStatus"] = job_status_name
+        view.update(self.field_values)
         for name in self.null_fields:
             view[name] = None
         for name in self.omit_fields:
@@ -136,6 +139,10 @@ def _convert(name: str, value: Any) -> Any:
         return value
     if name == "ids" and value is None:
         return None
+    if name == "field_values":
+        if not isinstance(value, dict) or not all(isinstance(key, str) for key in value):
+            raise ValueError("field_values must be an object of wire field names to values")
+        return dict(value)
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise ValueError(f"{name} must be a list of strings")
     if name in ("null_fields", "omit_fields"):

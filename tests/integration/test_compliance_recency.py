@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import stat
 import time
 import xml.etree.ElementTree as ET
@@ -65,6 +66,7 @@ def runs(simulator_server, tmp_path_factory):
     work = tmp_path_factory.mktemp("compliance-recency")
     (work / "bad").mkdir()
     (work / "bad" / "compliance.json").write_text('{"summary": "not a report"')
+    os.mkfifo(str(work / "pipe.json"))  # no writer: opening it to read would wait for ever
     healthy_status = chosen["healthy"]["jobStatusCode"]
 
     def declaration(run_name, previous, overrides, defaults=None):
@@ -90,6 +92,8 @@ def runs(simulator_server, tmp_path_factory):
                    api="elements")
         # 4: a previous report that is no report: a warning; the gate still fails
         + role_run("bad_previous", declaration("bad_previous", work / "bad" / "compliance.json", late_48h))
+        # 4b: a FIFO as the previous report: a warning; the gate still runs and fails
+        + role_run("fifo", declaration("fifo", work / "pipe.json", late_48h), api="elements")
         # 5: the rule on one customer only, no previous report: jobs of that customer only
         + role_run("one", declaration("one", None, {"stale": {"last_successful_backup_within": "24h"}}, defaults={}))
         # 6: no rule at all: no jobs request
@@ -201,6 +205,15 @@ def test_a_bad_previous_report_warns_and_the_gate_still_fails(runs):
     assert in_output("%s is not a compliance JSON report" % (runs["work"] / "bad" / "compliance.json"), runs["proc"])
     assert bad["summary"]["new"] == bad["summary"]["drifted"] + bad["summary"]["missing"]
     assert runs["failures"]["bad_previous"].startswith("customer compliance failed for")
+
+
+def test_a_fifo_as_the_previous_report_warns_and_the_gate_still_runs(runs):
+    fifo = runs["results"]["fifo"]
+    warning = "cannot read the previous report %s (not a regular file but a FIFO): every finding is counted as new" % (
+        runs["work"] / "pipe.json")
+    assert fifo["previous_report"]["warning"] == warning and in_output(warning, runs["proc"])
+    assert fifo["summary"]["new"] == fifo["summary"]["drifted"] + fifo["summary"]["missing"] > 0
+    assert runs["failures"]["fifo"].startswith("customer compliance failed for")
 
 
 def jobs_requests(sim, customer_ids, api):

@@ -174,6 +174,8 @@ def playbook_run(odd_sim, empty_sim, tmp_path_factory):
 def test_playbook_ran(playbook_run):
     proc = playbook_run["proc"]
     assert proc.returncode == 0 and playbook_run["results"], proc.stdout + proc.stderr
+    # the organization's bell and escape sequence are printed escaped (test_control_characters.py has more)
+    assert "\u0007" not in proc.stdout + proc.stderr and "\u001b" not in proc.stdout + proc.stderr
 
 
 def test_module_statuses_and_text(playbook_run):

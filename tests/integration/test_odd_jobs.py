@@ -1,6 +1,8 @@
 """Job histories that must not fool a backup-health answer, through every consumer on both APIs:
-a success dated in the future (far, .NET's maximum date, five minutes ahead), .NET's minimum
-date, a year before 1000, a job ID repeated on one page, a jobs endpoint that ignores pageIndex.
+a success dated in the future (far, .NET's maximum date, a few hours ahead: a local time sent
+without its offset), .NET's minimum date, a year before 1000, a job ID repeated on one page, a jobs
+endpoint that ignores pageIndex. (Five minutes ahead is a unit test: here the times are taken when
+the module is imported, minutes before the runs.)
 
 One simulator serves a dataset made for this file; one ansible-playbook run (module on both APIs,
 lookup on both APIs, the role on both APIs) and one ansible-inventory run keep the machine time small.
@@ -41,7 +43,7 @@ AN_HOUR_AGO, TWO_HOURS_AGO, THIRTY_HOURS_AGO = iso(NOW - HOUR), iso(NOW - 2 * HO
 JOBS = {
     FUTURE: [job("F-2099", 2, "2099-01-01T00:00:00Z"), job("F-failed", 3, AN_HOUR_AGO), job("F-old", 2, THIRTY_HOURS_AGO)],
     MAX_DATE: [job("M-max", 2, "9999-12-31T23:59:59.9999999"), job("M-failed", 3, AN_HOUR_AGO)],
-    AHEAD: [job("A-ahead", 2, iso(NOW + 5 * 60)), job("A-failed", 3, AN_HOUR_AGO)],
+    AHEAD: [job("A-ahead", 2, iso(NOW + 3 * HOUR)), job("A-failed", 3, AN_HOUR_AGO)],
     MIN_DATE: [job("N-min", 2, "0001-01-01T00:00:00"), job("N-real", 2, TWO_HOURS_AGO)],
     ANCIENT: [job("O-ancient", 2, "0999-06-01T00:00:00Z")],
     REPEATED: [job("X", 3, AN_HOUR_AGO), job("X", 2, TWO_HOURS_AGO)],  # one ID twice on one page

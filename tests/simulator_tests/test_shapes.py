@@ -107,6 +107,20 @@ def test_nulls_omissions_and_string_status_for_chosen_ids(sim, headers):
     assert listed[target["id"]]["ownerEmail"] is None
 
 
+def test_field_values_for_chosen_ids_on_every_customer_endpoint(sim, headers):
+    target, other = sim.customers[3], sim.customers[4]
+    odd = {"organization": "ctl:\u001b[31mRED\u0007\u0000end", "jobStatus": "Paused\u0007"}
+    sim.set_shapes({"field_values": odd, "ids": [target["id"]]})
+    assert sim.shapes()["field_values"] == odd
+    batch = {c["id"]: c for c in post_batch(sim, headers, {"customerIds": None}).json()["data"]}
+    listed = {c["id"]: c for c in get_list(sim, headers)["value"]}
+    one = requests.get(f"{sim.url}/partner/customers/{target['id']}", headers=headers, timeout=5).json()
+    for served in (batch[target["id"]], listed[target["id"]], one):
+        assert {key: served[key] for key in odd} == odd
+    assert batch[other["id"]]["organization"] == listed[other["id"]]["organization"] == other["organization"]
+    assert requests.post(f"{sim.url}/_sim/shapes", json={"field_values": ["organization"]}, timeout=5).status_code == 400
+
+
 def test_wrong_id_and_empty_body(sim, headers):
     wrong, empty = sim.customers[1]["id"], sim.customers[2]["id"]
     sim.set_shapes({"wrong_id": [wrong], "empty_body": [empty], "empty_status": 204})

@@ -12,7 +12,7 @@ option or a fact added later is checked without touching this file:
 * the module's argument spec, against the table and against its documentation;
 * the AWX / AAP credential type (extensions/awx/);
 * every option with choices wherever it is documented (modules, plugins, filters, the role's
-  argument specs), against its source in module_utils, or else against each other;
+  argument specs), against its source in module_utils or plugin_utils, or else against each other;
 * the customer facts of the module's and the lookup's RETURN and the inventory's description.
 """
 
@@ -29,13 +29,13 @@ from ansible.plugins.loader import inventory_loader, lookup_loader
 from ansible_collections.avepoint.graph.plugins.doc_fragments.connection import ModuleDocFragment
 from ansible_collections.avepoint.graph.plugins.module_utils import _module_runtime
 from ansible_collections.avepoint.graph.plugins.module_utils._clouds import API_SCOPES, CLOUDS
-from ansible_collections.avepoint.graph.plugins.module_utils._compliance import (
-    CHECKED_FIELDS, ENTRY_KEYS, MATCH_MODES, SCOPES)
 from ansible_collections.avepoint.graph.plugins.module_utils._backup_status import BACKUP_STATUS_NAMES
 from ansible_collections.avepoint.graph.plugins.module_utils._customer_facts import ELEMENTS_FACT_FIELDS, FACT_FIELDS
 from ansible_collections.avepoint.graph.plugins.module_utils._protection import WORKLOAD_FIELDS
-from ansible_collections.avepoint.graph.plugins.plugin_utils._fact_options import FACT_OPTIONS
 from ansible_collections.avepoint.graph.plugins.module_utils._options import CONNECTION_OPTIONS, module_argument_spec
+from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.declaration import SCOPES
+from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.rules import CHECKED_FIELDS, ENTRY_KEYS, MATCH_MODES
+from ansible_collections.avepoint.graph.plugins.plugin_utils._fact_options import FACT_OPTIONS
 
 from ansible_collections.avepoint.graph.plugins.plugin_utils._hostnames import HOSTNAME_SOURCES
 

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-import pytest
+import json
 
-from ansible_collections.avepoint.graph.plugins.module_utils._compliance import check_compliance, is_allowed, parse_declaration
-from ansible_collections.avepoint.graph.plugins.module_utils._errors import ConfigurationError
+import pytest
+import yaml
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.avepoint.graph.plugins.filter.compliance import FilterModule
 from ansible_collections.avepoint.graph.plugins.module_utils._backup_status import from_name
+from ansible_collections.avepoint.graph.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance import declaration as declaration_module
+from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.check import check_compliance
+from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.declaration import declaration_of, parse_declaration
+from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.rules import RULES_BY_KEY, Comparison
+
+from collection_docs import ROOT
 
 A = "0f8fad5b-d9cb-469f-a165-70867728950e"
 B = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
@@ -81,7 +91,8 @@ def test_scope_all_needs_no_entries():
     (1, ["1"], "forgiving", False),
 ])
 def test_match_modes(actual, allowed, mode, ok):
-    assert is_allowed(actual, allowed, mode) is ok
+    rule = RULES_BY_KEY["country_or_region"]
+    assert rule.check({"country_or_region": actual}, allowed, Comparison(match=mode)) is ok
 
 
 def test_listed_compliant_drifted_and_missing():
@@ -205,3 +216,92 @@ def test_an_empty_scope_fails_unless_allowed_and_names_the_service():
     assert result["summary"] == {"total": 0, "compliant": 0, "drifted": 0, "missing": 0}
     # a listed customer that is missing is something checked: no empty-scope error
     assert check(fetched, [{"id": A}], scope="all")["missing"] == [A]
+
+
+# ---------------------------------------------------------------- the parsed declaration as input
+
+JOBS = {"customers": [{"customer_id": A, "last_success": "2026-11-28T08:00:00Z"},
+                      {"customer_id": C, "last_success": "2026-11-20T08:00:00Z"}], "missing_ids": [B]}
+ROUND_TRIPS = {
+    "listed": ([{"id": A.upper(), "name": "Contoso", "job_status": "working"}, {"id": B, "job_status": [1, "No Backup Update"]},
+                {"id": UNKNOWN, "name": "Ghost"}], {"defaults": {"country_or_region": "Vietnam"}}),
+    "all, exact": ([{"id": B, "job_status": "Failed"}],
+                   {"defaults": {"job_status": 1, "country_or_region": "viet nam"}, "scope": "all", "match": "exact"}),
+    "aliases": ([{"id": B, "country_or_region": "Francia"}, {"id": C, "country_or_region": "Vietnam"}],
+                {"country_aliases": {"France": ["Francia"], "Viet Nam": []}}),
+    "recency": ([{"id": A, "last_successful_backup_within": " 36h "}, {"id": C}],
+                {"defaults": {"last_successful_backup_within": "P2D"}, "now": "2026-11-29T08:00:00+01:00"}),
+    "empty": ([], {"scope": "all", "allow_empty": True, "defaults": {"job_status": ["Working", 9, "Backup paused"]}}),
+}
+
+
+@pytest.fixture
+def filters():
+    return FilterModule().filters()
+
+
+@pytest.mark.parametrize("name", sorted(ROUND_TRIPS))
+def test_the_declaration_of_compliance_declaration_gives_the_same_result(filters, name):
+    expected, options = ROUND_TRIPS[name]
+    customers = [] if name == "empty" else CUSTOMERS
+    declared = filters["compliance_declaration"](expected, **options)
+    assert declared["format_version"] == 1
+    travelled = json.loads(json.dumps(declared))  # as a fact of a play keeps it
+    direct = filters["compliance_check"](customers, expected, jobs=JOBS, now=options.get("now", "2026-11-29T08:00:00Z"),
+                                         **{k: v for k, v in options.items() if k != "now"})
+    if "now" not in options:  # a declaration without a reference time is checked at the time of the check
+        travelled["now"] = "2026-11-29T08:00:00Z"
+    assert filters["compliance_check"](customers, travelled, jobs=JOBS) == direct
+
+
+def test_the_declaration_is_complete_and_documented(filters):
+    declared = filters["compliance_declaration"]([{"id": A, "job_status": "working"}], defaults={"last_successful_backup_within": "24h"},
+                                                 country_aliases={"France": "Francia"}, now="2026-11-29T09:00:00+01:00")
+    assert declared == {"format_version": 1, "scope": "listed", "match": "forgiving", "allow_empty": False, "ids": [A],
+                        "jobs_for": "all", "defaults": {"last_successful_backup_within": ["24h"]},
+                        "expected": [{"id": A, "name": None, "job_status": ["Working"]}],
+                        "country_aliases": {"France": ["Francia"]}, "now": "2026-11-29T08:00:00Z"}
+    documented = yaml.safe_load((ROOT / "plugins" / "filter" / "compliance_declaration.yml").read_text())["RETURN"]["_value"]["contains"]
+    assert sorted(documented) == sorted(declared)
+
+
+def test_a_declaration_is_taken_as_it_is_without_validating_each_value_again(monkeypatch):
+    declared = parse_declaration(*ROUND_TRIPS["listed"][:1], **ROUND_TRIPS["listed"][1]).as_dict()
+
+    def parsed_again(*args, **kwargs):
+        raise AssertionError("validated again")
+
+    monkeypatch.setattr(declaration_module, "_parse_entry", parsed_again)
+    monkeypatch.setattr(declaration_module, "_parse_fields", parsed_again)
+    monkeypatch.setattr(declaration_module, "normalize_customer_id", parsed_again)
+    result = check_compliance(CUSTOMERS, declaration_of(declared))
+    assert result["summary"] == {"total": 3, "compliant": 1, "drifted": 1, "missing": 1}
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"format_version": 2}, "format_version 2, this collection reads 1"),
+    ({"format_version": None}, "format_version None"),
+    ({"scope": "some"}, "TypeError: scope, match or allow_empty"),
+    ({"expected": [{"name": "no id"}]}, "KeyError: 'id'"),
+    ({"defaults": {"job_status": "Working"}}, "TypeError: allowed values that are not a list"),
+    ({"country_aliases": {"Vietnam": 3}}, "country_aliases['Vietnam'] must be a list of names"),
+    ({"now": "Monday"}, "ValueError"),
+])
+def test_a_broken_declaration_is_an_error_naming_the_filter_to_use(filters, change, message):
+    declared = dict(filters["compliance_declaration"]([{"id": A}]), **change)
+    with pytest.raises(AnsibleFilterError) as error:
+        filters["compliance_check"](CUSTOMERS, declared)
+    assert "is not a declaration returned by avepoint.graph.compliance_declaration" in str(error.value)
+    assert message in str(error.value)
+
+
+def test_options_cannot_be_given_again_with_a_declaration(filters):
+    declared = filters["compliance_declaration"]([{"id": A}])
+    with pytest.raises(AnsibleFilterError, match="match, scope cannot be given with a declaration returned by compliance_declaration"):
+        filters["compliance_check"](CUSTOMERS, declared, scope="all", match="exact")
+    # entries still take every option, with the same defaults and the same errors as before
+    assert filters["compliance_check"](CUSTOMERS, [{"id": A}])["scope"] == "listed"
+    with pytest.raises(AnsibleFilterError, match="customer_compliance_scope must be one of listed, all, got \\(none\\)"):
+        filters["compliance_check"](CUSTOMERS, [{"id": A}], scope=None)
+    with pytest.raises(AnsibleFilterError, match="customer_compliance_expected must be a list of customer entries, got dict"):
+        filters["compliance_check"](CUSTOMERS, {"id": A})

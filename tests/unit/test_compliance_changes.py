@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import xml.etree.ElementTree as ET
 
 import pytest
 
 from ansible_collections.avepoint.graph.plugins.filter import compliance as compliance_filters
-from ansible_collections.avepoint.graph.plugins.module_utils._compliance import check_compliance, parse_declaration
-from ansible_collections.avepoint.graph.plugins.module_utils._compliance_changes import (
-    mark_changes, previous_report, read_previous_report)
-from ansible_collections.avepoint.graph.plugins.module_utils._compliance_reports import (
+from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.check import check_compliance
+from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.declaration import parse_declaration
+from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance import changes
+from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.changes import (
+    MAX_REPORT_BYTES, mark_changes, previous_report, read_previous_report)
+from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.reports import (
     failure_message, html_report, junit_xml, summary_lines)
 
 A = "0f8fad5b-d9cb-469f-a165-70867728950e"
@@ -180,6 +183,31 @@ def test_reading_a_previous_report(tmp_path):
         assert report is None and (message % tmp_path if "%s" in message else message) in warning, warning
 
 
+def test_only_a_regular_file_is_read_as_the_previous_report(tmp_path):
+    fifo = tmp_path / "compliance.json"
+    os.mkfifo(str(fifo))  # opening it to read would wait for a writer
+    report, warning = read_previous_report(str(fifo))
+    assert report is None and warning == ("cannot read the previous report %s (not a regular file but a FIFO): every finding "
+                                          "is counted as new" % fifo)
+    report, warning = read_previous_report("/dev/zero")  # endless
+    assert report is None and "cannot read the previous report /dev/zero (not a regular file but a character device)" in warning
+
+
+def test_the_previous_report_is_read_up_to_a_size_cap(tmp_path):
+    assert MAX_REPORT_BYTES == 64 * 1024 * 1024
+    document = json.dumps(run([customer(A, "Contoso", "Failed", 2)], [{"id": A, "job_status": "Working"}], MONDAY))
+    path = tmp_path / "compliance.json"
+    path.write_text(document)
+    size = len(document.encode())
+    report, warning = read_previous_report(str(path), limit=size)
+    assert warning is None and list(report.findings) == [(A, "job_status")]
+    report, warning = read_previous_report(str(path), limit=size - 1)
+    assert report is None and warning == ("cannot read the previous report %s (larger than %d bytes, more than a compliance "
+                                          "report ever is): every finding is counted as new" % (path, size - 1))
+    path.write_bytes(b" " * (3 * 1024 * 1024 + 1))
+    assert "(larger than 3 MiB, more than a compliance report ever is)" in read_previous_report(str(path), limit=3 * 1024 * 1024)[1]
+
+
 def test_the_filter_warns_and_counts_everything_new_when_the_previous_report_is_unusable(tmp_path, monkeypatch):
     warnings = []
     monkeypatch.setattr(compliance_filters.display, "warning", warnings.append)
@@ -197,3 +225,14 @@ def test_the_filter_warns_and_counts_everything_new_when_the_previous_report_is_
     result = check(customers, [{"id": A, "job_status": "Working"}], now=TUESDAY, previous_report=str(bad))
     assert len(warnings) == 1 and result["summary"]["persisting"] == 1
     assert "previous_report" not in check(customers, [{"id": A, "job_status": "Working"}], previous_report="")
+    # too large for the cap (64 MiB, here 10 bytes), and a FIFO: a warning each, the check runs
+    monkeypatch.setattr(changes, "MAX_REPORT_BYTES", 10)
+    result = check(customers, [{"id": A, "job_status": "Working"}], now=TUESDAY, previous_report=str(bad))
+    assert result["summary"]["new"] == 1 and "larger than 10 bytes" in warnings[-1] and len(warnings) == 2
+    fifo = tmp_path / "fifo.json"
+    os.mkfifo(str(fifo))
+    result = check(customers, [{"id": A, "job_status": "Working"}], now=TUESDAY, previous_report=str(fifo))
+    assert result["summary"]["new"] == 1 and result["previous_report"]["warning"] in warnings[-1] and len(warnings) == 3
+    # a path is user text, shown printable like API text
+    check(customers, [{"id": A, "job_status": "Working"}], now=TUESDAY, previous_report=str(tmp_path / "x\u001b[2J.json"))
+    assert "x\\u001b[2J.json (the first run?)" in warnings[-1]

@@ -7,8 +7,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from ansible_collections.avepoint.graph.plugins.module_utils._compliance import check_compliance, parse_declaration
-from ansible_collections.avepoint.graph.plugins.module_utils._compliance_reports import (
+from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.check import check_compliance
+from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.declaration import parse_declaration
+from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.reports import (
     failure_message, html_report, junit_xml, summary_lines)
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import ConfigurationError
 
@@ -116,6 +117,7 @@ def test_facts_that_carry_the_last_success_need_no_jobs_input():
     ({"customers": [{"customer_id": A, "last_success": 5}]}, "the jobs input must be the registered result"),
     ({"customers": [], "missing_ids": "none"}, "the jobs input must be the registered result"),
     ([], "the jobs input must be the registered result"),
+    (jobs(**{A: "1-01-01T00:00:00Z"}), "the jobs input gives customer %s the last success '1-01-01T00:00:00Z', which is not a time" % A),
 ])
 def test_a_missing_or_wrong_jobs_input_is_an_error_not_a_quiet_answer(job_result, message):
     with pytest.raises(ConfigurationError) as error:

@@ -10,9 +10,11 @@ import pytest
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.avepoint.graph.plugins.filter.compliance import FilterModule
-from ansible_collections.avepoint.graph.plugins.module_utils._compliance import check_compliance, parse_declaration
-from ansible_collections.avepoint.graph.plugins.module_utils._compliance_reports import (
-    failure_message, html_report, junit_xml, show_value, summary_lines, visible)
+from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.changes import mark_changes
+from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.check import check_compliance
+from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.declaration import parse_declaration
+from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.reports import (
+    failure_message, html_report, junit_xml, show_value, summary_lines)
 
 A = "0f8fad5b-d9cb-469f-a165-70867728950e"
 B = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
@@ -38,11 +40,14 @@ def result():
     return check_compliance(CUSTOMERS, parse_declaration(EXPECTED, match="exact"))
 
 
+SHOWN = HOSTILE.replace("\x07", "\\u0007")  # as a message shows it: never a raw control character
+
+
 def test_plan_lines(result):
     assert summary_lines(result) == [
         "3 of 4 customers drift:",
-        "~ %s (%s) job_status: expected one of Working, No backup updates, got Failed" % (HOSTILE, B),
-        '~ %s (%s) country_or_region: expected Vietnam, got "France "' % (HOSTILE, B),
+        "~ %s (%s) job_status: expected one of Working, No backup updates, got Failed" % (SHOWN, B),
+        '~ %s (%s) country_or_region: expected Vietnam, got "France "' % (SHOWN, B),
         "~ (%s) country_or_region: expected Japan, got (none)" % C,
         "- Ghost (%s) not found" % UNKNOWN,
         "Summary: 1 compliant, 2 drifted, 1 missing",
@@ -62,6 +67,46 @@ def test_failure_message_names_every_customer(result):
         assert customer_id in message
     assert A not in message
     assert "1 not found: Ghost (%s)" % UNKNOWN in message
+    assert "2 drifted: %s (%s) [job_status, country_or_region]" % (SHOWN, B) in message
+
+
+# What a terminal or CI log must never receive from API text: escape sequences, bells, NULs, C1
+# controls, DEL, and line breaks or tabs that would forge or shift lines of the log.
+CONTROL_NAME = "ctl:\u001b[31mRED\u0007\u0000end\t\n\r\u009b\u007f"
+CONTROL_SHOWN = "ctl:\\u001b[31mRED\\u0007\\u0000end\\u0009\\u000a\\u000d\\u009b\\u007f"
+
+
+def raw_controls(text):
+    return [ch for ch in text if ord(ch) < 0x20 or 0x7f <= ord(ch) < 0xa0]
+
+
+@pytest.fixture
+def controlled():
+    customers = [{"id": A, "organization": CONTROL_NAME, "job_status": "Failed", "country_or_region": "Fr\u001bance"}]
+    checked = check_compliance(customers, parse_declaration([{"id": A, "job_status": "Working", "country_or_region": "France"},
+                                                             {"id": B, "name": "Ghost\u0007"}]))
+    mark_changes(checked, None, "compliance.json")
+    checked["resolved"] = [{"id": C, "name": "Gone\u001b[2J", "field": "job_status\u0007", "first_seen": None}]
+    return checked
+
+
+def test_plan_lines_and_the_failure_message_show_control_characters_escaped(controlled):
+    lines = summary_lines(controlled)
+    message = failure_message(controlled)
+    assert not raw_controls("".join(lines) + message)
+    assert "~ %s (%s) job_status: expected Working, got Failed [new]" % (CONTROL_SHOWN, A) in lines
+    assert "~ %s (%s) country_or_region: expected France, got Fr\\u001bance [new]" % (CONTROL_SHOWN, A) in lines
+    assert "- Ghost\\u0007 (%s) not found [new]" % B in lines
+    assert "+ Gone\\u001b[2J (%s) job_status\\u0007: resolved" % C in lines  # from a previous report file
+    assert "1 drifted: %s (%s) [job_status, country_or_region]" % (CONTROL_SHOWN, A) in message
+
+
+def test_reports_keep_tabs_and_line_breaks_but_no_other_control_character(controlled):
+    testcase = ET.fromstring(junit_xml(controlled).encode("utf-8")).find("testsuite").find("testcase")
+    assert testcase.get("name") == "ctl:\\u001b[31mRED\\u0007\\u0000end\t\n\r\\u009b\\u007f (%s)" % A
+    page = html_report(controlled)
+    assert "ctl:\\u001b[31mRED\\u0007\\u0000end\t\n\r\\u009b\\u007f" in page
+    assert not [ch for ch in raw_controls(page) if ch not in "\t\n\r"]
 
 
 @pytest.mark.parametrize("value, shown", [(None, "(none)"), ("", '""'), ("Viet Nam", "Viet Nam"), (" x", '" x"'), ("a  b", '"a  b"')])
@@ -144,15 +189,6 @@ def test_filters_wrap_errors():
     assert filters["compliance_summary_lines"](checked) == summary_lines(checked)
     assert filters["compliance_failure_message"](checked) == failure_message(checked)
     assert filters["compliance_junit"](checked, suite_name="nightly").count('name="nightly"') == 2 + 4
-
-
-@pytest.mark.parametrize("raw, shown", [
-    ("a\x00b", "a\\u0000b"), ("bell\x07", "bell\\u0007"), ("esc\x1b[31m", "esc\\u001b[31m"), ("del\x7f", "del\\u007f"),
-    ("c1\x85", "c1\\u0085"), ("lone\ud800", "lone\\ud800"), ("nonchar\uffff", "nonchar\\uffff"),
-    ("tab\tnl\ncr\r", "tab\tnl\ncr\r"), ("Müller \U0001F600", "Müller \U0001F600"),
-])
-def test_control_characters_are_made_visible(raw, shown):
-    assert visible(raw) == shown
 
 
 def test_every_control_character_survives_into_valid_html_and_xml():

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from ._shown import describe, type_name
-from ._errors import ConfigurationError
+from ansible_collections.avepoint.graph.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.avepoint.graph.plugins.module_utils._shown import describe, type_name
 
 # A display name -> other display names of the same country.
 COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
@@ -50,6 +50,7 @@ class CountryAliases:
 
     def __init__(self, overrides: Any = None, option: str = "country_aliases") -> None:
         groups = parse_aliases(overrides, option)
+        self.groups = groups  # the user's groups, validated (kept for the declaration's dict)
         taken = {folded(name) for name, others in groups.items() for name in (name,) + others}
         self._group: dict[str, str] = {}
         for table in (COUNTRY_ALIASES, groups):

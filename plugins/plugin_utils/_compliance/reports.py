@@ -2,41 +2,36 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Renderings of a customer compliance result: plan lines, failure message, JUnit XML, HTML.
 
-Every function takes the plain-data result of ``_compliance.check_compliance`` (marked by
-``_compliance_changes.mark_changes`` when a previous report was given). Text from the API
-(organization names, fact values) is escaped for the target format; nothing here ever sees a
-credential. How a checked fact reads (``expected X, got Y``) comes from its rule.
+Every function takes the plain-data result of ``check.check_compliance`` (marked by
+``changes.mark_changes`` when a previous report was given). Text from the API (organization
+names, fact values) is escaped for the target format, control characters included (see
+module_utils/_shown.py): the plan lines and the failure message are one line each, the HTML
+and JUnit reports keep tabs and line breaks. Nothing here ever sees a credential. How a checked
+fact reads (``expected X, got Y``) comes from its rule.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import xml.etree.ElementTree as ET
 from datetime import datetime
 from html import escape
 from typing import Any, Mapping, Optional
 
-from ._compliance import RULES_BY_KEY, STATUS_COMPLIANT, STATUS_DRIFTED, STATUS_MISSING, Shown
-from ._compliance_changes import CHANGE_NEW
-from ._recency import show_time
-from ._times import parse_time
+from ansible_collections.avepoint.graph.plugins.module_utils._shown import printable
+from ansible_collections.avepoint.graph.plugins.module_utils._times import parse_time
+
+from .changes import CHANGE_NEW
+from .check import STATUS_COMPLIANT, STATUS_DRIFTED, STATUS_MISSING
+from .recency import show_time
+from .rules import RULES_BY_KEY, Shown
 
 Result = Mapping[str, Any]
 
-# Control characters (C0 but tab, line feed and carriage return; DEL; C1), lone surrogates and
-# the non-characters U+FFFE/U+FFFF: invisible or invalid in HTML, and XML 1.0 cannot carry most
-# of them at all. Shown as \uXXXX, so API text is neither dropped nor hidden in a report.
-_INVISIBLE = re.compile("[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ud800-\udfff\ufffe\uffff]")
-
-
-def visible(text: str) -> str:
-    """``text`` with every control or invalid character written as a \\uXXXX escape."""
-    return _INVISIBLE.sub(lambda found: "\\u%04x" % ord(found.group()), text)
-
 
 def _html(value: Any) -> str:
-    return escape(visible(str(value)))
+    # A page shows tabs and line breaks as spaces; every other control character as \uXXXX.
+    return escape(printable(str(value), layout=True))
 
 
 def show_value(value: Any) -> str:
@@ -116,7 +111,14 @@ def _plural(count: int, one: str, many: str) -> str:
 
 
 def summary_lines(result: Result) -> list[str]:
-    """Plan-style lines: a header, one ``~`` line per drifted field, one ``-`` line per missing customer."""
+    """Plan-style lines: a header, one ``~`` line per drifted field, one ``-`` line per missing customer.
+
+    Each line is printable (no control character of API text, no line break in it).
+    """
+    return [printable(line) for line in _plan_lines(result)]
+
+
+def _plan_lines(result: Result) -> list[str]:
     summary = result["summary"]
     total = summary["total"]
     failing = summary["drifted"] + summary["missing"]
@@ -146,7 +148,7 @@ def _summary_line(result: Result) -> str:
 
 
 def failure_message(result: Result) -> str:
-    """One message naming every drifted and missing customer ('' when all are compliant)."""
+    """One printable line naming every drifted and missing customer ('' when all are compliant)."""
     parts = []
     if result["drifted"]:
         parts.append("%d drifted: %s" % (len(result["drifted"]), ", ".join(
@@ -158,8 +160,8 @@ def failure_message(result: Result) -> str:
     if _compared(result):
         summary = result["summary"]
         parts.append("since the previous report: %d new, %d persisting, %d resolved" % (summary["new"], summary["persisting"], summary["resolved"]))
-    return "customer compliance failed for %d of %d customers; %s" % (
-        len(result["drifted"]) + len(result["missing"]), result["summary"]["total"], "; ".join(parts))
+    return printable("customer compliance failed for %d of %d customers; %s" % (
+        len(result["drifted"]) + len(result["missing"]), result["summary"]["total"], "; ".join(parts)))
 
 
 def _missing_rows(result: Result) -> list[Mapping[str, Any]]:
@@ -169,7 +171,8 @@ def _missing_rows(result: Result) -> list[Mapping[str, Any]]:
 
 
 def _xml_text(value: Any) -> str:
-    return visible(str(value))
+    # XML 1.0 cannot carry most control characters at all; tabs and line breaks it can.
+    return printable(str(value), layout=True)
 
 
 def junit_xml(result: Result, suite_name: str = "customer_compliance") -> str:
@@ -194,7 +197,7 @@ def junit_xml(result: Result, suite_name: str = "customer_compliance") -> str:
             failure = ET.SubElement(case, "failure", {"type": "drift", "message": _xml_text("; ".join(drifts))})
             failure.text = _xml_text("\n".join(drifts))
         elif row["status"] == STATUS_MISSING:
-            message = "customer %s not found%s" % (row["id"], change_text(row))
+            message = _xml_text("customer %s not found%s" % (row["id"], change_text(row)))
             failure = ET.SubElement(case, "failure", {"type": "missing", "message": message})
             failure.text = message
         if row["id"] in resolved:

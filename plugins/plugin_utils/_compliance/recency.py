@@ -6,7 +6,7 @@ A declared value is one duration (``24h``, ``2d``, ``PT36H``); a customer compli
 ``last_success`` (from the jobs API, see ``_jobs``; handed to the comparison as the
 registered avepoint_job_info result, read by ``JobsSeen``) is at most that old at the reference
 time of the check. No success at all never complies. The pieces here are plugged into the
-rule table of ``_compliance``.
+rule table of ``rules``.
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Iterable, Mapping, Optional
 
-from ._shown import describe
-from ._durations import EXAMPLES, format_age, parse_duration
-from ._errors import ConfigurationError
-from ._jobs import succeeded_within
-from ._times import age_seconds, parse_time
+from ansible_collections.avepoint.graph.plugins.module_utils._durations import EXAMPLES, format_age, parse_duration
+from ansible_collections.avepoint.graph.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.avepoint.graph.plugins.module_utils._jobs import succeeded_within
+from ansible_collections.avepoint.graph.plugins.module_utils._shown import describe
+from ansible_collections.avepoint.graph.plugins.module_utils._times import age_seconds, parse_time
 
 KEY = "last_successful_backup_within"
 LABEL = "last_successful_backup"  # what the reports call the fact: "expected within 24h"
@@ -69,6 +69,18 @@ def found_text(last_success: Optional[str], now: Optional[datetime]) -> str:
     return ("last " if last_success else "got ") + show_actual(last_success, now)
 
 
+def checked_time(value: Optional[str], customer_id: str) -> Optional[str]:
+    """A time of the jobs input, or a ConfigurationError naming the customer: a time that cannot be read must not
+    fail the whole gate without saying whose it is."""
+    if value is not None:
+        try:
+            parse_time(value)
+        except ValueError as error:
+            raise ConfigurationError("the jobs input gives customer %s the last success %s, which is not a time (%s)"
+                                     % (customer_id, describe(value), error)) from None
+    return value
+
+
 class JobsSeen:
     """The last successful backup per customer, from a registered avepoint_job_info result."""
 
@@ -85,7 +97,7 @@ class JobsSeen:
         for entry in jobs["customers"]:
             if not isinstance(entry, Mapping) or not isinstance(entry.get("customer_id"), str) or not isinstance(entry.get("last_success"), (str, type(None))):
                 raise problem
-            self.last_success[entry["customer_id"].lower()] = entry["last_success"]
+            self.last_success[entry["customer_id"].lower()] = checked_time(entry["last_success"], entry["customer_id"])
         self.missing = {str(customer_id).lower() for customer_id in jobs.get("missing_ids", [])}
 
     def of(self, customer_id: str, rules: Iterable[str]) -> Optional[str]:

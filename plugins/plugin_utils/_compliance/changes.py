@@ -10,21 +10,29 @@ customer again: a customer or fact no longer checked says nothing about its drif
 
 A previous report that is missing, unreadable or not a compliance report never fails the
 check: ``read_previous_report`` returns a warning instead, and every finding counts as new.
+It reads regular files only, and at most ``MAX_REPORT_BYTES``: a FIFO would block the gate
+until something writes to it, a device or a huge file would exhaust the controller.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import stat
 from dataclasses import dataclass, field
 from typing import Any, Mapping, MutableMapping, Optional, Tuple
 
-from ._compliance import REPORT_FORMAT, STATUS_COMPLIANT, STATUS_DRIFTED, STATUS_MISSING
-from ._times import format_time, parse_time
+from ansible_collections.avepoint.graph.plugins.module_utils._times import format_time, parse_time
+
+from .check import REPORT_FORMAT, STATUS_COMPLIANT, STATUS_DRIFTED, STATUS_MISSING
 
 CHANGE_NEW = "new"
 CHANGE_PERSISTING = "persisting"
 CHANGE_RESOLVED = "resolved"
+
+# The largest previous report read, as for API answers: a report of 10,000 customers is a few MiB.
+MAX_REPORT_BYTES = 64 * 1024 * 1024
 
 FindingKey = Tuple[str, Optional[str]]  # (customer ID, field); field None: the customer was not found
 
@@ -38,13 +46,15 @@ class PreviousReport:
     findings: dict[FindingKey, dict[str, Any]] = field(default_factory=dict)
 
 
-def read_previous_report(path: str) -> tuple[Optional[PreviousReport], Optional[str]]:
-    """The previous report at ``path``, or None and a warning that says why it cannot be used."""
+def read_previous_report(path: str, limit: Optional[int] = None) -> tuple[Optional[PreviousReport], Optional[str]]:
+    """The previous report at ``path``, or None and a warning that says why it cannot be used.
+
+    ``limit``: the largest file read, in bytes (default ``MAX_REPORT_BYTES``).
+    """
     shown = os.path.expanduser(path)
     consequence = "every finding is counted as new"
     try:
-        with open(shown, encoding="utf-8") as handle:
-            text = handle.read()
+        text = _read_report_file(shown, MAX_REPORT_BYTES if limit is None else limit)
     except FileNotFoundError:
         return None, "there is no previous report at %s (the first run?): %s" % (shown, consequence)
     except (OSError, UnicodeDecodeError) as error:
@@ -54,6 +64,32 @@ def read_previous_report(path: str) -> tuple[Optional[PreviousReport], Optional[
         return previous_report(json.loads(text)), None
     except ValueError as error:  # json.JSONDecodeError is a ValueError too
         return None, "the previous report %s is not a compliance JSON report (%s): %s" % (shown, error, consequence)
+
+
+_FILE_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+               (stat.S_ISSOCK, "a socket"))
+
+
+def _read_report_file(path: str, limit: int) -> str:
+    """The text of a regular file of at most ``limit`` bytes; OSError (with a strerror) otherwise."""
+    # O_NONBLOCK: opening a FIFO to read would otherwise wait for a writer, for ever.
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(descriptor, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if stat.S_ISDIR(info.st_mode):
+            raise OSError(errno.EISDIR, os.strerror(errno.EISDIR))
+        if not stat.S_ISREG(info.st_mode):
+            kind = next((name for test, name in _FILE_KINDS if test(info.st_mode)), "another kind of file")
+            raise OSError(errno.EINVAL, "not a regular file but %s" % kind)
+        data = b"" if info.st_size > limit else handle.read(limit + 1)  # never more, even if the file grows meanwhile
+    if info.st_size > limit or len(data) > limit:
+        raise OSError(errno.EFBIG, "larger than %s, more than a compliance report ever is" % _size(limit))
+    return data.decode("utf-8")
+
+
+def _size(count: int) -> str:
+    mib = 1024 * 1024
+    return "%d MiB" % (count // mib) if count % mib == 0 else "%d bytes" % count
 
 
 def previous_report(document: Any) -> PreviousReport:
