@@ -14,9 +14,9 @@ from typing import Any, Mapping, Optional
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.avepoint.graph.plugins.module_utils._times import format_time
 
-from . import recency
+from . import protection, recency
 from .declaration import Declaration, Expectation
-from .rules import JOBS_FIELDS, RULES_BY_KEY, Comparison
+from .rules import JOBS_FIELDS, PROTECTION_FIELDS, RULES_BY_KEY, Comparison
 
 STATUS_COMPLIANT = "compliant"
 STATUS_DRIFTED = "drifted"
@@ -40,13 +40,15 @@ def customer_list(fetched: Any) -> list[Mapping[str, Any]]:
     return fetched
 
 
-def check_compliance(fetched: Any, declaration: Declaration, jobs: Any = None) -> dict[str, Any]:
+def check_compliance(fetched: Any, declaration: Declaration, jobs: Any = None, protection_result: Any = None) -> dict[str, Any]:
     """Compare customer facts with the declaration; return the plain-data result.
 
     ``jobs``: the registered result of avepoint_job_info, needed when a rule reads the last
-    successful backup (a skipped task counts as not given).
+    successful backup (a skipped task counts as not given); ``protection_result``: that of
+    avepoint_protection_info, needed when a rule reads the protection coverage.
     """
     seen = recency.JobsSeen(jobs)
+    protected = protection.ProtectionSeen(protection_result)
     comparison = declaration.comparison()
     by_id: dict[str, Mapping[str, Any]] = {}
     for customer in customer_list(fetched):
@@ -59,11 +61,11 @@ def check_compliance(fetched: Any, declaration: Declaration, jobs: Any = None) -
 
     if not checked_ids and not declaration.allow_empty:
         raise ConfigurationError(empty_scope_message(fetched))
-    rows = [_check_one(cid, by_id.get(cid), entries.get(cid), declaration, comparison, seen) for cid in checked_ids]
+    rows = [_check_one(cid, by_id.get(cid), entries.get(cid), declaration, comparison, seen, protected) for cid in checked_ids]
     compliant = [row["id"] for row in rows if row["status"] == STATUS_COMPLIANT]
     drifted = [
         {"id": row["id"], "name": row["name"], "organization": row["organization"],
-         "fields": [{"field": f["field"], "expected": f["expected"], "actual": f["actual"]} for f in row["fields"] if not f["ok"]]}
+         "fields": [{key: f[key] for key in ("field", "workload", "expected", "actual") if key in f} for f in row["fields"] if not f["ok"]]}
         for row in rows if row["status"] == STATUS_DRIFTED
     ]
     missing = [row["id"] for row in rows if row["status"] == STATUS_MISSING]
@@ -81,7 +83,7 @@ def check_compliance(fetched: Any, declaration: Declaration, jobs: Any = None) -
 
 
 def _check_one(customer_id: str, customer: Optional[Mapping[str, Any]], entry: Optional[Expectation], declaration: Declaration,
-               comparison: Comparison, seen: recency.JobsSeen) -> dict[str, Any]:
+               comparison: Comparison, seen: recency.JobsSeen, protected: protection.ProtectionSeen) -> dict[str, Any]:
     declared_name = entry.name if entry else None
     if customer is None:
         return {"id": customer_id, "name": declared_name, "organization": None, "status": STATUS_MISSING, "fields": []}
@@ -91,13 +93,22 @@ def _check_one(customer_id: str, customer: Optional[Mapping[str, Any]], entry: O
     # Facts that already carry the last success (the lookup's or inventory's last_success option) need no jobs input.
     if needs_jobs and (seen.given or recency.FACT not in customer):
         customer = dict(customer, **{recency.FACT: seen.of(customer_id, needs_jobs)})
-    fields = [
-        {"field": name, "expected": allowed, "actual": RULES_BY_KEY[name].actual(customer),
-         "ok": RULES_BY_KEY[name].check(customer, allowed, comparison)}
-        for name, allowed in expected.items()
-    ]
+    needs_protection = PROTECTION_FIELDS & set(expected)
+    # Likewise facts that carry the workloads (the plugins' protection option) need no protection input.
+    if needs_protection and (protected.given or protection.FACT not in customer):
+        customer = dict(customer, **{protection.FACT: protected.of(customer_id, needs_protection)})
+    fields = [field for name, allowed in expected.items() for field in _checked(name, allowed, customer, comparison)]
     status = STATUS_COMPLIANT if all(f["ok"] for f in fields) else STATUS_DRIFTED
     return {"id": customer_id, "name": declared_name or organization, "organization": organization, "status": status, "fields": fields}
+
+
+def _checked(name: str, allowed: list[Any], customer: Mapping[str, Any], comparison: Comparison) -> list[dict[str, Any]]:
+    """The items of ``fields`` for one rule: one, or one per workload for a rule checked per workload."""
+    rule = RULES_BY_KEY[name]
+    if rule.per_workload is not None:
+        return [{"field": name, "workload": check.workload, "expected": allowed, "actual": check.actual, "ok": check.ok}
+                for check in rule.per_workload(customer, allowed, comparison)]
+    return [{"field": name, "expected": allowed, "actual": rule.actual(customer), "ok": rule.check(customer, allowed, comparison)}]
 
 
 def empty_scope_message(fetched: Any) -> str:

@@ -20,7 +20,7 @@ from ansible_collections.avepoint.graph.plugins.module_utils._shown import descr
 from ansible_collections.avepoint.graph.plugins.module_utils._times import format_time, parse_time, utc_now
 
 from .countries import CountryAliases
-from .rules import CHECKED_FIELDS, JOBS_FIELDS, MATCH_MODES, RULES_BY_KEY, Comparison, Rule
+from .rules import CHECKED_FIELDS, JOBS_FIELDS, MATCH_MODES, PROTECTION_FIELDS, RULES_BY_KEY, Comparison, Rule
 
 SCOPES = ("listed", "all")
 
@@ -71,9 +71,17 @@ class Declaration:
     @property
     def jobs_for(self) -> Any:
         """Whose jobs a rule needs: ``"all"`` (every checked customer found) or a list of listed IDs."""
-        if JOBS_FIELDS & set(self.defaults):
+        return self._needing(JOBS_FIELDS)
+
+    @property
+    def protection_for(self) -> Any:
+        """Whose protection coverage a rule needs, as ``jobs_for`` says whose jobs."""
+        return self._needing(PROTECTION_FIELDS)
+
+    def _needing(self, rules: frozenset[str]) -> Any:
+        if rules & set(self.defaults):
             return "all"
-        return [entry.id for entry in self.entries if JOBS_FIELDS & set(entry.fields)]
+        return [entry.id for entry in self.entries if rules & set(entry.fields)]
 
     def as_dict(self) -> dict[str, Any]:
         """The declaration as plain data (documented in compliance_declaration.yml); ``from_dict`` reads it back."""
@@ -84,6 +92,7 @@ class Declaration:
             "allow_empty": self.allow_empty,
             "ids": self.ids,
             "jobs_for": self.jobs_for,
+            "protection_for": self.protection_for,
             "defaults": dict(self.defaults),
             "expected": [{"id": e.id, "name": e.name, **e.fields} for e in self.entries],
             "country_aliases": {name: list(others) for name, others in self.country_aliases.groups.items()},

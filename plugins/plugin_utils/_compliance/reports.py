@@ -16,7 +16,7 @@ import json
 import xml.etree.ElementTree as ET
 from datetime import datetime
 from html import escape
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping, Optional, Tuple
 
 from ansible_collections.avepoint.graph.plugins.module_utils._shown import printable
 from ansible_collections.avepoint.graph.plugins.module_utils._times import parse_time
@@ -66,18 +66,27 @@ def reference_time(result: Result) -> Optional[datetime]:
 
 
 def shown(item: Mapping[str, Any], now: Optional[datetime] = None) -> Shown:
-    """A checked fact (an item of a customer's ``fields``) as its rule writes it."""
+    """A checked fact (an item of a customer's ``fields``) as its rule writes it, labelled with its workload if it has one."""
     rule = RULES_BY_KEY.get(item["field"])
     if rule is not None and rule.show is not None:
-        return rule.show(item, now)
-    actual = show_value(item["actual"])
-    return Shown(item["field"], show_expected(item["expected"]), actual, "got " + actual)
+        text = rule.show(item, now)
+    else:
+        actual = show_value(item["actual"])
+        text = Shown(item["field"], show_expected(item["expected"]), actual, "got " + actual)
+    return text._replace(label=finding_label(item)) if item.get("workload") else text
 
 
 def field_label(name: str) -> str:
     """What the reports call a checked fact (a rule may name it differently from its declaration key)."""
     rule = RULES_BY_KEY.get(name)
     return (rule.label if rule is not None else None) or name
+
+
+def finding_label(item: Mapping[str, Any]) -> str:
+    """What the reports call a finding: its fact, and the workload a rule checked per workload names,
+    ``protected_workloads[OneDrive]``."""
+    label = field_label(item["field"])
+    return "%s[%s]" % (label, item["workload"]) if item.get("workload") else label
 
 
 def drift_text(item: Mapping[str, Any], now: Optional[datetime] = None) -> str:
@@ -97,7 +106,7 @@ def change_text(marked: Mapping[str, Any]) -> str:
 
 def resolved_text(finding: Mapping[str, Any]) -> str:
     """A resolved finding: ``Contoso (id) job_status: resolved (first seen 2026-11-27T08:00Z)``."""
-    what = field_label(finding["field"]) if finding.get("field") else "not found"
+    what = finding_label(finding) if finding.get("field") else "not found"
     since = " (first seen %s)" % show_time(finding["first_seen"]) if finding.get("first_seen") else ""
     return "%s %s: resolved%s" % (customer_label(finding), what, since)
 
@@ -152,7 +161,7 @@ def failure_message(result: Result) -> str:
     parts = []
     if result["drifted"]:
         parts.append("%d drifted: %s" % (len(result["drifted"]), ", ".join(
-            "%s [%s]" % (customer_label(c), ", ".join(field_label(item["field"]) for item in c["fields"])) for c in result["drifted"])))
+            "%s [%s]" % (customer_label(c), ", ".join(finding_label(item) for item in c["fields"])) for c in result["drifted"])))
     if result["missing"]:
         parts.append("%d not found: %s" % (len(result["missing"]), ", ".join(customer_label(row) for row in _missing_rows(result))))
     if not parts:
@@ -247,7 +256,8 @@ def html_report(result: Result, title: str = "Customer compliance") -> str:
         '<div class="card %s"><span class="count">%d</span>%s</div>' % (key, summary[key], label)
         for key, label in _CARDS + (_CHANGE_CARDS if _compared(result) else ())
     )
-    head = "".join("<th>%s</th>" % _html(name) for name in ["Status", "Customer", "ID"] + [field_label(c) for c in columns])
+    head = "".join("<th>%s</th>" % _html(name) for name in ["Status", "Customer", "ID"]
+                   + [finding_label({"field": field, "workload": workload}) for field, workload in columns])
     body = "\n".join(_html_row(row, columns, now) for row in rows)
     meta = ["scope: %s" % result.get("scope", ""), "match: %s" % result.get("match", "")]
     if result.get("checked_at"):
@@ -281,7 +291,7 @@ def _html_changes(result: Result) -> str:
         rows = "\n".join(
             '<tr class="resolved" data-customer-id="%s"><td>%s</td><td class="id">%s</td><td>%s</td><td>%s</td></tr>' % (
                 _html(finding["id"]), _html(finding.get("name") or ""), _html(finding["id"]),
-                _html(field_label(finding["field"]) if finding.get("field") else "not found"),
+                _html(finding_label(finding) if finding.get("field") else "not found"),
                 _html(show_time(finding["first_seen"]) if finding.get("first_seen") else "unknown"))
             for finding in resolved)
         parts.append("<table>\n<thead><tr><th>Customer</th><th>ID</th><th>Finding</th><th>First seen</th></tr></thead>\n"
@@ -296,15 +306,22 @@ def _html_change(marked: Mapping[str, Any]) -> str:
     return '<span class="change %s">%s</span>' % (_html(change), _html(change_text(marked).strip(" []")))
 
 
-def _checked_columns(result: Result) -> list[str]:
-    seen: dict[str, None] = {}
+Column = Tuple[str, Optional[str]]  # a checked fact, and the workload of a rule checked per workload
+
+
+def _column(item: Mapping[str, Any]) -> Column:
+    return item["field"], item.get("workload")
+
+
+def _checked_columns(result: Result) -> list[Column]:
+    seen: dict[Column, None] = {}
     for row in result["customers"]:
         for item in row["fields"]:
-            seen.setdefault(item["field"], None)
+            seen.setdefault(_column(item), None)
     return list(seen)
 
 
-def _html_row(row: Mapping[str, Any], columns: list[str], now: Optional[datetime]) -> str:
+def _html_row(row: Mapping[str, Any], columns: list[Column], now: Optional[datetime]) -> str:
     status = row["status"]
     name = row.get("name") or row.get("organization") or ""
     cells = [
@@ -312,7 +329,7 @@ def _html_row(row: Mapping[str, Any], columns: list[str], now: Optional[datetime
         "<td>%s</td>" % _html(name),
         '<td class="id">%s</td>' % _html(row["id"]),
     ]
-    checks = {item["field"]: item for item in row["fields"]}
+    checks = {_column(item): item for item in row["fields"]}
     for column in columns:
         item = checks.get(column)
         if status == STATUS_MISSING:

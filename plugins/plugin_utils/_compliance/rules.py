@@ -19,7 +19,7 @@ from ansible_collections.avepoint.graph.plugins.module_utils._errors import Conf
 from ansible_collections.avepoint.graph.plugins.module_utils._shown import describe
 from ansible_collections.avepoint.graph.plugins.module_utils._times import utc_now
 
-from . import recency
+from . import protection, recency
 from .countries import CountryAliases
 
 MATCH_MODES = ("forgiving", "exact")
@@ -52,8 +52,10 @@ class Rule:
     ``where``); ``check`` says whether a customer's facts satisfy any of the allowed values;
     ``actual`` is what reports show. ``single``: one value, not a list of allowed ones;
     ``needs_jobs``: the rule reads ``last_success``, so the jobs are fetched when a customer is
-    checked against it; ``show`` (item of the result, reference time) renders it when plain
-    "expected X, got Y" does not fit.
+    checked against it; ``needs_protection``: it reads the customer's ``workloads``, so the protection
+    coverage is fetched; ``show`` (item of the result, reference time) renders it when plain
+    "expected X, got Y" does not fit. ``per_workload``: the rule is checked workload by workload, each a
+    finding of its own that names the workload (``check`` and ``actual`` then sum them up).
     """
 
     key: str
@@ -64,6 +66,8 @@ class Rule:
     needs_jobs: bool = False
     show: Optional[Callable[[Mapping[str, Any], Optional[datetime]], Shown]] = None
     label: Optional[str] = None  # what the reports call the fact, when not its key
+    needs_protection: bool = False
+    per_workload: Optional[Callable[[Mapping[str, Any], list[Any], Comparison], list[protection.WorkloadCheck]]] = None
 
 
 def _text_value(value: Any, where: str) -> str:
@@ -107,14 +111,31 @@ def _recent_shown(item: Mapping[str, Any], now: Optional[datetime]) -> Shown:
                  recency.found_text(item["actual"], now))
 
 
+def _workload_rule(key: str, parse: Callable[[Any, str], Any], checks: Callable[..., list[protection.WorkloadCheck]],
+                   expected: Callable[[list[Any]], str], shown: Callable[[Any], str], single: bool = False) -> Rule:
+    """A rule on protection coverage, checked per workload (protection.py)."""
+    def show(item: Mapping[str, Any], _now: Optional[datetime]) -> Shown:
+        actual = shown(item["actual"])
+        return Shown(key, expected(item["expected"]), actual, "got " + actual)
+
+    return Rule(key, parse, lambda customer, allowed, comparison: all(check.ok for check in checks(customer, allowed, comparison)),
+                lambda customer: customer.get(protection.FACT), single=single, show=show, needs_protection=True,
+                per_workload=checks)
+
+
 # The checks, in report order.
 RULES: tuple[Rule, ...] = (
     Rule("job_status", _status_value, _status_ok, lambda customer: customer.get("job_status")),
     Rule("country_or_region", _text_value, _country_ok, lambda customer: customer.get("country_or_region")),
     Rule(recency.KEY, recency.parse_within, _recent_ok, lambda customer: customer.get(recency.FACT),
          single=True, needs_jobs=True, show=_recent_shown, label=recency.LABEL),
+    _workload_rule(protection.PROTECTED, protection.parse_workload, protection.protected_checks, lambda _allowed: "protected",
+                   protection.show_protected),
+    _workload_rule(protection.COVERAGE, protection.parse_percent, protection.coverage_checks, protection.show_percent,
+                   protection.show_coverage, single=True),
 )
 RULES_BY_KEY = {rule.key: rule for rule in RULES}
 CHECKED_FIELDS = tuple(rule.key for rule in RULES)
 ENTRY_KEYS = ("id", "name") + CHECKED_FIELDS
 JOBS_FIELDS = frozenset(rule.key for rule in RULES if rule.needs_jobs)
+PROTECTION_FIELDS = frozenset(rule.key for rule in RULES if rule.needs_protection)
