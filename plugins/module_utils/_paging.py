@@ -13,7 +13,8 @@ A paging style reads every page of one list (:meth:`Paging.read`); an endpoint d
   API host are followed: the bearer token goes nowhere else.
 * :data:`PAGE_INDEX` (Elements v3): ``data`` holds the items; ``pageIndex`` 1, 2, ... until
   ``metadata.totalCount`` items have arrived; an empty page before that, or a total that
-  ``max_pages`` pages cannot hold, is an error.
+  ``max_pages`` pages cannot hold, is an error. :data:`PAGE_INDEX_WRAPPED` also reads a page sent
+  as the one item of a list, as AvePoint publishes its v3 protection overview sample.
 
 Other v3 endpoints page by a ``skipToken`` or a ``hasNextPage`` flag: such a style is one more
 class with a ``read`` method. Whatever the style, :class:`Pages` keeps the rules that make every

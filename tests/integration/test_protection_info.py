@@ -16,6 +16,7 @@ import subprocess
 import pytest
 import yaml
 
+from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.reports import summary_lines
 from harness import BIN, AnsibleRun, Simulator, SimulatorConfig, connection_env, plain, squeezed
 
 MODULE = "avepoint.graph.avepoint_protection_info"
@@ -103,6 +104,16 @@ def lookup(api, options="protection=true"):
     return "{{ query('avepoint.graph.avepoint_customer', checked, on_missing='skip', %s%s) }}" % (options, extra)
 
 
+def role(name, module_args, defaults):
+    """The compliance role over the checked customers, its result kept in ``roles[name]``."""
+    return {"name": "role: %s" % name, "module_defaults": {"group/avepoint.graph.avepoint": module_args}, "block": [
+        {"ansible.builtin.include_role": {"name": "avepoint.graph.customer_compliance"}, "vars": {
+            "customer_compliance_expected": [{"id": customer_id} for customer_id in CHECKED],
+            "customer_compliance_defaults": defaults, "customer_compliance_fail_on_drift": False,
+            "customer_compliance_report_dir": "reports-%s" % name}},
+        {"ansible.builtin.set_fact": {"roles": "{{ roles | combine({'%s': customer_compliance_result}) }}" % name}}]}
+
+
 @pytest.fixture(scope="module")
 def playbook_run(protection_sim, tmp_path_factory):
     workdir = tmp_path_factory.mktemp("protection-playbook")
@@ -113,6 +124,11 @@ def playbook_run(protection_sim, tmp_path_factory):
         tasks.append({"name": "lookup on the %s API" % api, "ansible.builtin.set_fact": {"lookup_%s" % api: lookup(api)}})
     tasks.append({"name": "lookup with both fact options", "ansible.builtin.set_fact": {
         "lookup_both": lookup("elements", "protection=true, last_success=true, cache_ttl=0")}})
+    for api, args in API_ARGS.items():
+        tasks.append(role(api, args, {"protected_workloads": M365, "protection_coverage_at_least": "95%"}))
+    tasks.append(role("no_protection_rule", {}, {"job_status": "Working"}))
+    tasks.append({"name": "was the protection task skipped?", "ansible.builtin.set_fact": {
+        "protection_skipped": "{{ customer_compliance_protection.skipped | default(false) }}"}})
     failing = {"wrong": {"customer_id": WRONG, "api": "elements"},
                "bad_id": {"customer_ids": [FULL, "not-a-guid"]},
                "no_permission": {"customer_id": FULL, "scope": "partner.customers.read.all"}}
@@ -120,10 +136,11 @@ def playbook_run(protection_sim, tmp_path_factory):
         tasks.append({"name": "fails: %s" % name, MODULE: args, "register": "fails_%s" % name, "ignore_errors": True})
     saved = ("{{ {'module': {'partner': module_partner, 'elements': module_elements}, "
              "'lookup': {'partner': lookup_partner, 'elements': lookup_elements, 'both': lookup_both}, "
-             "'fails': {'wrong': fails_wrong, 'bad_id': fails_bad_id, 'no_permission': fails_no_permission}} | to_json }}")
+             "'fails': {'wrong': fails_wrong, 'bad_id': fails_bad_id, 'no_permission': fails_no_permission}, "
+             "'role': roles, 'protection_skipped': protection_skipped} | to_json }}")
     tasks.append({"name": "save", "ansible.builtin.copy": {"dest": str(workdir / "out.json"), "content": saved},
                   "check_mode": False})
-    plays = [{"hosts": "localhost", "gather_facts": False, "vars": {"checked": ids}, "tasks": tasks}]
+    plays = [{"hosts": "localhost", "gather_facts": False, "vars": {"checked": ids, "roles": {}}, "tasks": tasks}]
     protection_sim.reset_counters()
     proc = AnsibleRun(workdir).playbook(plays, env=connection_env(protection_sim), args=("--check",))
     assert (workdir / "out.json").exists(), proc.stdout + proc.stderr
@@ -170,7 +187,38 @@ def test_another_customers_data_a_bad_id_and_a_missing_permission_fail_with_what
     assert bad_id["failed"] and "invalid customer ID 'not-a-guid'" in bad_id["msg"]
     assert no_permission["failed"] and "HTTP 403" in no_permission["msg"]
     assert "needs the permission 'partner.cbprotected.read.all' for the partner API" in no_permission["msg"]
-    assert counters["token_requests"] == 2 + 3 + 1 + 1  # the modules, the lookups, wrong, no_permission: bad_id asks nothing
+    # the modules, the lookups, the roles (customers, then protection), wrong, no_permission: bad_id asks nothing
+    assert counters["token_requests"] == 2 + 3 + 2 * 2 + 1 + 1 + 1
+
+
+ROLE_FINDINGS = {
+    PARTIAL: ["protection_coverage_at_least[SharePoint Online]: expected at least 95%, got 94.5% (189 of 200 objects)"],
+    NO_ONEDRIVE: ["protected_workloads[OneDrive]: expected protected, got absent"],
+    UNPROTECTED: ["protected_workloads[OneDrive]: expected protected, got 0 protected objects",
+                  "protection_coverage_at_least[OneDrive]: expected at least 95%, got 0.0% (0 of 45 objects)"],
+    UNSCANNED: ["protected_workloads[Microsoft Teams]: expected protected, got 0 protected objects"],  # nothing scanned: no coverage drift
+    NOTHING: ["protected_workloads[%s]: expected protected, got absent" % name for name in M365],
+    ODD: ["protected_workloads[%s]: expected protected, got absent" % name for name in M365[1:]]
+    + ["protection_coverage_at_least[Copilot Notebooks]: expected at least 95%, got 33.33% (1 of 3 objects)"],
+}
+
+
+def test_the_role_names_each_unprotected_workload_on_both_apis_and_reads_protection_only_when_a_rule_needs_it(playbook_run):
+    out, proc, _counters = playbook_run
+    printed = squeezed(proc.stdout)
+    assert all(squeezed(finding) in printed for findings in ROLE_FINDINGS.values() for finding in findings)
+    for api in API_ARGS:
+        result = out["role"][api]
+        assert result["compliant"] == [FULL], api
+        lines = {customer_id: [] for customer_id in ROLE_FINDINGS}
+        for line in summary_lines(result)[1:-1]:
+            customer_id = line.split("(", 1)[1].split(")", 1)[0]
+            lines[customer_id].append(line.split(") ", 1)[1])
+        assert lines == ROLE_FINDINGS, api
+        drifted = {entry["id"]: entry["fields"] for entry in result["drifted"]}
+        assert {(f["field"], f["workload"]) for f in drifted[NO_ONEDRIVE]} == {("protected_workloads", "OneDrive")}
+    assert out["role"]["no_protection_rule"]["summary"]["compliant"] == len(CHECKED)
+    assert out["protection_skipped"] is True
 
 
 def inventory_list(workdir, source, env):
