@@ -199,29 +199,18 @@ failed_ids:
 """
 
 from ansible_collections.avepoint.graph.plugins.module_utils._customer_ids import required_customer_ids
-from ansible_collections.avepoint.graph.plugins.module_utils._module_runtime import avepoint_module, run_module
+from ansible_collections.avepoint.graph.plugins.module_utils._module_runtime import customer_ids_asked, per_customer_module, run_module
 
 READS = ("protection",)
 
 
 def run(module, client) -> dict:
-    params = module.params
-    ids = required_customer_ids([params["customer_id"]] if params["customer_id"] is not None else params["customer_ids"])
-    report = client.get_protection(ids)
+    report = client.get_protection(required_customer_ids(customer_ids_asked(module.params)))
     return {"changed": False, "customers": report.customers, "missing_ids": report.missing_ids}
 
 
 def main() -> None:
-    module = avepoint_module(
-        {
-            "customer_id": {"type": "str"},
-            "customer_ids": {"type": "list", "elements": "str"},
-        },
-        mutually_exclusive=[("customer_id", "customer_ids")],
-        required_one_of=[("customer_id", "customer_ids")],
-        supports_check_mode=True,
-    )
-    run_module(module, run, READS)
+    run_module(per_customer_module({}), run, READS)
 
 
 if __name__ == "__main__":
