@@ -261,3 +261,30 @@ def test_the_inventory_groups_hosts_by_unprotected_workload_and_caches_the_facts
     assert set(listed["unprotected_Microsoft_Teams"]["hosts"]) == {UNSCANNED, NOTHING, ODD}  # nothing scanned: nothing protected
     assert set(listed["coverage_below_95"]["hosts"]) == {PARTIAL, UNPROTECTED, ODD}
     assert counters["by_path"][ELEMENTS_PATH] == len(PROTECTION) and counters["token_requests"] == 1
+
+
+def test_enrich_mode_on_the_partner_api_adds_protection_and_last_success_to_the_hosts_of_earlier_sources(protection_sim, tmp_path):
+    (tmp_path / "tenants.yml").write_text(yaml.safe_dump({"all": {"hosts": {
+        "contoso-dc01": {"avepoint_customer_id": NO_ONEDRIVE.upper()},
+        "fabrikam-dc01": {"avepoint_customer_id": FULL},
+        "elsewhere": {"ansible_host": "192.0.2.1"}}}}))
+    (tmp_path / "enrich.avepoint_customers.yml").write_text(yaml.safe_dump({
+        "plugin": "avepoint.graph.avepoint_customers", "mode": "enrich", "protection": True, "last_success": True,
+        "keyed_groups": [{"key": "avepoint_customer.protected_workloads", "prefix": "protected"}]}))
+    protection_sim.reset_counters()
+    proc = subprocess.run([str(BIN / "ansible-inventory"), "-i", "tenants.yml", "-i", "enrich.avepoint_customers.yml", "--list"],
+                          cwd=tmp_path, env=AnsibleRun(tmp_path).env(connection_env(protection_sim)),
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr
+    listed = plain(json.loads(proc.stdout))
+    facts = {host: listed["_meta"]["hostvars"][host].get("avepoint_customer") for host in ("contoso-dc01", "fabrikam-dc01", "elsewhere")}
+    assert facts["elsewhere"] is None
+    for host, customer_id in (("contoso-dc01", NO_ONEDRIVE), ("fabrikam-dc01", FULL)):
+        assert (facts[host]["workloads"], facts[host]["protected_workloads"]) == (
+            EXPECTED[customer_id]["workloads"], EXPECTED[customer_id]["protected_workloads"])
+        assert "last_success" in facts[host]
+    assert set(listed["protected_OneDrive"]["hosts"]) == {"fabrikam-dc01"}
+    assert set(listed["protected_Exchange_Online"]["hosts"]) == {"contoso-dc01", "fabrikam-dc01"}
+    counters = protection_sim.counters()
+    assert counters["token_requests"] == 1  # customers, jobs and protection with one token
+    assert counters["by_path"][PARTNER_PATH] >= 2 and counters["by_path"]["GET /partner/customers/{id}"] == 2
