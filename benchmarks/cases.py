@@ -22,6 +22,10 @@ JOBS_DAYS = 14  # the simulator's default history length
 # any successful job (the simulator's "never" and "empty" profiles) drift, whatever the clock says.
 RECENCY_WITHIN = "30d"
 RECENCY_WITHIN_SECONDS = 30 * 86400
+# The subscription cases: the simulator's subscriptions end 10 days ahead (renewal_due), 5 days ago (expired)
+# or 40 days and more ahead, so 30 days tells them apart whatever the clock says.
+SUBSCRIPTION_WITHIN = "30d"
+SUBSCRIPTION_WITHIN_SECONDS = 30 * 86400
 
 INVENTORY_SOURCE = """\
 plugin: avepoint.graph.avepoint_customers
@@ -118,6 +122,32 @@ def recency_state(dataset: list[dict]) -> dict:
     }
 
 
+def complies(products: list[dict], now: float) -> bool:
+    """Whether a customer's products pass both subscription rules at ``now`` (N/A values are not checked)."""
+    cutoff = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now + SUBSCRIPTION_WITHIN_SECONDS))
+    for product in products:
+        if product["expirationDate"] != "N/A" and product["expirationDate"] <= cutoff:
+            return False
+        seats, licenses = product["purchasedUserSeats"], product["microsoftLicenseAssigned"]
+        if "N/A" not in (seats, licenses) and int(seats) < int(licenses):
+            return False
+    return True
+
+
+def subscription_state(dataset: list[dict]) -> dict:
+    """Extra vars of the subscription cases: per customer whether it complies, and the declaration."""
+    from avepoint_simulator.subscriptions import generate_products  # pylint: disable=import-outside-toplevel
+
+    now = time.time()
+    return {
+        "subscription_state": [{"id": c["id"], "complies": complies(generate_products(i, SIMULATOR_SEED, now), now)}
+                               for i, c in enumerate(dataset)],
+        "subscription_declared": [{"id": c["id"]} for c in dataset],
+        "subscription_within": SUBSCRIPTION_WITHIN,
+        "subscription_within_seconds": SUBSCRIPTION_WITHIN_SECONDS,
+    }
+
+
 def job_pages(n: int) -> int:
     """Elements v3 jobs requests to read every job of the first N customers (an empty history is one page)."""
     return sum(max(1, math.ceil(len(jobs) / ELEMENTS_JOBS_PAGE_SIZE)) for jobs in job_histories(n))
@@ -139,6 +169,11 @@ CASES: dict[str, Case] = {case.name: case for case in (
     Case("role-recency", "customer_compliance role, last_successful_backup_within, N customers, elements API",
          playbook("role_recency.yml"), api_requests=lambda n: batches(n) + job_pages(n), token_requests=2,
          baseline="baseline-recency"),
+    Case("baseline-subscriptions", "uri token + uri loop over each customer's services + assert loop (hand-written), elements API",
+         playbook("baseline_subscriptions.yml"), api_requests=lambda n: n, token_requests=1, baseline="baseline-subscriptions"),
+    Case("role-subscriptions", "customer_compliance role, subscription_valid_for and seats_cover_licenses, N customers, elements API",
+         playbook("role_subscriptions.yml"), api_requests=lambda n: 2 * batches(n), token_requests=2,
+         baseline="baseline-subscriptions"),
     Case("lookup", "avepoint_customer lookup, one call with N terms", playbook("lookup.yml"),
          api_requests=lambda n: n, token_requests=1),
     Case("inventory-cold", "avepoint_customers inventory, hosts mode, empty cache", inventory,

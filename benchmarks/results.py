@@ -105,8 +105,21 @@ def _recency_speedup(results: list[CaseResult]) -> Optional[tuple[Optional[bool]
     return None, "%.1fx: %.2f s against %.2f s" % (ratio, role.median_wall, base.median_wall)
 
 
+def _subscriptions_role(results: list[CaseResult]) -> Optional[tuple[Optional[bool], str]]:
+    large = find(results, "role-subscriptions", 1000)
+    role = find(results, "role-subscriptions", 200)
+    ratio = speedup(results, role) if role else None
+    if large is None and ratio is None:
+        return None
+    parts = ["%.2f s at 1,000" % large.median_wall] if large else []
+    if ratio is not None:
+        parts.append("%.1fx the hand-written check at 200 (%.2f s against %.2f s)" % (
+            ratio, role.median_wall, find(results, "baseline-subscriptions", 200).median_wall))
+    return None, "; ".join(parts)
+
+
 def _one_token_each(results: list[CaseResult]) -> Optional[tuple[bool, str]]:
-    # the role-recency case runs two tasks (customers, then jobs): two tokens
+    # the role-recency and role-subscriptions cases run two tasks (customers, then jobs or subscriptions): two tokens
     measured = [r for r in results if r.runs and r.case != "inventory-warm"]
     if not measured:
         return None
@@ -139,6 +152,8 @@ TARGETS = [
     Target("at N = 200 the role is >= 15x faster than the baseline", _role_speedup),
     Target("at N = 200, elements API, the role with last_successful_backup_within against the same check by hand "
            "(uri + loop)", _recency_speedup),
+    Target("elements API, the role with subscription_valid_for and seats_cover_licenses: over 1,000 customers, and against "
+           "the same check by hand (uri + loop) at N = 200", _subscriptions_role),
     Target("exactly one token request per task, lookup call and inventory run", _one_token_each),
     Target("inventory, 5,000 customers, cold <= 8 s", _wall_at_most("inventory-cold", 5000, 8)),
     Target("inventory, 5,000 customers, cached run makes zero requests", _cached_inventory_silent),

@@ -17,8 +17,8 @@ description:
   - The customer facts are C(id), C(organization), C(owner_email), C(job_status), C(job_status_code)
     and C(country_or_region), and with O(api=elements) also C(management_mode) and C(tenants), the same as the
     R(avepoint.graph.avepoint_customer_info,ansible_collections.avepoint.graph.avepoint_customer_info_module)
-    module returns; with O(last_success=true) also C(last_success), with O(protection=true) also C(workloads) and
-    C(protected_workloads).
+    module returns; with O(last_success=true) also C(last_success), with O(subscriptions=true) also C(subscriptions),
+    with O(protection=true) also C(workloads) and C(protected_workloads).
   - The inventory source must be a YAML file whose name ends in C(avepoint_customers.yml) or C(avepoint_customers.yaml).
   - Connection options are read from the inventory file, the E(AVEPOINT_*) environment variables and
     the C([avepoint_graph]) section of ansible.cfg. Their values may be templates (for example an
@@ -111,6 +111,19 @@ options:
     type: bool
     default: false
     version_added: 1.1.0
+  subscriptions:
+    description:
+      - Add C(subscriptions) to the facts of each customer that gets them (in V(hosts) mode the customers that pass
+        O(filters), in V(enrich) mode the customers of the hosts), its subscriptions (services, seats, licenses,
+        capacity, expiry) as RV(avepoint.graph.avepoint_subscription_info#module:customers[].subscriptions) returns
+        them; an empty list when the services API lists none for the customer (or does not know it).
+      - They are read in one bulk call with the same token, which then asks for the license permission too
+        (C(partner.license.read.all) or C(elements.license.read.all)); a O(scope) you set must name it.
+      - V(false) (the default) reads no subscription.
+      - With O(cache=true) they are cached with the customer facts, under a key of their own, like O(last_success).
+    type: bool
+    default: false
+    version_added: 1.2.0
   protection:
     description:
       - Add C(workloads) and C(protected_workloads) to the facts of each customer that gets them (as for O(last_success)),
@@ -169,6 +182,15 @@ groups:
   backup_overdue: >-
     avepoint_customer.last_success is none
     or avepoint_customer.last_success < '%Y-%m-%dT%H:%M:%SZ' | strftime(now(utc=true).timestamp() - 86400, utc=true)
+
+# Every customer with its subscriptions; a group of those with a subscription that ends (or ended)
+# within 30 days (the date text compares correctly as a string).
+plugin: avepoint.graph.avepoint_customers
+subscriptions: true
+groups:
+  renewal_due: >-
+    avepoint_customer.subscriptions | map(attribute='expiration_date') | reject('none')
+    | select('lt', '%Y-%m-%dT%H:%M:%SZ' | strftime(now(utc=true).timestamp() + 30 * 86400, utc=true)) | list | length > 0
 
 # Every customer with its protection coverage, grouped by the Microsoft 365 workloads it does not
 # protect (groups unprotected_OneDrive, unprotected_Microsoft_Teams...) and by those it does.
@@ -327,7 +349,7 @@ class InventoryModule(PluginOptions, BaseInventoryPlugin, Constructable, Cacheab
                select: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] = list) -> CustomerSet:
         """Customers from the inventory cache when allowed and sufficient, else from the API (one bulk call).
 
-        With the fact options (last_success, protection), the ``select``ed customers also carry their facts:
+        With the fact options (last_success, subscriptions, protection), the ``select``ed customers also carry their facts:
         read in one bulk call per option with the same client, and only for those a cached entry lacks.
         """
         use_cache = bool(self.get_option("cache"))

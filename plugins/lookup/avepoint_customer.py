@@ -69,6 +69,18 @@ options:
     type: bool
     default: false
     version_added: 1.1.0
+  subscriptions:
+    description:
+      - Also return C(subscriptions), each customer's subscriptions (services, seats, licenses, capacity, expiry) as
+        RV(avepoint.graph.avepoint_subscription_info#module:customers[].subscriptions) returns them; an empty list when
+        the services API lists none for the customer (or does not know it).
+      - The subscriptions of the customers are read in one bulk call with the same token, which then asks for the
+        license permission too (C(partner.license.read.all) or C(elements.license.read.all)); a O(scope) you set must name it.
+      - V(false) (the default) reads no subscription.
+      - Cached results with and without C(subscriptions) are kept apart.
+    type: bool
+    default: false
+    version_added: 1.2.0
   protection:
     description:
       - Also return C(workloads) and C(protected_workloads), each customer's protection coverage per workload as
@@ -156,6 +168,14 @@ EXAMPLES = r"""
       {{ customers | selectattr('last_success', 'none') | list
          + customers | rejectattr('last_success', 'none') | selectattr('last_success', 'lt', cutoff) | list }}
 
+- name: Subscriptions that end within 30 days (the subscriptions of all customers read in one bulk call)
+  ansible.builtin.debug:
+    msg: "{{ item.0.organization }}: {{ item.1.service }} ends {{ item.1.expiration_date }}"
+  loop: "{{ query('avepoint.graph.avepoint_customer', customer_ids, subscriptions=true) | subelements('subscriptions') }}"
+  when: item.1.expiration_date is not none and item.1.expiration_date < cutoff
+  vars:
+    cutoff: "{{ '%Y-%m-%dT%H:%M:%SZ' | strftime(now(utc=true).timestamp() + 30 * 86400, utc=true) }}"
+
 - name: Customers whose OneDrive is not protected (protection read in one bulk call)
   ansible.builtin.debug:
     msg: "{{ customers | rejectattr('protected_workloads', 'contains', 'OneDrive') | map(attribute='organization') | join(', ') }}"
@@ -222,6 +242,15 @@ _raw:
       returned: when O(last_success=true)
       sample: "2026-11-29T08:00:00Z"
       version_added: 1.1.0
+    subscriptions:
+      description:
+        - The customer's subscriptions, each with the facts of
+          RV(avepoint.graph.avepoint_subscription_info#module:customers[].subscriptions) (C(service), C(seats_purchased),
+          C(licenses_assigned), C(expiration_date)...); empty when the services API lists none (or does not know the customer).
+      type: list
+      elements: dict
+      returned: when O(subscriptions=true)
+      version_added: 1.2.0
     workloads:
       description:
         - The customer's workloads as the protection API lists them, sorted by name, each with C(workload), C(service),
@@ -263,7 +292,7 @@ class LookupModule(PluginOptions, LookupBase):
         try:
             self.set_options(var_options=variables or {}, direct=kwargs)  # checked, rendered: see PluginOptions
             ids = customer_ids_from_terms(terms)  # before anything else: bad input never reaches the network
-            fact_options = enabled(self.get_option)  # last_success, protection
+            fact_options = enabled(self.get_option)  # last_success, subscriptions, protection
             return lookup_customers(
                 ids,
                 self.connection_settings(reads(fact_options)),

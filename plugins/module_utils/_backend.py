@@ -151,7 +151,8 @@ class Reader:
                customer_id: Optional[str]) -> List[Facts]:
         pages: Pages[Facts] = Pages(first.what, self.settings.max_pages, noun=resource.noun, repeats=resource.repeats,
                                     endpoint="%s %s" % (endpoint.method, first.path))
-        assert endpoint.paging is not None and endpoint.item_schema is not None
+        if endpoint.paging is None or endpoint.item_schema is None:
+            raise AssertionError("the list endpoint %s %s is declared without its paging style or item schema" % (endpoint.method, endpoint.path))
         try:
             for where, items in endpoint.paging.read(first, send, pages, self.settings.api_url, endpoint.schema):
                 for index, item in enumerate(items):

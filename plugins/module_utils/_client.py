@@ -32,6 +32,7 @@ from ._partner_api import PartnerBackend
 from ._protection import PROTECTION, ProtectionReport, protection_report
 from ._resources import Facts, Resource
 from ._responses import ErrorDetails, decode_json
+from ._subscriptions import SUBSCRIPTIONS
 from ._unknown_values import UnknownValues
 
 Item = TypeVar("Item")
@@ -42,7 +43,7 @@ BACKENDS: Dict[str, Callable[[Reader], Backend]] = {"partner": PartnerBackend, "
 
 @dataclass
 class CustomerSet:
-    """The result of a fetch: customers in the order asked, and the IDs not found."""
+    """The result of a fetch: customers (their facts, or their subscriptions) in the order asked, and the IDs not found."""
 
     customers: List[Dict[str, Any]] = field(default_factory=list)
     missing_ids: List[str] = field(default_factory=list)
@@ -76,18 +77,19 @@ class AvePointClient:
 
     def get_customers(self, ids: Sequence[Any]) -> CustomerSet:
         """Fetch customers by ID; IDs are all validated before the first request."""
-        wanted = normalize_customer_ids(ids)
-        with self._reading():
-            found = self._by_ids(CUSTOMERS, wanted) if wanted else {}
-        return CustomerSet(
-            customers=[found[customer_id] for customer_id in wanted if customer_id in found],
-            missing_ids=[customer_id for customer_id in wanted if customer_id not in found],
-        )
+        return self._get(CUSTOMERS, ids)
 
     def list_customers(self) -> List[Dict[str, Any]]:
         """Every customer the app registration can see."""
-        with self._reading():
-            return self.backend.every(CUSTOMERS, self.send)
+        return self._every(CUSTOMERS)
+
+    def get_subscriptions(self, ids: Sequence[Any]) -> CustomerSet:
+        """The subscriptions of customers by ID (``customers``: customer_id, organization, subscriptions)."""
+        return self._get(SUBSCRIPTIONS, ids)
+
+    def list_subscriptions(self) -> List[Dict[str, Any]]:
+        """The subscriptions of every customer the app registration can see."""
+        return self._every(SUBSCRIPTIONS)
 
     def get_jobs(self, query: JobQuery) -> JobReport:
         """The jobs of the customers of a validated ``query``, read concurrently, and each one's last success."""
@@ -106,6 +108,20 @@ class AvePointClient:
         return protection_report(wanted, found, self.settings, self._warn)
 
     # How the operations run.
+
+    def _get(self, resource: Resource, ids: Sequence[Any]) -> CustomerSet:
+        """The items of ``resource`` of customers by ID, in the order asked; IDs are all validated before the first request."""
+        wanted = normalize_customer_ids(ids)
+        with self._reading():
+            found = self._by_ids(resource, wanted) if wanted else {}
+        return CustomerSet(
+            customers=[found[customer_id] for customer_id in wanted if customer_id in found],
+            missing_ids=[customer_id for customer_id in wanted if customer_id not in found],
+        )
+
+    def _every(self, resource: Resource) -> List[Facts]:
+        with self._reading():
+            return self.backend.every(resource, self.send)
 
     def _by_ids(self, resource: Resource, ids: List[str]) -> Dict[str, Facts]:
         """The facts of the customers of ``ids`` the API knows, by lowercase ID, read in concurrent units."""

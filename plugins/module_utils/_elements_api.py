@@ -32,29 +32,29 @@ TOO_MANY_IDS = re.compile(r"too many|too large|too long|at most|maximum|exceed|l
 class Batch:
     """Customer IDs sent in one request (a unit of a bulk read); ``str`` names it in error messages."""
 
-    def __init__(self, ids: List[str], number: int, count: int, part: str = "", noun: str = "customer") -> None:
+    def __init__(self, ids: List[str], number: int, count: int, part: str = "", label: str = "customer") -> None:
         self.ids = ids
         self.number = number
         self.count = count
         self.part = part  # "first half" / "second half" after the service refused the whole batch
-        self.noun = noun
+        self.label = label  # names a batch of one ID before the ID (Resource.one_label)
 
     def __str__(self) -> str:
         if len(self.ids) == 1:
-            return "%s %s" % (self.noun, self.ids[0])
+            return "%s %s" % (self.label, self.ids[0])
         part = ", %s" % self.part if self.part else ""
         return "batch %d of %d%s (%d IDs, %s to %s)" % (self.number, self.count, part, len(self.ids), self.ids[0], self.ids[-1])
 
     def halves(self) -> List["Batch"]:
         middle = (len(self.ids) + 1) // 2
-        return [Batch(self.ids[:middle], self.number, self.count, "first half", self.noun),
-                Batch(self.ids[middle:], self.number, self.count, "second half", self.noun)]
+        return [Batch(self.ids[:middle], self.number, self.count, "first half", self.label),
+                Batch(self.ids[middle:], self.number, self.count, "second half", self.label)]
 
 
-def batches_of(ids: List[str], size: int = DEFAULT_BATCH_SIZE, noun: str = "customer") -> List[Batch]:
+def batches_of(ids: List[str], size: int = DEFAULT_BATCH_SIZE, label: str = "customer") -> List[Batch]:
     """Split IDs into batches of at most ``size``, in order."""
     chunks = [ids[start:start + size] for start in range(0, len(ids), size)]
-    return [Batch(chunk, number, len(chunks), noun=noun) for number, chunk in enumerate(chunks, 1)]
+    return [Batch(chunk, number, len(chunks), label=label) for number, chunk in enumerate(chunks, 1)]
 
 
 def refused_as_too_many(error: ApiError) -> bool:
@@ -73,7 +73,7 @@ class ElementsBackend:
         self._lock = threading.Lock()
 
     def units(self, resource: Resource, ids: List[str]) -> List[Batch]:
-        return batches_of(ids, self._settings.batch_size, resource.noun)
+        return batches_of(ids, self._settings.batch_size, resource.one_label)
 
     def read_unit(self, resource: Resource, unit: Batch, send: Send) -> List[Facts]:
         """One batch; if the service refuses it as too large, its two halves, each once."""
@@ -106,7 +106,7 @@ class ElementsBackend:
 
     def every(self, resource: Resource, send: Send) -> List[Facts]:
         endpoint = _endpoint(resource, "batch")
-        return self._batch_pages(resource, endpoint, {endpoint.ids_field: None}, "the %s list" % resource.noun, send)
+        return self._batch_pages(resource, endpoint, {endpoint.ids_field: None}, resource.list_label, send)
 
     def of_customer(self, resource: Resource, customer_id: str, send: Send, path: Optional[str] = None,
                     body: Optional[Mapping[str, Any]] = None) -> Optional[List[Facts]]:
@@ -134,7 +134,7 @@ class ElementsBackend:
             return self._reader.pages(resource, self.api, endpoint, first, send)
         except FirstPageMissing as missing:
             raise missing_endpoint(missing.error, self.api, endpoint.path, self._settings.api_url,
-                                   "the Elements v3 %s endpoint" % resource.noun) from None
+                                   "the Elements v3 %s endpoint" % (resource.subject or resource.noun)) from None
 
     def _note_refusal(self, resource: Resource, batch: Batch, refusal: ApiError) -> None:
         """Remember the refused size (later batches go in halves at once) and warn the first time."""

@@ -39,7 +39,7 @@ class PartnerBackend:
 
     def read_unit(self, resource: Resource, unit: CustomerId, send: Send) -> List[Facts]:
         endpoint = _endpoint(resource, "one")
-        what = "%s %s" % (resource.noun, unit)
+        what = "%s %s" % (resource.one_label, unit)
         try:
             document = send(Request(endpoint.method, endpoint.path_for(unit), what, resource.permission(self.api)))
         except NotFoundError:
@@ -53,21 +53,21 @@ class PartnerBackend:
     def none_found(self, resource: Resource, asked: int, send: Send) -> None:
         """Every ID answered 404: one list request tells a host without the endpoint from unknown IDs."""
         endpoint = _endpoint(resource, "every")
-        what = "the %s list (asked because every requested %s ID answered HTTP 404)" % (resource.noun, resource.noun)
+        what = "%s (asked because every requested %s ID answered HTTP 404)" % (resource.list_label, resource.noun)
         try:
             document = send(Request(endpoint.method, endpoint.path, what, resource.permission(self.api)))
         except NotFoundError as error:
-            evidence = "every one of the %d %s ID(s) asked and the %s list" % (asked, resource.noun, resource.noun)
+            evidence = "every one of the %d %s ID(s) asked and %s" % (asked, resource.noun, resource.list_label)
             raise missing_endpoint(error, self.api, endpoint.path, self._api_url, evidence) from None
         self._reader.check_page(endpoint, document, what)  # a 200 that is no list is no proof either
 
     def every(self, resource: Resource, send: Send) -> List[Facts]:
         endpoint = _endpoint(resource, "every")
-        first = Request(endpoint.method, endpoint.path, "the %s list" % resource.noun, resource.permission(self.api))
+        first = Request(endpoint.method, endpoint.path, resource.list_label, resource.permission(self.api))
         try:
             return self._reader.pages(resource, self.api, endpoint, first, send)
         except FirstPageMissing as missing:
-            raise missing_endpoint(missing.error, self.api, endpoint.path, self._api_url, "the %s list" % resource.noun) from None
+            raise missing_endpoint(missing.error, self.api, endpoint.path, self._api_url, resource.list_label) from None
 
     def of_customer(self, resource: Resource, customer_id: str, send: Send, path: Optional[str] = None,
                     body: Optional[Mapping[str, Any]] = None) -> Optional[List[Facts]]:

@@ -85,6 +85,19 @@ class Resource:
     named_by: Optional[str] = None
     # What makes two items of a list the same item (None: never the same); default: the ``key`` fact.
     same_item: Optional[Callable[[Facts], Hashable]] = None
+    # What the requests read when an item is a customer's record of something else ("services"): messages
+    # then name "the services of customer <id>" and "the services list" instead of "customer <id>".
+    subject: Optional[str] = None
+
+    @property
+    def one_label(self) -> str:
+        """What names the read of one customer's item, before its ID: ``customer``, ``the services of customer``."""
+        return "the %s of %s" % (self.subject, self.noun) if self.subject else self.noun
+
+    @property
+    def list_label(self) -> str:
+        """What names the read of every item: ``the customer list``, ``the services list``."""
+        return "the %s list" % (self.subject or self.noun)
 
     def identity(self, facts: Facts) -> Hashable:
         if self.same_item is not None:

@@ -2,8 +2,8 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Retries of the HTTP transport, run by urllib3's ``Retry``, and what the requests of one task share.
 
-urllib3 runs the attempts of one request inside one ``urlopen``, with the ``Retry`` requests' adapter
-hands it. :class:`TaskRetry` is that ``Retry`` with the collection's policy, through its public
+urllib3 runs the attempts of one request inside one call of its connection pool, with the ``Retry``
+requests' adapter hands it. :class:`TaskRetry` is that ``Retry`` with the collection's policy, through its public
 methods only (``new``, ``increment``, ``sleep``, ``get_backoff_time``, ``parse_retry_after``):
 
 * 408, 429, 500, 502, 503 and 504, dropped connections and timeouts are retried, whatever the method
@@ -19,7 +19,7 @@ methods only (``new``, ``increment``, ``sleep``, ``get_backoff_time``, ``parse_r
 
 Its errors are :class:`ApiError`, which urllib3 and requests let through as they are.
 One :class:`Exchange` per request holds its state: the ``Retry`` so far (a body that breaks off
-after ``urlopen`` returned is retried by the transport, and counts on), and the attempt of the
+after urllib3 returned the response is retried by the transport, and counts on), and the attempt of the
 watchdog, which begins again after each retry's sleep.
 """
 
@@ -191,7 +191,8 @@ class Exchange:
     def failed(self, error: BaseException) -> BaseException:
         """An attempt failed with ``error``: what it counts as (the watchdog may have cut it); raises at once when
         no retry can help."""
-        assert self.attempt is not None
+        if self.attempt is None:
+            raise AssertionError("a failure before the first attempt began")
         if self.attempt.cut and not isinstance(error, SlowResponse):
             error = SlowResponse(self.attempt.seconds)  # whatever the cut broke, the time was up
         elif is_tls_failure(error):
@@ -204,7 +205,8 @@ class Exchange:
     def given_up(self, error: BaseException) -> ApiError:
         """The error when ``error`` ended the last attempt; the host is remembered as unreachable when no connection
         could be made (refused, unroutable, unknown), since that holds for every other request of the task too."""
-        assert self.attempt is not None
+        if self.attempt is None:
+            raise AssertionError("a failure before the first attempt began")
         if is_tls_failure(error):
             return self.task.unreachable(self.host, tls_message(self.url, error, self.proxy))
         message = network_message(self.url, error, self.attempts, self.attempt.seconds, self.proxy)
@@ -268,7 +270,8 @@ class TaskRetry(Retry if Retry else object):  # type: ignore[misc]
     def increment(self, method: Optional[str] = None, url: Optional[str] = None, response: Any = None,
                   error: Optional[Exception] = None, _pool: Any = None, _stacktrace: Any = None) -> "TaskRetry":
         exchange = self.exchange
-        assert exchange is not None
+        if exchange is None:
+            raise AssertionError("TaskRetry used outside an exchange of the transport")
         if error is not None:
             error = exchange.failed(error)  # type: ignore[assignment]
         else:

@@ -13,13 +13,14 @@ import secrets
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from . import live
 from .dataset import is_guid, job_status_name, partner_view, v3_view
 from .jobs import partner_job_view, v3_job_view
 from .protection import protection_view
+from .subscriptions import partner_services_view, v3_services_view
 from .faults import POST_KINDS, PRE_KINDS, TOKEN_PATH, FaultRule
 from .shapes import FOREIGN_HOST, Shapes, fresh_customer
 from .tokens import OAuthError, resolve_scopes
@@ -33,6 +34,8 @@ PARTNER_JOBS_SCOPE = "partner.jobs.read.all"
 ELEMENTS_JOBS_SCOPE = "elements.jobs.read.all"
 PARTNER_PROTECTION_SCOPE = "partner.cbprotected.read.all"
 ELEMENTS_PROTECTION_SCOPE = "elements.cbprotected.read.all"
+PARTNER_LICENSE_SCOPE = "partner.license.read.all"
+ELEMENTS_LICENSE_SCOPE = "elements.license.read.all"
 
 ROUTE_ONE = "GET /partner/customers/{id}"
 ROUTE_LIST = "GET /partner/customers"
@@ -41,6 +44,9 @@ ROUTE_PARTNER_JOBS = "GET /partner/customers/{id}/jobs"
 ROUTE_V3_JOBS = "POST /partner/external/v3/general/customers/{id}/avpt-products/jobs/batch"
 ROUTE_PARTNER_PROTECTED = "GET /partner/customers/{id}/protected"
 ROUTE_V3_PROTECTED = "GET /partner/external/v3/general/customers/{id}/cloud-backup-m365/overview"
+ROUTE_SERVICES_ONE = "GET /partner/services/{id}"
+ROUTE_SERVICES_LIST = "GET /partner/services"
+ROUTE_SERVICES_BATCH = "POST /partner/external/v3/general/customers/services/batch"
 
 _RE_ONE = re.compile(r"^/partner/customers/([^/]+)/?$", re.IGNORECASE)
 _RE_LIST = re.compile(r"^/partner/customers/?$", re.IGNORECASE)
@@ -48,6 +54,10 @@ _RE_BATCH = re.compile(r"^/partner/external/v3/general/customers/batch/?$", re.I
 _RE_PARTNER_JOBS = re.compile(r"^/partner/customers/([^/]+)/jobs/?$", re.IGNORECASE)
 _RE_PARTNER_PROTECTED = re.compile(r"^/partner/customers/([^/]+)/protected/?$", re.IGNORECASE)
 _RE_V3_PROTECTED = re.compile(r"^/partner/external/v3/general/customers/([^/]+)/cloud-backup-m365/overview/?$", re.IGNORECASE)
+# Case-insensitive like ASP.NET routing: AvePoint's own sample spells the path /partner/Services/{id}.
+_RE_SERVICES_ONE = re.compile(r"^/partner/services/([^/]+)/?$", re.IGNORECASE)
+_RE_SERVICES_LIST = re.compile(r"^/partner/services/?$", re.IGNORECASE)
+_RE_SERVICES_BATCH = re.compile(r"^/partner/external/v3/general/customers/services/batch/?$", re.IGNORECASE)
 _RE_CONTROL_CUSTOMERS = re.compile(r"^/_sim/customers(?:/([^/]+)(/jobs)?)?$")
 
 
@@ -456,7 +466,7 @@ class SimHandler(BaseHTTPRequestHandler):
             ids: set[str] = set()
             if one_id is not None:
                 ids.add(unquote(one_id).lower())
-            elif route == ROUTE_BATCH and body:
+            elif route in (ROUTE_BATCH, ROUTE_SERVICES_BATCH) and body:
                 try:
                     parsed = json.loads(body)
                     if isinstance(parsed, dict) and isinstance(parsed.get("customerIds"), list):
@@ -489,10 +499,6 @@ class SimHandler(BaseHTTPRequestHandler):
         match = path_pattern(self.state.config.elements_jobs_path).match(path)
         if match:
             return (ROUTE_V3_JOBS if method == "POST" else f"{method} v3 jobs"), match.group(1)
-        for pattern, route in ((_RE_PARTNER_PROTECTED, ROUTE_PARTNER_PROTECTED), (_RE_V3_PROTECTED, ROUTE_V3_PROTECTED)):
-            match = pattern.match(path)
-            if match:
-                return (route if method == "GET" else f"{method} {route.split(' ', 1)[1]}"), match.group(1)
         if _RE_LIST.match(path):
             return ("GET /partner/customers" if method == "GET" else f"{method} /partner/customers"), None
         match = _RE_ONE.match(path)
@@ -501,6 +507,13 @@ class SimHandler(BaseHTTPRequestHandler):
             return key, match.group(1)
         if _RE_BATCH.match(path):
             return (ROUTE_BATCH if method == "POST" else f"{method} /partner/external/v3/general/customers/batch"), None
+        for pattern, route in ((_RE_SERVICES_LIST, ROUTE_SERVICES_LIST), (_RE_SERVICES_ONE, ROUTE_SERVICES_ONE),
+                               (_RE_SERVICES_BATCH, ROUTE_SERVICES_BATCH), (_RE_PARTNER_PROTECTED, ROUTE_PARTNER_PROTECTED),
+                               (_RE_V3_PROTECTED, ROUTE_V3_PROTECTED)):
+            match = pattern.match(path)
+            if match:
+                wanted, _space, template = route.partition(" ")
+                return (route if method == wanted else f"{method} {template}"), (match.group(1) if match.groups() else None)
         return None, None
 
     def _require(self, scope: str) -> None:
@@ -518,7 +531,8 @@ class SimHandler(BaseHTTPRequestHandler):
 
     def _handle_route(self, method: str, path: str, route: Optional[str], one_id: Optional[str],
                       query: dict[str, str], body: bytes) -> tuple[int, Any]:
-        if route is None or (route in (ROUTE_ONE, ROUTE_LIST) and not self.state.shapes.get().partner_api):
+        partner_routes = (ROUTE_ONE, ROUTE_LIST, ROUTE_SERVICES_ONE, ROUTE_SERVICES_LIST)
+        if route is None or (route in partner_routes and not self.state.shapes.get().partner_api):
             raise HttpError(404, f"No route for {method} {path}")
         if route == ROUTE_ONE:
             return self._get_one(unquote(one_id or ""))
@@ -534,15 +548,17 @@ class SimHandler(BaseHTTPRequestHandler):
             return self._partner_protected(unquote(one_id or ""), query)
         if route == ROUTE_V3_PROTECTED:
             return self._v3_protected(unquote(one_id or ""), query)
+        if route == ROUTE_SERVICES_ONE:
+            return self._services_one(unquote(one_id or ""))
+        if route == ROUTE_SERVICES_LIST:
+            return self._services_list(query)
+        if route == ROUTE_SERVICES_BATCH:
+            return self._services_batch(query, body)
         raise HttpError(405, f"Method {method} not allowed", headers={"Allow": route.split(" ")[0]})
 
     def _get_one(self, cid: str) -> tuple[int, Any]:
         self._require(PARTNER_SCOPE)
-        if not is_guid(cid):
-            raise HttpError(400, "The customer id must be a GUID", _field_error("id", "not a GUID"))
-        customer = self.state.index.get(cid.lower())
-        if customer is None:
-            raise HttpError(404, f"Customer {cid} not found")
+        customer = self._known_customer(cid, "id")
         shapes = self.state.shapes.get()
         if cid.lower() in shapes.empty_body:
             return shapes.empty_status, RawBody(b"")
@@ -559,20 +575,26 @@ class SimHandler(BaseHTTPRequestHandler):
     def _get_list(self, query: dict[str, str]) -> tuple[int, Any]:
         self._require(PARTNER_SCOPE)
         shapes = self.state.shapes.get()
-        customers = shapes.with_duplicates(self.state.customers)
+        return self._odata_list(query, "/partner/customers", "Customers", shapes.with_duplicates(self.state.customers),
+                                lambda c: shapes.shape_item(partner_view(c)))
+
+    def _odata_list(self, query: dict[str, str], path: str, entity_set: str, customers: list[dict[str, Any]],
+                    view: Callable[[dict[str, Any]], dict[str, Any]]) -> tuple[int, Any]:
+        """A partner list of ``customers`` as ``view`` shows them, paged by the shapes' partner page size and next links."""
+        shapes = self.state.shapes.get()
         base = self._base_url()
-        payload: dict[str, Any] = {"@odata.context": f"{base}/partner/$metadata#Customers"}
+        payload: dict[str, Any] = {"@odata.context": f"{base}/partner/$metadata#{entity_set}"}
         page_size = shapes.partner_page_size or self.state.config.partner_page_size
         if shapes.endless and page_size <= 0:
             page_size = ENDLESS_PAGE_SIZE
         if page_size <= 0:
-            payload["value"] = [shapes.shape_item(partner_view(c)) for c in customers]
+            payload["value"] = [view(c) for c in customers]
             return 200, payload
         offset = _decode_skiptoken(query["$skiptoken"]) if "$skiptoken" in query else 0
         chunk = _page(customers, offset, page_size, shapes)
-        payload["value"] = [shapes.shape_item(partner_view(c)) for c in chunk]
+        payload["value"] = [view(c) for c in chunk]
         if shapes.endless or offset + page_size < len(customers):
-            key, link = _next_link(shapes, base, _encode_skiptoken(offset + page_size))
+            key, link = _next_link(shapes, base, _encode_skiptoken(offset + page_size), path)
             payload[key] = link
         elif shapes.next_link in ("plain", "token"):
             payload["nextLink"] = ""  # how AvePoint's documented samples end a plain-nextLink list
@@ -609,8 +631,12 @@ class SimHandler(BaseHTTPRequestHandler):
         return parsed
 
     def _customer_for_jobs(self, cid: str) -> dict[str, Any]:
+        return self._known_customer(cid, "customerId")
+
+    def _known_customer(self, cid: str, field: str) -> dict[str, Any]:
+        """The customer of an ID in a path (its parameter ``field``): 400 for no GUID, 404 for an unknown one."""
         if not is_guid(cid):
-            raise HttpError(400, "The customer id must be a GUID", _field_error("customerId", "not a GUID"))
+            raise HttpError(400, "The customer id must be a GUID", _field_error(field, "not a GUID"))
         customer = self.state.index.get(cid.lower())
         if customer is None:
             raise HttpError(404, f"Customer {cid} not found")
@@ -686,6 +712,18 @@ class SimHandler(BaseHTTPRequestHandler):
         shapes = self.state.shapes.get()
         page_index = self._int_param(query, "pageIndex", 1, 1, None)
         page_size = self._int_param(query, "pageSize", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
+        selected = shapes.with_duplicates(self._customers_asked(body, shapes))
+        total = len(selected)
+        if shapes.total_count is not None:
+            total = shapes.total_count
+        elif shapes.endless:
+            total = ENDLESS_TOTAL
+        data = [shapes.shape_item(v3_view(c), job_status_name(c["jobStatusCode"]))
+                for c in _page(selected, (page_index - 1) * page_size, page_size, shapes)]
+        return 200, {"data": data, "metadata": {"pageIndex": page_index, "pageSize": page_size, "totalCount": total}}
+
+    def _customers_asked(self, body: bytes, shapes: Shapes) -> list[dict[str, Any]]:
+        """The customers a v3 batch body asks for (``customerIds``; all without it), in dataset order."""
         selected = self.state.customers
         if not body.strip() and shapes.require_body:
             # What an ASP.NET [FromBody] parameter answers to a request without a body.
@@ -708,15 +746,32 @@ class SimHandler(BaseHTTPRequestHandler):
                 if wanted & shapes.wrong_id:
                     other = self._another_customer(wanted)
                     selected = [other if str(c["id"]).lower() in shapes.wrong_id else c for c in selected]
-        selected = shapes.with_duplicates(selected)
-        total = len(selected)
-        if shapes.total_count is not None:
-            total = shapes.total_count
-        elif shapes.endless:
-            total = ENDLESS_TOTAL
-        data = [shapes.shape_item(v3_view(c), job_status_name(c["jobStatusCode"]))
-                for c in _page(selected, (page_index - 1) * page_size, page_size, shapes)]
-        return 200, {"data": data, "metadata": {"pageIndex": page_index, "pageSize": page_size, "totalCount": total}}
+        return selected
+
+    # --- services (subscriptions) -------------------------------------------------------
+
+    def _services_one(self, cid: str) -> tuple[int, Any]:
+        self._require(PARTNER_LICENSE_SCOPE)
+        customer = self._known_customer(cid, "id")
+        if cid.lower() in self.state.shapes.get().wrong_id:
+            customer = self._another_customer({cid.lower()})
+        payload = {"@odata.context": f"{self._base_url()}/partner/$metadata#Services/$entity"}
+        payload.update(partner_services_view(customer, self.state.products_for(customer)))
+        return 200, payload
+
+    def _services_list(self, query: dict[str, str]) -> tuple[int, Any]:
+        self._require(PARTNER_LICENSE_SCOPE)
+        return self._odata_list(query, "/partner/services", "Services", self.state.customers,
+                                lambda c: partner_services_view(c, self.state.products_for(c)))
+
+    def _services_batch(self, query: dict[str, str], body: bytes) -> tuple[int, Any]:
+        self._require(ELEMENTS_LICENSE_SCOPE)
+        page_index = self._int_param(query, "pageIndex", 1, 1, None)
+        page_size = self._int_param(query, "pageSize", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
+        selected = self._customers_asked(body, self.state.shapes.get())
+        start = (page_index - 1) * page_size
+        data = [v3_services_view(c, self.state.products_for(c)) for c in selected[start: start + page_size]]
+        return 200, {"data": data, "metadata": {"pageIndex": page_index, "pageSize": page_size, "totalCount": len(selected)}}
 
 
 def _page(customers: list[dict[str, Any]], offset: int, size: int, shapes: Shapes) -> list[dict[str, Any]]:
@@ -730,15 +785,15 @@ def _page(customers: list[dict[str, Any]], offset: int, size: int, shapes: Shape
     return []
 
 
-def _next_link(shapes: Shapes, base: str, token: str) -> tuple[str, str]:
-    """The key and value naming the next page, in the `next_link` style."""
+def _next_link(shapes: Shapes, base: str, token: str, path: str = "/partner/customers") -> tuple[str, str]:
+    """The key and value naming the next page of the list at ``path``, in the `next_link` style."""
     style = shapes.next_link
     if style == "token":
         return "nextLink", token
     if style == "relative":
-        return "@odata.nextLink", f"/partner/customers?$skiptoken={token}"
+        return "@odata.nextLink", f"{path}?$skiptoken={token}"
     host = FOREIGN_HOST if style == "foreign" else base
-    return ("nextLink" if style == "plain" else "@odata.nextLink"), f"{host}/partner/customers?$skiptoken={token}"
+    return ("nextLink" if style == "plain" else "@odata.nextLink"), f"{host}{path}?$skiptoken={token}"
 
 
 def _dripping(rule: Optional[FaultRule]) -> Optional[FaultRule]:

@@ -4,7 +4,7 @@ For tests of consumers that watch the service over time (the event source). Each
 replaces the customer list and index with new objects (copy on write), so a request being
 answered keeps a consistent view. Changes are given in the dataset shape (``organization``,
 ``ownerEmail``, ``jobStatusCode`` or ``jobStatus`` as a name, ``countryOrRegion``,
-``managementMode``, ``tenants``, ``partnerJobStatus``, ``jobs``; see dataset.py).
+``managementMode``, ``tenants``, ``partnerJobStatus``, ``jobs``, ``products``; see dataset.py).
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .server import SimState
 
 CHANGEABLE = frozenset(("organization", "ownerEmail", "jobStatusCode", "jobStatus", "countryOrRegion", "managementMode",
-                        "tenants", "partnerJobStatus", "jobs", "protection"))
+                        "tenants", "partnerJobStatus", "jobs", "products", "protection"))
 
 
 class ChangeError(ValueError):
@@ -37,9 +37,9 @@ def _check_fields(changes: Any, allowed: frozenset[str]) -> dict[str, Any]:
     unknown = sorted(set(changes) - allowed)
     if unknown:
         raise ChangeError(f"unknown customer field(s) {unknown}; changeable: {sorted(CHANGEABLE)}")
-    for key, what in (("jobs", "jobs (v3 shape)"), ("protection", "protected data items (API shape)")):
-        if key in changes and changes[key] is not None and not isinstance(changes[key], list):
-            raise ChangeError(f"{key} must be a list of {what} or null")
+    for name in ("jobs", "products", "protection"):
+        if name in changes and changes[name] is not None and not isinstance(changes[name], list):
+            raise ChangeError(f"{name} must be a list of {name} items (API shape) or null")
     return dict(changes)
 
 
@@ -64,8 +64,8 @@ def add_customer(state: "SimState", raw: Any) -> dict[str, Any]:
 
 
 def update_customer(state: "SimState", customer_id: str, changes: Any) -> dict[str, Any]:
-    """Change fields of a customer; ``jobs: null`` (``protection: null``) brings back its generated job history
-    (protected data)."""
+    """Change fields of a customer; ``jobs: null`` (``products: null``, ``protection: null``) brings back its generated
+    job history (products, protected data)."""
     fields = _check_fields(changes, CHANGEABLE)
     with state.customers_lock:
         old = _existing(state, customer_id)
@@ -73,9 +73,9 @@ def update_customer(state: "SimState", customer_id: str, changes: Any) -> dict[s
         if "jobStatus" in fields:
             merged.pop("jobStatusCode", None)  # the name wins, as in a dataset file
         merged.update(fields)
-        for key in ("jobs", "protection"):
-            if merged.get(key, []) is None:
-                del merged[key]
+        for name in ("jobs", "products", "protection"):
+            if merged.get(name, []) is None:
+                del merged[name]  # generated again
         customer = normalize_customers([merged])[0]
         _replace(state, [customer if c is old else c for c in state.customers])
     return copy.deepcopy(customer)

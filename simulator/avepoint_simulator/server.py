@@ -12,7 +12,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from http.server import ThreadingHTTPServer
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from . import live
 from .counters import Counters
@@ -21,6 +21,7 @@ from .faults import FaultEngine
 from .handlers import SimHandler
 from .jobs import generate_jobs, profile_of
 from .protection import generate_protection, profile_of as protection_profile_of
+from .subscriptions import generate_products, profile_of as subscription_profile_of
 from .shapes import ShapeState
 from .tokens import KNOWN_SCOPES, ClientAuthenticator, TokenStore
 
@@ -76,8 +77,9 @@ class SimState:
         self.jobs_now = float(int(config.jobs_now if config.jobs_now is not None else time.time()))
         self._positions = {str(c["id"]).lower(): position for position, c in enumerate(customers)}
         self._jobs: dict[str, list[dict[str, Any]]] = {}
+        self._products: dict[str, list[dict[str, Any]]] = {}
         self._protection: dict[str, list[dict[str, Any]]] = {}
-        self._jobs_lock = threading.Lock()
+        self._jobs_lock = threading.Lock()  # guards the generated job histories, products and protected data
         self.customers_lock = threading.Lock()  # held by the changes of live.py, which replace customers and index
 
     def place(self, customer_id: str) -> None:
@@ -86,30 +88,41 @@ class SimState:
 
     def jobs_for(self, customer: dict[str, Any]) -> list[dict[str, Any]]:
         """The customer's job history (v3 shape, newest first): from the dataset, or generated once."""
-        if isinstance(customer.get("jobs"), list):
-            return customer["jobs"]
+        return self._own_or_generated(customer, "jobs", self._jobs, lambda position: generate_jobs(
+            position, self.config.seed, self.jobs_now, self.config.jobs_days))
+
+    def _own_or_generated(self, customer: dict[str, Any], field: str, generated: dict[str, list[dict[str, Any]]],
+                          generate: Callable[[int], list[dict[str, Any]]]) -> list[dict[str, Any]]:
+        """The dataset's list ``field`` of a customer, else the one ``generate`` makes from its position, made once."""
+        if isinstance(customer.get(field), list):
+            return customer[field]
         key = str(customer["id"]).lower()
         with self._jobs_lock:
-            jobs = self._jobs.get(key)
-            if jobs is None:
-                jobs = self._jobs[key] = generate_jobs(self._positions[key], self.config.seed, self.jobs_now,
-                                                       self.config.jobs_days)
-            return jobs
+            found = generated.get(key)
+            if found is None:
+                found = generated[key] = generate(self._positions[key])
+            return found
 
     def job_profile(self, customer_id: str) -> str:
         customer = self.index[customer_id.lower()]
         return "dataset" if isinstance(customer.get("jobs"), list) else profile_of(self._positions[customer_id.lower()])
 
+    def products_for(self, customer: dict[str, Any]) -> list[dict[str, Any]]:
+        """The customer's subscriptions (v3 shape): from the dataset, or generated once (relative to jobs_now)."""
+        return self._own_or_generated(customer, "products", self._products,
+                                      lambda position: generate_products(position, self.config.seed, self.jobs_now))
+
+    def subscription_profile(self, customer_id: str) -> str:
+        customer = self.index[customer_id.lower()]
+        if isinstance(customer.get("products"), list):
+            return "dataset"
+        return subscription_profile_of(self._positions[customer_id.lower()])
+
     def protection_for(self, customer: dict[str, Any]) -> tuple[list[dict[str, Any]], bool]:
         """The customer's protected data items and whether they were generated (else the dataset's, served verbatim)."""
-        if isinstance(customer.get("protection"), list):
-            return customer["protection"], False
-        key = str(customer["id"]).lower()
-        with self._jobs_lock:
-            items = self._protection.get(key)
-            if items is None:
-                items = self._protection[key] = generate_protection(self._positions[key], self.config.seed)
-            return items, True
+        generated = not isinstance(customer.get("protection"), list)
+        return self._own_or_generated(customer, "protection", self._protection,
+                                      lambda position: generate_protection(position, self.config.seed)), generated
 
     def protection_profile(self, customer_id: str) -> str:
         customer = self.index[customer_id.lower()]
@@ -371,8 +384,17 @@ class Simulator:
 
     @property
     def jobs_now(self) -> float:
-        """The reference time (epoch seconds) the job histories are relative to."""
+        """The reference time (epoch seconds) the job histories and the subscription dates are relative to."""
         return self._require_state().jobs_now
+
+    def subscriptions(self, customer_id: str) -> list[dict[str, Any]]:
+        """A customer's products (subscriptions) as the v3 API serves them."""
+        state = self._require_state()
+        return copy.deepcopy(state.products_for(state.index[customer_id.lower()]))
+
+    def subscription_profile(self, customer_id: str) -> str:
+        """The profile that shaped a customer's products (see subscriptions.PROFILES), or "dataset"."""
+        return self._require_state().subscription_profile(customer_id)
 
     def issued_tokens(self) -> list[str]:
         """Every access token issued so far (for secret-leak tests)."""

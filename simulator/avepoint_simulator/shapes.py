@@ -44,7 +44,7 @@ class Shapes:
     duplicate_ids: frozenset[str] = frozenset()  # listed twice: again in upper case with jobStatus Failed
     require_body: bool = False  # the v3 batch answers 400 to a request without a body ([FromBody])
     max_batch_ids: int = 100  # more customerIds than this: 400 "customerIds accepts at most N ids"
-    partner_api: bool = True  # false: /partner/customers[/{id}] answer 404, like a host without the partner API
+    partner_api: bool = True  # false: /partner/customers[/{id}], /partner/services[/{id}] answer 404 (no partner API)
     jobs_ignore_page_index: bool = False  # the v3 jobs endpoint answers page 1 whatever pageIndex asks for
     # Protection: modules spelt as AvePoint's samples do ("Microsoft 365 Group") or as the jobs API names them;
     # the v3 page wrapped in [ ] as AvePoint publishes its sample; items per page (0: one partner page, v3 as asked).

@@ -16,7 +16,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 from cases import batches, job_pages  # noqa: E402  pylint: disable=wrong-import-position
 
 CASE_NAMES = {"baseline", "module-partner", "module-elements", "module-all", "role", "lookup", "inventory-cold", "inventory-warm",
-              "baseline-recency", "role-recency"}
+              "baseline-recency", "role-recency", "baseline-subscriptions", "role-subscriptions"}
 
 
 def test_quick_benchmark_runs_every_case_with_the_expected_requests(tmp_path):
@@ -37,11 +37,13 @@ def test_quick_benchmark_runs_every_case_with_the_expected_requests(tmp_path):
             if case == "inventory-warm":
                 assert (tokens, api) == (0, 0), (case, run)  # answered from the cache alone
                 continue
-            # one token per task, lookup call and inventory run; the role with the recency rule has two tasks
-            assert tokens == (2 if case == "role-recency" else 1), (case, run)
+            # one token per task, lookup call and inventory run; the role with the recency or subscription rules has two tasks
+            assert tokens == (2 if case in ("role-recency", "role-subscriptions") else 1), (case, run)
             if case == "role-recency":
                 assert api == batches(n) + job_pages(n), (case, run)  # customer batches, then every page of every customer's jobs
-            elif case in ("baseline", "baseline-recency", "module-partner", "role", "lookup"):
+            elif case == "role-subscriptions":
+                assert api == 2 * batches(n), (case, run)  # customer batches, then subscription batches
+            elif case in ("baseline", "baseline-recency", "baseline-subscriptions", "module-partner", "role", "lookup"):
                 assert api == n, (case, run)  # one request per customer
             elif case == "module-elements":
                 assert api == -(-n // 100), (case, run)  # batches of 100 IDs
@@ -51,6 +53,7 @@ def test_quick_benchmark_runs_every_case_with_the_expected_requests(tmp_path):
         assert result["counts_as_expected"], case
     assert ("module-elements", 250) in results  # several batches
     assert results[("role-recency", 10)]["baseline"] == "baseline-recency"
+    assert results[("role-subscriptions", 10)]["baseline"] == "baseline-subscriptions"
     row = [line for line in proc.stdout.splitlines() if line.startswith("role-recency ")][0]
     assert row.split()[-1].endswith("x"), row  # its ratio to the hand-written recency check is printed
 

@@ -18,7 +18,8 @@ def test_secret_success(sim):
 def test_no_scope_grants_all_allowed(sim):
     resp = fetch_token(sim, None)
     assert resp.status_code == 200
-    assert set(resp.json()["scope"].split()) == {PARTNER, ELEMENTS, PARTNER_JOBS, ELEMENTS_JOBS, PARTNER_PROTECTION, ELEMENTS_PROTECTION}
+    assert set(resp.json()["scope"].split()) == {PARTNER, ELEMENTS, PARTNER_JOBS, ELEMENTS_JOBS, PARTNER_PROTECTION, ELEMENTS_PROTECTION,
+                                                 "partner.license.read.all", "elements.license.read.all"}
 
 
 def test_bad_secret_and_client(sim):
@@ -34,7 +35,7 @@ def test_bad_secret_and_client(sim):
 
 def test_bad_grant_and_scope(sim):
     assert fetch_token(sim, PARTNER, grant_type="password").json() == {"error": "unsupported_grant_type"}
-    assert fetch_token(sim, "partner.license.read.all").json() == {"error": "invalid_scope"}
+    assert fetch_token(sim, "partner.unknown.read.all").json() == {"error": "invalid_scope"}
     assert fetch_token(sim, "x" * 301).json() == {"error": "invalid_scope"}
     resp = requests.post(sim.token_url, json={"grant_type": "client_credentials"}, timeout=5)
     assert resp.status_code == 400 and resp.json()["error"] == "invalid_request"

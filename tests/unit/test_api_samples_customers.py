@@ -1,50 +1,15 @@
 """Contract tests: AvePoint's published customer samples parse through the shipped schemas into the documented facts.
 
-tests/unit/api_samples/ holds the customer and job response samples of the AvePoint Graph API documentation
-(the AvePoint/cloud-api repository behind learn.avepoint.com), with their ``//`` comments removed.
-AvePoint masks parts of most IDs (``00427fbc-8832-****-***-582fa46ec638``); the tests replace each
-masked ID by a GUID derived from it, since a real service sends GUIDs.
+The samples, and how their masked IDs become GUIDs: api_samples_io.py.
 """
 
 from __future__ import annotations
 
-import json
-import re
-import uuid
-from pathlib import Path
-
-import jsonschema
 import pytest
 
-from ansible_collections.avepoint.graph.plugins.module_utils._schemas import check
 
+from api_samples_io import assert_matches_the_schemas, sample, unmasked
 from fakes import API_URL, response, scripted_client
-
-SAMPLES = Path(__file__).resolve().parent / "api_samples"
-SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
-MASKED = re.compile(r"^[0-9a-f*]{8}-[0-9a-f*]{4}-[0-9a-f*]{4}-[0-9a-f*]{3,4}-[0-9a-f*]{12}$")
-
-
-def unmasked(text: str) -> str:
-    """The GUID standing in for a masked sample ID (stable, so tests can name it)."""
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, "avepoint-sample/" + text)) if "*" in text else text
-
-
-def sample(name: str) -> dict:
-    """A sample with every masked ID (customers and tenants) replaced by its stand-in GUID."""
-    def fix(value):
-        if isinstance(value, dict):
-            return {key: unmasked(item) if key == "id" and isinstance(item, str) and MASKED.match(item) else fix(item)
-                    for key, item in value.items()}
-        if isinstance(value, list):
-            return [fix(item) for item in value]
-        return value
-    return fix(json.loads((SAMPLES / name).read_text()))
-
-
-def shipped_schema(name: str) -> jsonschema.protocols.Validator:
-    schema = json.loads((SCHEMAS / ("%s.schema.json" % name)).read_text())
-    return jsonschema.validators.validator_for(schema)(schema)
 
 
 PARTNER_LIST_FACTS = [
@@ -72,15 +37,7 @@ V3_FACTS = [
     ("v3_batch.json", "elements_customer_batch", ("data", "elements_customer")),
 ])
 def test_samples_match_the_shipped_schema_files_and_the_client_schemas(file_name, schema, items):
-    document = sample(file_name)
-    assert list(shipped_schema(schema).iter_errors(document)) == []
-    check(schema, document, file_name)
-    if items:
-        key, item_schema = items
-        assert document[key]
-        for item in document[key]:
-            assert list(shipped_schema(item_schema).iter_errors(item)) == []
-            check(item_schema, item, file_name)
+    assert_matches_the_schemas(file_name, schema, items)
 
 
 def test_partner_single_gives_the_documented_facts():

@@ -32,6 +32,7 @@ from ansible_collections.avepoint.graph.plugins.module_utils._clouds import API_
 from ansible_collections.avepoint.graph.plugins.module_utils._backup_status import BACKUP_STATUS_NAMES
 from ansible_collections.avepoint.graph.plugins.module_utils._customer_facts import ELEMENTS_FACT_FIELDS, FACT_FIELDS
 from ansible_collections.avepoint.graph.plugins.module_utils._protection import WORKLOAD_FIELDS
+from ansible_collections.avepoint.graph.plugins.module_utils._subscriptions import CUSTOMER_FIELDS, SUBSCRIPTION_FIELDS
 from ansible_collections.avepoint.graph.plugins.module_utils._options import CONNECTION_OPTIONS, module_argument_spec
 from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.declaration import SCOPES
 from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.rules import CHECKED_FIELDS, ENTRY_KEYS, MATCH_MODES
@@ -270,7 +271,7 @@ def test_the_role_declares_the_entry_keys_and_status_names_the_code_knows():
 # ---------------------------------------------------------------- customer facts
 
 OPTIONAL_FACTS = tuple(name for option in FACT_OPTIONS for name in option.facts)  # added by the plugins' fact options
-ADDED_IN = {"last_success": "1.1.0", "protection": "1.2.0"}
+ADDED_IN = {"last_success": "1.1.0", "subscriptions": "1.2.0", "protection": "1.2.0"}
 
 
 @pytest.mark.parametrize("path, key, optional", [
@@ -285,6 +286,12 @@ def test_return_documents_every_fact_in_order(path, key, optional):
         assert ("api=elements" in returned) == (name in ELEMENTS_ONLY), "%s: returned: %r" % (name, returned)
         for option in FACT_OPTIONS:
             assert ("%s=true" % option.name in returned) == (name in option.facts), "%s: returned: %r" % (name, returned)
+
+
+def test_the_subscription_module_documents_every_fact_in_order():
+    customers = documentation(ROOT / "plugins/modules/avepoint_subscription_info.py", "RETURN")["customers"]["contains"]
+    assert tuple(customers) == CUSTOMER_FIELDS
+    assert tuple(customers["subscriptions"]["contains"]) == SUBSCRIPTION_FIELDS
 
 
 @pytest.mark.parametrize("plugin", ["lookup/avepoint_customer.py", "inventory/avepoint_customers.py"])

@@ -136,7 +136,7 @@ def test_a_drift_that_changes_value_persists():
 
 def test_a_report_without_marks_dates_its_findings_by_its_own_time_and_a_1_0_report_leaves_them_undated():
     monday = run([customer(A, "Contoso", "Failed", 2)], [{"id": A, "job_status": "Working"}], MONDAY)
-    assert previous_report(monday).findings == {(A, "job_status", None): {"name": "Contoso", "first_seen": MONDAY}}
+    assert previous_report(monday).findings == {(A, "job_status"): {"name": "Contoso", "first_seen": MONDAY}}
     version_1 = {key: value for key, value in copy.deepcopy(monday).items() if key not in ("format_version", "checked_at")}
     report = previous_report(version_1)
     assert report.format_version == 1 and report.checked_at is None
@@ -167,7 +167,7 @@ def test_reading_a_previous_report(tmp_path):
     good = tmp_path / "compliance.json"
     good.write_text(json.dumps(monday))
     report, warning = read_previous_report(str(good))
-    assert warning is None and report.checked_at == MONDAY and list(report.findings) == [(A, "job_status", None)]
+    assert warning is None and report.checked_at == MONDAY and list(report.findings) == [(A, "job_status")]
     (tmp_path / "latin1.json").write_bytes(b'{"customers": ["caf\xe9"]}')
     (tmp_path / "text.json").write_text("<html>login</html>")
     (tmp_path / "list.json").write_text("[]")
@@ -200,7 +200,7 @@ def test_the_previous_report_is_read_up_to_a_size_cap(tmp_path):
     path.write_text(document)
     size = len(document.encode())
     report, warning = read_previous_report(str(path), limit=size)
-    assert warning is None and list(report.findings) == [(A, "job_status", None)]
+    assert warning is None and list(report.findings) == [(A, "job_status")]
     report, warning = read_previous_report(str(path), limit=size - 1)
     assert report is None and warning == ("cannot read the previous report %s (larger than %d bytes, more than a compliance "
                                           "report ever is): every finding is counted as new" % (path, size - 1))

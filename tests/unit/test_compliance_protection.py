@@ -178,10 +178,13 @@ def test_the_reports_name_the_workload_of_each_finding():
     failure = ET.fromstring(junit_xml(result)).find("testsuite/testcase/failure")
     assert failure.get("message") == ("protected_workloads[OneDrive]: expected protected, got absent; protection_coverage_at_least"
                                       "[SharePoint Online]: expected at least 95%, got 94.5% (189 of 200 objects)")
-    page = html_report(result)
-    assert "<th>protected_workloads[OneDrive]</th>" in page and "<th>protection_coverage_at_least[SharePoint Online]</th>" in page
-    assert '<td class="drift">absent<span class="expected">expected protected</span></td>' in page
-    assert '<td class="ok">10 protected objects</td>' in page
+    page = html_report(result)  # a column per rule; the drifted workloads of a customer in its cell, each named
+    assert "<th>protected_workloads</th>" in page and "<th>protection_coverage_at_least</th>" in page
+    assert '<td class="drift">OneDrive: absent<span class="expected">expected protected</span></td>' in page
+    assert ('<td class="drift">SharePoint Online: 94.5% (189 of 200 objects)<span class="expected">expected at least 95%</span>'
+            '</td>') in page
+    compliant = html_report(drifting(full()))
+    assert '<td class="ok">Exchange Online: 10 protected objects<br>SharePoint Online: 10 protected objects<br>' in compliant
 
 
 def test_per_workload_findings_persist_and_resolve_one_by_one():
@@ -200,10 +203,7 @@ def test_per_workload_findings_persist_and_resolve_one_by_one():
     assert wednesday["resolved"] == []
 
 
-def test_a_report_of_an_older_version_still_marks_its_findings():
-    older = {"format_version": 2, "checked_at": "2026-11-30T06:00:00Z", "customers": [
-        {"id": A, "status": "drifted", "fields": [{"field": "job_status", "expected": ["Working"], "actual": "Failed", "ok": False}]}]}
-    assert list(previous_report(older).findings) == [(A, "job_status", None)]
-    with pytest.raises(ValueError, match="is not a checked fact"):
-        previous_report({"customers": [{"id": A, "status": "drifted", "fields": [
-            {"field": "protected_workloads", "workload": 3, "ok": False}]}]})
+def test_findings_of_a_previous_report_are_told_apart_by_their_workload():
+    monday = drifting(full("OneDrive", "Microsoft Teams"), now="2026-11-30T06:00:00Z")
+    assert sorted(previous_report(monday).findings) == [
+        (A, "protected_workloads[Microsoft Teams]"), (A, "protected_workloads[OneDrive]")]

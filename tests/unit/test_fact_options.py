@@ -5,18 +5,19 @@ from __future__ import annotations
 from ansible_collections.avepoint.graph.plugins.plugin_utils._fact_options import (
     FACT_OPTIONS, FactOption, add_facts, cache_identity, enabled, lacking, reads)
 
-LAST_SUCCESS, PROTECTION = FACT_OPTIONS
+LAST_SUCCESS, PROTECTION = (next(option for option in FACT_OPTIONS if option.name == name) for name in ("last_success", "protection"))
 
 
 def test_options_turn_on_what_they_name_and_read_its_data():
     assert enabled({"last_success": False, "protection": True}.get) == (PROTECTION,)
     assert enabled({}.get) == ()
     assert reads(()) == ("customers",)
-    assert reads(FACT_OPTIONS) == ("customers", "jobs", "protection")
+    assert reads((LAST_SUCCESS, PROTECTION)) == ("customers", "jobs", "protection")
+    assert PROTECTION.facts == ("workloads", "protected_workloads")
 
 
 def test_cache_identities_differ_with_every_combination_and_keep_the_last_success_one():
-    identities = {cache_identity("who", options) for options in ((), (LAST_SUCCESS,), (PROTECTION,), FACT_OPTIONS)}
+    identities = {cache_identity("who", options) for options in ((), (LAST_SUCCESS,), (PROTECTION,), (LAST_SUCCESS, PROTECTION))}
     assert len(identities) == 4
     assert cache_identity("who", (LAST_SUCCESS,)) == "who+last_success"  # as before protection existed: caches stay valid
 

@@ -3,9 +3,6 @@ them over both APIs with the real client against a scripted service (see test_jo
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
 from ansible_collections.avepoint.graph.plugins.module_utils._clouds import default_scope
@@ -14,22 +11,16 @@ from ansible_collections.avepoint.graph.plugins.module_utils._errors import ApiE
 from ansible_collections.avepoint.graph.plugins.module_utils._protection import (
     WORKLOAD_FIELDS, coverage_percent, covers, protection_facts, protected_workloads)
 from ansible_collections.avepoint.graph.plugins.module_utils._resources import ItemContext
-from ansible_collections.avepoint.graph.plugins.module_utils._schemas import check
 from ansible_collections.avepoint.graph.plugins.module_utils._unknown_values import UnknownValues
 
-from test_api_samples_customers import shipped_schema
+from api_samples_io import assert_matches_the_schemas, sample
 from test_jobs_api import IDS, ScriptedClient
 
-SAMPLES = Path(__file__).resolve().parent / "api_samples"
 PARTNER_CUSTOMER = "caf94a75-2cc6-43aa-b04b-794cb9af5ea3"  # of partner_protected.json
 V3_CUSTOMER = "f1626c49-3b1e-4c55-9d2a-97db5a0cfc15"  # of v3_protected_overview.json
 CB365 = "Cloud Backup for Microsoft 365"
 PARTNER_PATH = "/partner/customers/%s/protected"
 ELEMENTS_PATH = "/partner/external/v3/general/customers/%s/cloud-backup-m365/overview"
-
-
-def sample(name):
-    return json.loads((SAMPLES / name).read_text())
 
 
 def item(customer_id, module, scanned=10, protected=10, avepoint="1 GB", byos="N/A", service=CB365):
@@ -92,13 +83,7 @@ def service_for(api, answers, **options):
     ("v3_protected_overview.json", "elements_protection_page", "data"),
 ])
 def test_samples_match_the_shipped_schema_files_and_the_client_schemas(file_name, page_schema, key):
-    document = sample(file_name)
-    assert list(shipped_schema(page_schema).iter_errors(document)) == []
-    check(page_schema, document, file_name)
-    assert document[key]
-    for raw in document[key]:
-        assert list(shipped_schema("protection_item").iter_errors(raw)) == []
-        check("protection_item", raw, file_name)
+    assert_matches_the_schemas(file_name, page_schema, (key, "protection_item"))
 
 
 def test_the_partner_sample_gives_the_documented_facts():

@@ -51,7 +51,16 @@ VALID.update({
 PROTECTED = {"customerId": GUID, "customer": "a@contoso.example", "serviceType": "Cloud Backup for Microsoft 365",
              "serviceModule": "Microsoft 365 Group", "totalScannedObjects": 7, "totalProtectedObjects": 7,
              "dataSizeStoredInAvePoint": "0 GB", "dataSizeStoredInBYOS": "N/A"}
+PRODUCT = {"service": "Cloud Backup for Microsoft 365", "subscriptionModel": "N/A", "purchasedUserSeats": "100",
+           "purchasedUnits": "N/A", "microsoftLicenseAssigned": "124", "microsoftLicenseAvailable": "0",
+           "purchasedCapacity": "0/1 GB", "protectedCapacity": "0 GB", "expirationDate": "2025-04-05", "contractEndDate": "N/A"}
+SERVICES = {"customerId": GUID, "organization": "Contoso", "customer": "a@contoso.example", "products": [PRODUCT]}
 VALID.update({
+    "partner_service": [dict(SERVICES, tenantId="%s,%s" % (GUID, GUID)), dict(SERVICES, products=None, organization=None),
+                        dict(SERVICES, products=[dict(PRODUCT, purchasedUserSeats=100, microsoftLicenseAssigned=None)])],
+    "partner_service_list": [{"value": [SERVICES]}, {"value": [], "@odata.nextLink": None}],
+    "elements_service": [SERVICES, dict(SERVICES, products=[])],
+    "elements_service_batch": [{"data": [SERVICES], "metadata": {"pageIndex": 1, "pageSize": 100, "totalCount": 1}}],
     "protection_item": [PROTECTED, dict(PROTECTED, customerId=None, serviceType=None, totalScannedObjects=None,
                                         totalProtectedObjects=0, dataSizeStoredInBYOS=None),
                         {key: PROTECTED[key] for key in ("customerId", "serviceModule", "totalScannedObjects", "totalProtectedObjects")}],

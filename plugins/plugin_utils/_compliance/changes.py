@@ -2,8 +2,8 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Drift since the last run: the findings of a compliance result compared with an earlier JSON report.
 
-A finding is one drifted fact of a customer (customer ID, field, and the workload of a rule
-checked per workload) or a customer that was not found (field None). Against the previous report each current finding is ``new`` or
+A finding is one drifted fact of a customer (customer ID and field) or a customer that was
+not found (field None). Against the previous report each current finding is ``new`` or
 ``persisting`` (with the time it was first seen, carried forward from report to report), and
 a previous finding that is gone is ``resolved``, but only if this run checked that fact of that
 customer again: a customer or fact no longer checked says nothing about its drift.
@@ -26,6 +26,7 @@ from typing import Any, Mapping, MutableMapping, Optional, Tuple
 from ansible_collections.avepoint.graph.plugins.module_utils._times import format_time, parse_time
 
 from .check import REPORT_FORMAT, STATUS_COMPLIANT, STATUS_DRIFTED, STATUS_MISSING
+from .rules import finding_item, finding_key
 
 CHANGE_NEW = "new"
 CHANGE_PERSISTING = "persisting"
@@ -34,8 +35,7 @@ CHANGE_RESOLVED = "resolved"
 # The largest previous report read, as for API answers: a report of 10,000 customers is a few MiB.
 MAX_REPORT_BYTES = 64 * 1024 * 1024
 
-# (customer ID, field, workload); field None: the customer was not found; workload None: a rule not checked per workload
-FindingKey = Tuple[str, Optional[str], Optional[str]]
+FindingKey = Tuple[str, Optional[str]]  # (customer ID, rules.finding_key); None: the customer was not found
 
 
 @dataclass
@@ -115,19 +115,17 @@ def previous_report(document: Any) -> PreviousReport:
         name = row.get("name") if isinstance(row.get("name"), str) else None
         customer_id = row["id"].lower()
         if row["status"] == STATUS_MISSING:
-            report.findings[(customer_id, None, None)] = {"name": name, "first_seen": _time(row.get("first_seen"), where) or checked_at}
+            report.findings[(customer_id, None)] = {"name": name, "first_seen": _time(row.get("first_seen"), where) or checked_at}
         for position, item in enumerate(row.get("fields", [])):
-            if not isinstance(item, Mapping) or not isinstance(item.get("field"), str) or not isinstance(item.get("ok"), bool) \
-                    or not isinstance(item.get("workload"), (str, type(None))):
+            if not isinstance(item, Mapping) or not isinstance(item.get("field"), str) or not isinstance(item.get("ok"), bool):
                 raise ValueError("%s.fields[%d] is not a checked fact with field and ok" % (where, position))
             if not item["ok"]:
                 first_seen = _time(item.get("first_seen"), "%s.fields[%d]" % (where, position))
-                report.findings[_key(customer_id, item)] = {"name": name, "first_seen": first_seen or checked_at}
+                finding = {"name": name, "first_seen": first_seen or checked_at}
+                if finding_item(item):  # a finding of one item (a service): the key alone does not say its field
+                    finding.update(field=item["field"], item=finding_item(item))
+                report.findings[(customer_id, finding_key(item))] = finding
     return report
-
-
-def _key(customer_id: str, item: Mapping[str, Any]) -> FindingKey:
-    return customer_id, item["field"], item.get("workload")
 
 
 def _time(value: Any, where: str) -> Optional[str]:
@@ -152,22 +150,22 @@ def mark_changes(result: MutableMapping[str, Any], previous: Optional[PreviousRe
     rows = {row["id"]: row for row in result["customers"]}
     for row in result["customers"]:
         if row["status"] == STATUS_MISSING:
-            current.add((row["id"], None, None))
-            _mark(row, known.get((row["id"], None, None)), now, counts)
+            current.add((row["id"], None))
+            _mark(row, known.get((row["id"], None)), now, counts)
         for item in row["fields"]:
             if not item["ok"]:
-                current.add(_key(row["id"], item))
-                _mark(item, known.get(_key(row["id"], item)), now, counts)
+                current.add((row["id"], finding_key(item)))
+                _mark(item, known.get((row["id"], finding_key(item))), now, counts)
     for drifted in result["drifted"]:  # the summary list repeats the failing items of each row
-        marks = {_key(drifted["id"], item): item for item in rows[drifted["id"]]["fields"]}
+        marks = {finding_key(item): item for item in rows[drifted["id"]]["fields"] if not item["ok"]}
         for item in drifted["fields"]:
-            mark = marks[_key(drifted["id"], item)]
+            mark = marks[finding_key(item)]
             item.update(change=mark["change"], first_seen=mark["first_seen"])
     resolved = [
-        dict({"id": customer_id, "name": rows[customer_id].get("name") or seen.get("name"), "field": fact,
-              "first_seen": seen.get("first_seen")}, **({"workload": workload} if workload else {}))
-        for (customer_id, fact, workload), seen in known.items()
-        if (customer_id, fact, workload) not in current and _checked_again(rows.get(customer_id), fact, workload)
+        dict({"id": customer_id, "name": rows[customer_id].get("name") or seen.get("name"), "field": seen.get("field", fact)},
+             **seen.get("item", {}), first_seen=seen.get("first_seen"))
+        for (customer_id, fact), seen in known.items()
+        if (customer_id, fact) not in current and _checked_again(rows.get(customer_id), fact)
     ]
     result["resolved"] = resolved
     result["summary"].update(new=counts[CHANGE_NEW], persisting=counts[CHANGE_PERSISTING], resolved=len(resolved))
@@ -187,8 +185,8 @@ def _mark(target: MutableMapping[str, Any], seen: Optional[Mapping[str, Any]], n
     target["first_seen"] = seen.get("first_seen") if seen is not None else now
 
 
-def _checked_again(row: Optional[Mapping[str, Any]], fact: Optional[str], workload: Optional[str] = None) -> bool:
-    """Whether this run found the customer and, for a drifted fact, checked that fact (of that workload) again."""
+def _checked_again(row: Optional[Mapping[str, Any]], fact: Optional[str]) -> bool:
+    """Whether this run found the customer and, for a drifted fact, checked that fact again."""
     if row is None or row["status"] == STATUS_MISSING:
         return False
-    return fact is None or any(item["field"] == fact and item.get("workload") == workload for item in row["fields"])
+    return fact is None or any(finding_key(item) == fact for item in row["fields"])

@@ -1,7 +1,8 @@
 # Copyright: (c) 2026, avepoint.graph contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The comparison: customer facts (and, for the rules that need them, each customer's last
-successful backup from the jobs API) against a declaration, as a result of plain data.
+successful backup from the jobs API, its subscriptions and its protection coverage) against a declaration, as a
+result of plain data.
 
 The result is the JSON report (its format is versioned, see docs/compliance.md); changes.py
 marks it against an earlier report, reports.py renders it.
@@ -15,8 +16,9 @@ from ansible_collections.avepoint.graph.plugins.module_utils._errors import Conf
 from ansible_collections.avepoint.graph.plugins.module_utils._times import format_time
 
 from . import protection, recency
+from . import subscriptions as subscription_rules
 from .declaration import Declaration, Expectation
-from .rules import JOBS_FIELDS, PROTECTION_FIELDS, RULES_BY_KEY, Comparison
+from .rules import JOBS_FIELDS, PROTECTION_FIELDS, RULES_BY_KEY, SUBSCRIPTIONS_FIELDS, Comparison, checked
 
 STATUS_COMPLIANT = "compliant"
 STATUS_DRIFTED = "drifted"
@@ -40,14 +42,17 @@ def customer_list(fetched: Any) -> list[Mapping[str, Any]]:
     return fetched
 
 
-def check_compliance(fetched: Any, declaration: Declaration, jobs: Any = None, protection_result: Any = None) -> dict[str, Any]:
+def check_compliance(fetched: Any, declaration: Declaration, jobs: Any = None, subscriptions: Any = None,
+                     protection_result: Any = None) -> dict[str, Any]:
     """Compare customer facts with the declaration; return the plain-data result.
 
     ``jobs``: the registered result of avepoint_job_info, needed when a rule reads the last
-    successful backup (a skipped task counts as not given); ``protection_result``: that of
-    avepoint_protection_info, needed when a rule reads the protection coverage.
+    successful backup; ``subscriptions``: that of avepoint_subscription_info, needed when a rule
+    reads the subscriptions; ``protection_result``: that of avepoint_protection_info, needed when a
+    rule reads the protection coverage (a skipped task counts as not given).
     """
     seen = recency.JobsSeen(jobs)
+    subscriptions_seen = subscription_rules.SubscriptionsSeen(subscriptions)
     protected = protection.ProtectionSeen(protection_result)
     comparison = declaration.comparison()
     by_id: dict[str, Mapping[str, Any]] = {}
@@ -61,11 +66,12 @@ def check_compliance(fetched: Any, declaration: Declaration, jobs: Any = None, p
 
     if not checked_ids and not declaration.allow_empty:
         raise ConfigurationError(empty_scope_message(fetched))
-    rows = [_check_one(cid, by_id.get(cid), entries.get(cid), declaration, comparison, seen, protected) for cid in checked_ids]
+    rows = [_check_one(cid, by_id.get(cid), entries.get(cid), declaration, comparison, seen, subscriptions_seen, protected)
+            for cid in checked_ids]
     compliant = [row["id"] for row in rows if row["status"] == STATUS_COMPLIANT]
     drifted = [
         {"id": row["id"], "name": row["name"], "organization": row["organization"],
-         "fields": [{key: f[key] for key in ("field", "workload", "expected", "actual") if key in f} for f in row["fields"] if not f["ok"]]}
+         "fields": [{key: value for key, value in f.items() if key != "ok"} for f in row["fields"] if not f["ok"]]}
         for row in rows if row["status"] == STATUS_DRIFTED
     ]
     missing = [row["id"] for row in rows if row["status"] == STATUS_MISSING]
@@ -83,7 +89,8 @@ def check_compliance(fetched: Any, declaration: Declaration, jobs: Any = None, p
 
 
 def _check_one(customer_id: str, customer: Optional[Mapping[str, Any]], entry: Optional[Expectation], declaration: Declaration,
-               comparison: Comparison, seen: recency.JobsSeen, protected: protection.ProtectionSeen) -> dict[str, Any]:
+               comparison: Comparison, seen: recency.JobsSeen, subscriptions_seen: subscription_rules.SubscriptionsSeen,
+               protected: protection.ProtectionSeen) -> dict[str, Any]:
     declared_name = entry.name if entry else None
     if customer is None:
         return {"id": customer_id, "name": declared_name, "organization": None, "status": STATUS_MISSING, "fields": []}
@@ -93,22 +100,18 @@ def _check_one(customer_id: str, customer: Optional[Mapping[str, Any]], entry: O
     # Facts that already carry the last success (the lookup's or inventory's last_success option) need no jobs input.
     if needs_jobs and (seen.given or recency.FACT not in customer):
         customer = dict(customer, **{recency.FACT: seen.of(customer_id, needs_jobs)})
+    needs_subscriptions = SUBSCRIPTIONS_FIELDS & set(expected)
+    # Likewise facts that carry the subscriptions (the subscriptions option of the lookup or the inventory).
+    if needs_subscriptions and (subscriptions_seen.given or subscription_rules.FACT not in customer):
+        customer = dict(customer, **{subscription_rules.FACT: subscriptions_seen.of(customer_id, needs_subscriptions)})
     needs_protection = PROTECTION_FIELDS & set(expected)
-    # Likewise facts that carry the workloads (the plugins' protection option) need no protection input.
+    # Likewise facts that carry the workloads (the protection option of the lookup or the inventory).
     if needs_protection and (protected.given or protection.FACT not in customer):
         customer = dict(customer, **{protection.FACT: protected.of(customer_id, needs_protection)})
-    fields = [field for name, allowed in expected.items() for field in _checked(name, allowed, customer, comparison)]
+    fields = [finding for name, allowed in expected.items()
+              for finding in checked(RULES_BY_KEY[name], customer, allowed, comparison, expected)]
     status = STATUS_COMPLIANT if all(f["ok"] for f in fields) else STATUS_DRIFTED
     return {"id": customer_id, "name": declared_name or organization, "organization": organization, "status": status, "fields": fields}
-
-
-def _checked(name: str, allowed: list[Any], customer: Mapping[str, Any], comparison: Comparison) -> list[dict[str, Any]]:
-    """The items of ``fields`` for one rule: one, or one per workload for a rule checked per workload."""
-    rule = RULES_BY_KEY[name]
-    if rule.per_workload is not None:
-        return [{"field": name, "workload": check.workload, "expected": allowed, "actual": check.actual, "ok": check.ok}
-                for check in rule.per_workload(customer, allowed, comparison)]
-    return [{"field": name, "expected": allowed, "actual": rule.actual(customer), "ok": rule.check(customer, allowed, comparison)}]
 
 
 def empty_scope_message(fetched: Any) -> str:

@@ -25,6 +25,7 @@ from ansible_collections.avepoint.graph.plugins.module_utils._shown import descr
 PROTECTED = "protected_workloads"
 COVERAGE = "protection_coverage_at_least"
 FACT = "workloads"  # the fact of the customer the rules read (from the protection result, or the plugins' facts)
+ITEM = "workload"  # what names each finding (the key of a finding in the JSON report)
 
 
 class WorkloadCheck(NamedTuple):
@@ -61,7 +62,7 @@ def _items(customer: Mapping[str, Any], name: str) -> list[Mapping[str, Any]]:
     return [item for item in customer.get(FACT) or [] if item.get("workload") == name]
 
 
-def protected_checks(customer: Mapping[str, Any], allowed: list[Any], _comparison: Any) -> list[WorkloadCheck]:
+def protected_items(customer: Mapping[str, Any], allowed: list[Any], _comparison: Any, _declared: Any) -> list[WorkloadCheck]:
     """One check per declared workload: present with at least one protected object. ``actual``: how many objects are
     protected (of every service listing the workload), None when the workload is absent."""
     checks = []
@@ -72,7 +73,7 @@ def protected_checks(customer: Mapping[str, Any], allowed: list[Any], _compariso
     return checks
 
 
-def coverage_checks(customer: Mapping[str, Any], allowed: list[Any], _comparison: Any) -> list[WorkloadCheck]:
+def coverage_items(customer: Mapping[str, Any], allowed: list[Any], _comparison: Any, _declared: Any) -> list[WorkloadCheck]:
     """One check per workload present: at least ``allowed[0]`` % of its scanned objects protected, for every service
     listing it (the worst one is shown). Nothing scanned complies; an unknown count does not."""
     names = dict.fromkeys(item.get("workload") for item in customer.get(FACT) or [] if isinstance(item.get("workload"), str))

@@ -16,7 +16,7 @@ import json
 import xml.etree.ElementTree as ET
 from datetime import datetime
 from html import escape
-from typing import Any, Mapping, Optional, Tuple
+from typing import Any, Mapping, Optional
 
 from ansible_collections.avepoint.graph.plugins.module_utils._shown import printable
 from ansible_collections.avepoint.graph.plugins.module_utils._times import parse_time
@@ -24,7 +24,7 @@ from ansible_collections.avepoint.graph.plugins.module_utils._times import parse
 from .changes import CHANGE_NEW
 from .check import STATUS_COMPLIANT, STATUS_DRIFTED, STATUS_MISSING
 from .recency import show_time
-from .rules import RULES_BY_KEY, Shown
+from .rules import RULES_BY_KEY, Shown, finding_item, finding_label
 
 Result = Mapping[str, Any]
 
@@ -66,14 +66,12 @@ def reference_time(result: Result) -> Optional[datetime]:
 
 
 def shown(item: Mapping[str, Any], now: Optional[datetime] = None) -> Shown:
-    """A checked fact (an item of a customer's ``fields``) as its rule writes it, labelled with its workload if it has one."""
+    """A checked fact (an item of a customer's ``fields``) as its rule writes it."""
     rule = RULES_BY_KEY.get(item["field"])
     if rule is not None and rule.show is not None:
-        text = rule.show(item, now)
-    else:
-        actual = show_value(item["actual"])
-        text = Shown(item["field"], show_expected(item["expected"]), actual, "got " + actual)
-    return text._replace(label=finding_label(item)) if item.get("workload") else text
+        return rule.show(item, now)
+    actual = show_value(item["actual"])
+    return Shown(item["field"], show_expected(item["expected"]), actual, "got " + actual)
 
 
 def field_label(name: str) -> str:
@@ -82,15 +80,10 @@ def field_label(name: str) -> str:
     return (rule.label if rule is not None else None) or name
 
 
-def finding_label(item: Mapping[str, Any]) -> str:
-    """What the reports call a finding: its fact, and the workload a rule checked per workload names,
-    ``protected_workloads[OneDrive]``."""
-    label = field_label(item["field"])
-    return "%s[%s]" % (label, item["workload"]) if item.get("workload") else label
-
-
 def drift_text(item: Mapping[str, Any], now: Optional[datetime] = None) -> str:
     text = shown(item, now)
+    if not text.expected:  # what was found says what was expected (seats: "100 purchased, 124 licenses assigned")
+        return "%s: %s" % (text.label, text.found)
     return "%s: expected %s, %s" % (text.label, text.expected, text.found)
 
 
@@ -256,8 +249,7 @@ def html_report(result: Result, title: str = "Customer compliance") -> str:
         '<div class="card %s"><span class="count">%d</span>%s</div>' % (key, summary[key], label)
         for key, label in _CARDS + (_CHANGE_CARDS if _compared(result) else ())
     )
-    head = "".join("<th>%s</th>" % _html(name) for name in ["Status", "Customer", "ID"]
-                   + [finding_label({"field": field, "workload": workload}) for field, workload in columns])
+    head = "".join("<th>%s</th>" % _html(name) for name in ["Status", "Customer", "ID"] + [field_label(c) for c in columns])
     body = "\n".join(_html_row(row, columns, now) for row in rows)
     meta = ["scope: %s" % result.get("scope", ""), "match: %s" % result.get("match", "")]
     if result.get("checked_at"):
@@ -306,22 +298,15 @@ def _html_change(marked: Mapping[str, Any]) -> str:
     return '<span class="change %s">%s</span>' % (_html(change), _html(change_text(marked).strip(" []")))
 
 
-Column = Tuple[str, Optional[str]]  # a checked fact, and the workload of a rule checked per workload
-
-
-def _column(item: Mapping[str, Any]) -> Column:
-    return item["field"], item.get("workload")
-
-
-def _checked_columns(result: Result) -> list[Column]:
-    seen: dict[Column, None] = {}
+def _checked_columns(result: Result) -> list[str]:
+    seen: dict[str, None] = {}
     for row in result["customers"]:
         for item in row["fields"]:
-            seen.setdefault(_column(item), None)
+            seen.setdefault(item["field"], None)
     return list(seen)
 
 
-def _html_row(row: Mapping[str, Any], columns: list[Column], now: Optional[datetime]) -> str:
+def _html_row(row: Mapping[str, Any], columns: list[str], now: Optional[datetime]) -> str:
     status = row["status"]
     name = row.get("name") or row.get("organization") or ""
     cells = [
@@ -329,17 +314,30 @@ def _html_row(row: Mapping[str, Any], columns: list[Column], now: Optional[datet
         "<td>%s</td>" % _html(name),
         '<td class="id">%s</td>' % _html(row["id"]),
     ]
-    checks = {_column(item): item for item in row["fields"]}
+    checks: dict[str, list[Mapping[str, Any]]] = {}
+    for item in row["fields"]:
+        checks.setdefault(item["field"], []).append(item)  # a rule of items checks several (one per service)
     for column in columns:
-        item = checks.get(column)
+        items = checks.get(column)
         if status == STATUS_MISSING:
             cells.append('<td class="unchecked">not found</td>')
-        elif item is None:
+        elif not items:
             cells.append('<td class="unchecked">not checked</td>')
-        elif item["ok"]:
-            cells.append('<td class="ok">%s</td>' % _html(shown(item, now).actual))
+        elif all(item["ok"] for item in items):
+            cells.append('<td class="ok">%s</td>' % "<br>".join(_html(_cell_text(item, now)) for item in items))
         else:
-            text = shown(item, now)
-            cells.append('<td class="drift">%s<span class="expected">expected %s</span>%s</td>' % (
-                _html(text.actual), _html(text.expected), _html_change(item)))
+            cells.append('<td class="drift">%s</td>' % "<br>".join(_html_drift(item, now) for item in items if not item["ok"]))
     return '<tr class="status-%s" data-customer-id="%s">%s</tr>' % (status, _html(row["id"]), "".join(cells))
+
+
+def _cell_text(item: Mapping[str, Any], now: Optional[datetime]) -> str:
+    """A checked fact in a table cell; one of several (a rule of items) is named by its item (the service)."""
+    actual = shown(item, now).actual
+    named = next(iter(finding_item(item).values()), None)
+    return actual if named is None else "%s: %s" % (named, actual)
+
+
+def _html_drift(item: Mapping[str, Any], now: Optional[datetime]) -> str:
+    expected = shown(item, now).expected
+    text = _html(_cell_text(item, now))
+    return text + ('<span class="expected">expected %s</span>' % _html(expected) if expected else "") + _html_change(item)

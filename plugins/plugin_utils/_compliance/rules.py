@@ -5,7 +5,8 @@ customer is compared with it and how the reports show it.
 
 A new check (another fact, a derived value) is one more Rule in RULES: the declaration keys,
 the validation (declaration.py), the comparison (check.py) and the report columns
-(reports.py) all follow from this table.
+(reports.py) all follow from this table. A rule that checks a customer item by item (each
+subscription, each workload) gives one finding per item, named by the item (``service``, ``workload``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from ansible_collections.avepoint.graph.plugins.module_utils._errors import Conf
 from ansible_collections.avepoint.graph.plugins.module_utils._shown import describe
 from ansible_collections.avepoint.graph.plugins.module_utils._times import utc_now
 
-from . import protection, recency
+from . import protection, recency, subscriptions
 from .countries import CountryAliases
 
 MATCH_MODES = ("forgiving", "exact")
@@ -52,22 +53,66 @@ class Rule:
     ``where``); ``check`` says whether a customer's facts satisfy any of the allowed values;
     ``actual`` is what reports show. ``single``: one value, not a list of allowed ones;
     ``needs_jobs``: the rule reads ``last_success``, so the jobs are fetched when a customer is
-    checked against it; ``needs_protection``: it reads the customer's ``workloads``, so the protection
-    coverage is fetched; ``show`` (item of the result, reference time) renders it when plain
-    "expected X, got Y" does not fit. ``per_workload``: the rule is checked workload by workload, each a
-    finding of its own that names the workload (``check`` and ``actual`` then sum them up).
+    checked against it; ``show`` (item of the result, reference time) renders it when plain
+    "expected X, got Y" does not fit.
+
+    ``items`` (customer, allowed values, comparison, the declared values of ``reads_keys``) makes it
+    a rule that checks item by item, instead of ``check`` and ``actual``: each item it checked
+    becomes a finding of its own, with the item's name under ``item_key`` (``service``).
+    ``needs_subscriptions``: the rule reads ``subscriptions``, fetched like the jobs;
+    ``needs_protection``: it reads the customer's ``workloads``, the protection coverage.
     """
 
     key: str
     parse: Callable[[Any, str], Any]
-    check: Callable[[Mapping[str, Any], list[Any], Comparison], bool]
-    actual: Callable[[Mapping[str, Any]], Any]
+    check: Optional[Callable[[Mapping[str, Any], list[Any], Comparison], bool]] = None  # None: a rule of items
+    actual: Optional[Callable[[Mapping[str, Any]], Any]] = None
     single: bool = False
     needs_jobs: bool = False
     show: Optional[Callable[[Mapping[str, Any], Optional[datetime]], Shown]] = None
     label: Optional[str] = None  # what the reports call the fact, when not its key
+    items: Optional[Callable[[Mapping[str, Any], list[Any], Comparison, Mapping[str, Any]], list[Any]]] = None
+    item_key: Optional[str] = None
+    reads_keys: tuple[str, ...] = ()  # other declaration keys the rule reads (subscription_services)
+    needs_subscriptions: bool = False
     needs_protection: bool = False
-    per_workload: Optional[Callable[[Mapping[str, Any], list[Any], Comparison], list[protection.WorkloadCheck]]] = None
+
+
+def checked(rule: Rule, customer: Mapping[str, Any], allowed: list[Any], comparison: Comparison,
+            declared: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The findings of one rule for one customer (``declared``: every value declared for the customer): one, or
+    with ``items`` one per item checked (none when it checked none)."""
+    if rule.items is None:
+        if rule.check is None or rule.actual is None:
+            raise AssertionError("the rule %s is declared without check and actual, or items" % rule.key)
+        return [{"field": rule.key, "expected": allowed, "actual": rule.actual(customer), "ok": rule.check(customer, allowed, comparison)}]
+    read = {key: declared[key] for key in rule.reads_keys if key in declared}
+    return [{"field": rule.key, rule.item_key: name, "expected": allowed, "actual": actual, "ok": ok}
+            for name, actual, ok in rule.items(customer, allowed, comparison, read)]
+
+
+def finding_key(item: Mapping[str, Any]) -> str:
+    """What tells one finding of a customer from another: its rule, and for a rule of items the item
+    (``subscription_valid_for[Cloud Backup for Microsoft 365]``)."""
+    return _with_item(item["field"], item)
+
+
+def finding_label(item: Mapping[str, Any]) -> str:
+    """What the reports call a finding: its rule's label, and the item it names (``subscription[Cloud Backup...]``)."""
+    rule = RULES_BY_KEY.get(item["field"])
+    return _with_item((rule.label if rule is not None else None) or item["field"], item)
+
+
+def finding_item(item: Mapping[str, Any]) -> dict[str, Any]:
+    """The item a finding of a rule of items names (``{"service": ...}``), else nothing."""
+    rule = RULES_BY_KEY.get(item["field"])
+    return {rule.item_key: item.get(rule.item_key)} if rule is not None and rule.item_key else {}
+
+
+def _with_item(name: str, item: Mapping[str, Any]) -> str:
+    named = finding_item(item) if isinstance(item.get("field"), str) else {}
+    value = next(iter(named.values()), None)
+    return name if value is None else "%s[%s]" % (name, value)
 
 
 def _text_value(value: Any, where: str) -> str:
@@ -111,16 +156,31 @@ def _recent_shown(item: Mapping[str, Any], now: Optional[datetime]) -> Shown:
                  recency.found_text(item["actual"], now))
 
 
-def _workload_rule(key: str, parse: Callable[[Any, str], Any], checks: Callable[..., list[protection.WorkloadCheck]],
+def _items_rule(key: str, parse: Callable[[Any, str], Any], items: Callable[..., list[Any]],
+                show: Callable[[Mapping[str, Any], Optional[datetime]], Shown], label: str) -> Rule:
+    """A subscription rule: checked subscription by subscription, limited by subscription_services."""
+    return Rule(key, parse, single=True, show=show, label=label, items=items, item_key=subscriptions.ITEM,
+                reads_keys=(subscriptions.SERVICES,), needs_subscriptions=True)
+
+
+def _expiry_shown(item: Mapping[str, Any], now: Optional[datetime]) -> Shown:
+    found = subscriptions.show_expiry(item, now)
+    return Shown(finding_label(item), "valid for %s" % item["expected"][0], found, found)
+
+
+def _seats_shown(item: Mapping[str, Any], now: Optional[datetime]) -> Shown:
+    found = subscriptions.show_seats(item)
+    return Shown(finding_label(item), "", found, found)  # no "expected": the two numbers say it
+
+
+def _workload_rule(key: str, parse: Callable[[Any, str], Any], items: Callable[..., list[Any]],
                    expected: Callable[[list[Any]], str], shown: Callable[[Any], str], single: bool = False) -> Rule:
-    """A rule on protection coverage, checked per workload (protection.py)."""
+    """A rule on protection coverage, checked workload by workload (protection.py)."""
     def show(item: Mapping[str, Any], _now: Optional[datetime]) -> Shown:
         actual = shown(item["actual"])
-        return Shown(key, expected(item["expected"]), actual, "got " + actual)
+        return Shown(finding_label(item), expected(item["expected"]), actual, "got " + actual)
 
-    return Rule(key, parse, lambda customer, allowed, comparison: all(check.ok for check in checks(customer, allowed, comparison)),
-                lambda customer: customer.get(protection.FACT), single=single, show=show, needs_protection=True,
-                per_workload=checks)
+    return Rule(key, parse, single=single, show=show, items=items, item_key=protection.ITEM, needs_protection=True)
 
 
 # The checks, in report order.
@@ -129,13 +189,18 @@ RULES: tuple[Rule, ...] = (
     Rule("country_or_region", _text_value, _country_ok, lambda customer: customer.get("country_or_region")),
     Rule(recency.KEY, recency.parse_within, _recent_ok, lambda customer: customer.get(recency.FACT),
          single=True, needs_jobs=True, show=_recent_shown, label=recency.LABEL),
-    _workload_rule(protection.PROTECTED, protection.parse_workload, protection.protected_checks, lambda _allowed: "protected",
+    _items_rule(subscriptions.VALID_FOR, recency.parse_within, subscriptions.valid_items, _expiry_shown, "subscription"),
+    _items_rule(subscriptions.SEATS, subscriptions.parse_seats, subscriptions.seats_items, _seats_shown, "seats"),
+    # Checks nothing itself: limits the two rules above to the services it names.
+    Rule(subscriptions.SERVICES, subscriptions.parse_service, items=lambda *_args: [], item_key=subscriptions.ITEM),
+    _workload_rule(protection.PROTECTED, protection.parse_workload, protection.protected_items, lambda _allowed: "protected",
                    protection.show_protected),
-    _workload_rule(protection.COVERAGE, protection.parse_percent, protection.coverage_checks, protection.show_percent,
+    _workload_rule(protection.COVERAGE, protection.parse_percent, protection.coverage_items, protection.show_percent,
                    protection.show_coverage, single=True),
 )
 RULES_BY_KEY = {rule.key: rule for rule in RULES}
 CHECKED_FIELDS = tuple(rule.key for rule in RULES)
 ENTRY_KEYS = ("id", "name") + CHECKED_FIELDS
 JOBS_FIELDS = frozenset(rule.key for rule in RULES if rule.needs_jobs)
+SUBSCRIPTIONS_FIELDS = frozenset(rule.key for rule in RULES if rule.needs_subscriptions)
 PROTECTION_FIELDS = frozenset(rule.key for rule in RULES if rule.needs_protection)
