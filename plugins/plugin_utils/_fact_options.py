@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from ansible_collections.avepoint.graph.plugins.module_utils._client import AvePointClient
 from ansible_collections.avepoint.graph.plugins.module_utils._clouds import READS_CUSTOMERS
-from ansible_collections.avepoint.graph.plugins.plugin_utils import _last_success, _subscription_facts
+from ansible_collections.avepoint.graph.plugins.plugin_utils import _last_success, _protection_facts, _subscription_facts
 
 Facts = dict[str, Any]
 
@@ -37,6 +37,7 @@ class FactOption:
 FACT_OPTIONS = (
     FactOption(_last_success.OPTION, (_last_success.FACT,), _last_success.KIND, _last_success.add_last_success),
     FactOption(_subscription_facts.OPTION, _subscription_facts.FACTS, _subscription_facts.KIND, _subscription_facts.add_subscriptions),
+    FactOption(_protection_facts.OPTION, _protection_facts.FACTS, _protection_facts.KIND, _protection_facts.add_protection),
 )
 
 

@@ -6,7 +6,7 @@ customer is compared with it and how the reports show it.
 A new check (another fact, a derived value) is one more Rule in RULES: the declaration keys,
 the validation (declaration.py), the comparison (check.py) and the report columns
 (reports.py) all follow from this table. A rule that checks a customer item by item (each
-subscription) gives one finding per item, named by the item (``service``).
+subscription, each workload) gives one finding per item, named by the item (``service``, ``workload``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from ansible_collections.avepoint.graph.plugins.module_utils._errors import Conf
 from ansible_collections.avepoint.graph.plugins.module_utils._shown import describe
 from ansible_collections.avepoint.graph.plugins.module_utils._times import utc_now
 
-from . import recency, subscriptions
+from . import protection, recency, subscriptions
 from .countries import CountryAliases
 
 MATCH_MODES = ("forgiving", "exact")
@@ -59,7 +59,8 @@ class Rule:
     ``items`` (customer, allowed values, comparison, the declared values of ``reads_keys``) makes it
     a rule that checks item by item, instead of ``check`` and ``actual``: each item it checked
     becomes a finding of its own, with the item's name under ``item_key`` (``service``).
-    ``needs_subscriptions``: the rule reads ``subscriptions``, fetched like the jobs.
+    ``needs_subscriptions``: the rule reads ``subscriptions``, fetched like the jobs;
+    ``needs_protection``: it reads the customer's ``workloads``, the protection coverage.
     """
 
     key: str
@@ -74,6 +75,7 @@ class Rule:
     item_key: Optional[str] = None
     reads_keys: tuple[str, ...] = ()  # other declaration keys the rule reads (subscription_services)
     needs_subscriptions: bool = False
+    needs_protection: bool = False
 
 
 def checked(rule: Rule, customer: Mapping[str, Any], allowed: list[Any], comparison: Comparison,
@@ -171,6 +173,16 @@ def _seats_shown(item: Mapping[str, Any], now: Optional[datetime]) -> Shown:
     return Shown(finding_label(item), "", found, found)  # no "expected": the two numbers say it
 
 
+def _workload_rule(key: str, parse: Callable[[Any, str], Any], items: Callable[..., list[Any]],
+                   expected: Callable[[list[Any]], str], shown: Callable[[Any], str], single: bool = False) -> Rule:
+    """A rule on protection coverage, checked workload by workload (protection.py)."""
+    def show(item: Mapping[str, Any], _now: Optional[datetime]) -> Shown:
+        actual = shown(item["actual"])
+        return Shown(finding_label(item), expected(item["expected"]), actual, "got " + actual)
+
+    return Rule(key, parse, single=single, show=show, items=items, item_key=protection.ITEM, needs_protection=True)
+
+
 # The checks, in report order.
 RULES: tuple[Rule, ...] = (
     Rule("job_status", _status_value, _status_ok, lambda customer: customer.get("job_status")),
@@ -181,9 +193,14 @@ RULES: tuple[Rule, ...] = (
     _items_rule(subscriptions.SEATS, subscriptions.parse_seats, subscriptions.seats_items, _seats_shown, "seats"),
     # Checks nothing itself: limits the two rules above to the services it names.
     Rule(subscriptions.SERVICES, subscriptions.parse_service, items=lambda *_args: [], item_key=subscriptions.ITEM),
+    _workload_rule(protection.PROTECTED, protection.parse_workload, protection.protected_items, lambda _allowed: "protected",
+                   protection.show_protected),
+    _workload_rule(protection.COVERAGE, protection.parse_percent, protection.coverage_items, protection.show_percent,
+                   protection.show_coverage, single=True),
 )
 RULES_BY_KEY = {rule.key: rule for rule in RULES}
 CHECKED_FIELDS = tuple(rule.key for rule in RULES)
 ENTRY_KEYS = ("id", "name") + CHECKED_FIELDS
 JOBS_FIELDS = frozenset(rule.key for rule in RULES if rule.needs_jobs)
 SUBSCRIPTIONS_FIELDS = frozenset(rule.key for rule in RULES if rule.needs_subscriptions)
+PROTECTION_FIELDS = frozenset(rule.key for rule in RULES if rule.needs_protection)
