@@ -87,13 +87,15 @@ options:
     description:
       - Which AvePoint API answers.
       - V(partner) uses the partner API, C(GET /partner/customers), C(GET /partner/customers/{id}), for jobs
-        C(GET /partner/customers/{id}/jobs) and for subscriptions C(GET /partner/services[/{id}]), with the permissions
-        C(partner.customers.read.all), C(partner.jobs.read.all) and C(partner.license.read.all). AvePoint has marked
+        C(GET /partner/customers/{id}/jobs), for subscriptions C(GET /partner/services[/{id}]) and for protection
+        C(GET /partner/customers/{id}/protected), with the permissions C(partner.customers.read.all),
+        C(partner.jobs.read.all), C(partner.license.read.all) and C(partner.cbprotected.read.all). AvePoint has marked
         this API for deprecation.
       - V(elements) uses the Elements v3 API, C(POST /partner/external/v3/general/customers/batch) in batches of
-        up to O(batch_size) IDs, for jobs the customer's C(avpt-products/jobs/batch) endpoint and for subscriptions
-        C(POST /partner/external/v3/general/customers/services/batch), with the permissions
-        C(elements.customers.read.all), C(elements.jobs.read.all) and C(elements.license.read.all).
+        up to O(batch_size) IDs, for jobs the customer's C(avpt-products/jobs/batch) endpoint, for subscriptions
+        C(POST /partner/external/v3/general/customers/services/batch) and for protection the customer's
+        C(cloud-backup-m365/overview) endpoint, with the permissions C(elements.customers.read.all),
+        C(elements.jobs.read.all), C(elements.license.read.all) and C(elements.cbprotected.read.all).
         Its customer facts add C(management_mode) and C(tenants).
       - Each module, lookup and inventory asks only for the permission of the data it reads.
       - If not set, the value of the E(AVEPOINT_API) environment variable is used.

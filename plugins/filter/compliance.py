@@ -40,14 +40,14 @@ def compliance_declaration(expected: Any, defaults: Any = None, scope: str = "li
 
 def compliance_check(customers: Any, expected: Any, defaults: Any = _NOT_GIVEN, scope: Any = _NOT_GIVEN, match: Any = _NOT_GIVEN,
                      country_aliases: Any = _NOT_GIVEN, allow_empty: Any = _NOT_GIVEN, jobs: Any = None, now: Any = _NOT_GIVEN,
-                     previous_report: Any = None, subscriptions: Any = None) -> dict[str, Any]:
+                     previous_report: Any = None, subscriptions: Any = None, protection: Any = None) -> dict[str, Any]:
     options = {"defaults": defaults, "scope": scope, "match": match, "country_aliases": country_aliases,
                "allow_empty": allow_empty, "now": now}
     declaration = declaration_of(expected, **{name: value for name, value in options.items() if value is not _NOT_GIVEN})
     if previous_report is not None and not isinstance(previous_report, str):
         raise AnsibleFilterError("avepoint.graph.compliance_check: previous_report must be the path of a JSON report, got %s"
                                  % type(previous_report).__name__)
-    result = check_compliance(customers, declaration, jobs=jobs, subscriptions=subscriptions)
+    result = check_compliance(customers, declaration, jobs=jobs, subscriptions=subscriptions, protection_result=protection)
     if previous_report and previous_report.strip():
         previous, warning = read_previous_report(previous_report.strip())
         if warning:

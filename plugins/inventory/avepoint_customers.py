@@ -18,7 +18,8 @@ description:
     and C(country_or_region), and with O(api=elements) also C(management_mode) and C(tenants), the same as the
     R(avepoint.graph.avepoint_customer_info,ansible_collections.avepoint.graph.avepoint_customer_info_module)
     module returns; with O(last_success=true) also C(last_success), with O(last_success_by_workload=true) also
-    C(last_success_by_workload), with O(subscriptions=true) also C(subscriptions).
+    C(last_success_by_workload), with O(subscriptions=true) also C(subscriptions), with O(protection=true) also
+    C(workloads) and C(protected_workloads).
   - The inventory source must be a YAML file whose name ends in C(avepoint_customers.yml) or C(avepoint_customers.yaml).
   - Connection options are read from the inventory file, the E(AVEPOINT_*) environment variables and
     the C([avepoint_graph]) section of ansible.cfg. Their values may be templates (for example an
@@ -137,6 +138,21 @@ options:
     type: bool
     default: false
     version_added: 1.2.0
+  protection:
+    description:
+      - Add C(workloads) and C(protected_workloads) to the facts of each customer that gets them (as for O(last_success)),
+        its protection coverage per workload as RV(avepoint.graph.avepoint_protection_info#module:customers[].workloads)
+        and RV(avepoint.graph.avepoint_protection_info#module:customers[].protected_workloads) return it (empty lists for
+        a customer the protection API does not know).
+      - C(protected_workloads) is a list of workload names, so O(keyed_groups) can group hosts by it, and an expression
+        such as C(['Exchange Online', 'OneDrive'] | difference(avepoint_customer.protected_workloads)) by the
+        workloads that are not protected (see the examples).
+      - The protection data is read in one bulk call with the same token, which then asks for the protection permission
+        too (C(partner.cbprotected.read.all) or C(elements.cbprotected.read.all)); a O(scope) you set must name it.
+      - V(false) (the default) reads no protection data. With O(cache=true) the facts are cached as for O(last_success).
+    type: bool
+    default: false
+    version_added: 1.2.0
 notes:
   - The C(ansible_avepoint_*) variables apply to an inventory source only as extra variables (C(-e));
     host and group variables cannot configure an inventory plugin.
@@ -201,6 +217,22 @@ groups:
   renewal_due: >-
     avepoint_customer.subscriptions | map(attribute='expiration_date') | reject('none')
     | select('lt', '%Y-%m-%dT%H:%M:%SZ' | strftime(now(utc=true).timestamp() + 30 * 86400, utc=true)) | list | length > 0
+
+# Every customer with its protection coverage, grouped by the Microsoft 365 workloads it does not
+# protect (groups unprotected_OneDrive, unprotected_Microsoft_Teams...) and by those it does.
+plugin: avepoint.graph.avepoint_customers
+protection: true
+keyed_groups:
+  - key: >-
+      ['Exchange Online', 'SharePoint Online', 'OneDrive', 'Microsoft Teams']
+      | difference(avepoint_customer.protected_workloads)
+    prefix: unprotected
+  - key: avepoint_customer.protected_workloads
+    prefix: protected
+groups:
+  coverage_below_95: >-
+    avepoint_customer.workloads | selectattr('coverage_percent', 'number')
+    | selectattr('coverage_percent', 'lt', 95) | list | length > 0
 
 # Only customers in Vietnam (however the API spells it) or Germany whose backups are
 # not working, cached for an hour.
@@ -343,8 +375,9 @@ class InventoryModule(PluginOptions, BaseInventoryPlugin, Constructable, Cacheab
                select: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] = list) -> CustomerSet:
         """Customers from the inventory cache when allowed and sufficient, else from the API (one bulk call).
 
-        With the fact options (last_success, last_success_by_workload, subscriptions), the ``select``ed customers also carry their facts:
-        read in one bulk call per kind of data with the same client, and only for those a cached entry lacks.
+        With the fact options (last_success, last_success_by_workload, subscriptions, protection), the ``select``ed
+        customers also carry their facts: read in one bulk call per kind of data with the same client, and only for
+        those a cached entry lacks.
         """
         use_cache = bool(self.get_option("cache"))
         fact_options = enabled(self.get_option)

@@ -93,6 +93,19 @@ options:
     type: bool
     default: false
     version_added: 1.2.0
+  protection:
+    description:
+      - Also return C(workloads) and C(protected_workloads), each customer's protection coverage per workload as
+        RV(avepoint.graph.avepoint_protection_info#module:customers[].workloads) and
+        RV(avepoint.graph.avepoint_protection_info#module:customers[].protected_workloads) return it.
+      - The protection of the customers is read in one bulk call with the same token, which then asks for the protection
+        permission too (C(partner.cbprotected.read.all) or C(elements.cbprotected.read.all)); a O(scope) you set must
+        name it.
+      - V(false) (the default) reads no protection data, so the lookup costs what it always did.
+      - Cached results with and without C(workloads) are kept apart.
+    type: bool
+    default: false
+    version_added: 1.2.0
 extends_documentation_fragment:
   - avepoint.graph.connection
   - avepoint.graph.connection.plugins
@@ -112,6 +125,8 @@ notes:
 seealso:
   - module: avepoint.graph.avepoint_customer_info
     description: The same customer facts from a task, also for every customer the app registration can see.
+  - module: avepoint.graph.avepoint_protection_info
+    description: The protection coverage per workload from a task, which O(protection) adds here.
   - name: AvePoint Graph API
     description: AvePoint's API reference.
     link: https://learn.avepoint.com/Docs/API/
@@ -172,6 +187,12 @@ EXAMPLES = r"""
   when: item.1.expiration_date is not none and item.1.expiration_date < cutoff
   vars:
     cutoff: "{{ '%Y-%m-%dT%H:%M:%SZ' | strftime(now(utc=true).timestamp() + 30 * 86400, utc=true) }}"
+
+- name: Customers whose OneDrive is not protected (protection read in one bulk call)
+  ansible.builtin.debug:
+    msg: "{{ customers | rejectattr('protected_workloads', 'contains', 'OneDrive') | map(attribute='organization') | join(', ') }}"
+  vars:
+    customers: "{{ query('avepoint.graph.avepoint_customer', customer_ids, protection=true) }}"
 
 - name: An empty result instead of a failure when the service cannot be reached
   ansible.builtin.set_fact:
@@ -252,6 +273,27 @@ _raw:
       elements: dict
       returned: when O(subscriptions=true)
       version_added: 1.2.0
+    workloads:
+      description:
+        - The customer's workloads as the protection API lists them, sorted by name, each with C(workload), C(service),
+          C(scanned_objects), C(protected_objects), C(coverage_percent) and C(last_job_size_bytes), as
+          RV(avepoint.graph.avepoint_protection_info#module:customers[].workloads) returns them.
+        - Empty when the protection API lists none (or does not know the customer).
+      type: list
+      elements: dict
+      returned: when O(protection=true)
+      sample: [{"workload": "Exchange Online", "service": "Cloud Backup for Microsoft 365", "scanned_objects": 25,
+                "protected_objects": 25, "coverage_percent": 100.0, "last_job_size_bytes": 0}]
+      version_added: 1.2.0
+    protected_workloads:
+      description:
+        - The names of the customer's workloads with at least one protected object, sorted; a workload missing here is
+          not protected.
+      type: list
+      elements: str
+      returned: when O(protection=true)
+      sample: [Exchange Online, Microsoft Teams, OneDrive, SharePoint Online]
+      version_added: 1.2.0
 """
 
 from ansible.errors import AnsibleLookupError
@@ -272,7 +314,7 @@ class LookupModule(PluginOptions, LookupBase):
         try:
             self.set_options(var_options=variables or {}, direct=kwargs)  # checked, rendered: see PluginOptions
             ids = customer_ids_from_terms(terms)  # before anything else: bad input never reaches the network
-            fact_options = enabled(self.get_option)  # last_success, last_success_by_workload, subscriptions
+            fact_options = enabled(self.get_option)  # last_success, last_success_by_workload, subscriptions, protection
             return lookup_customers(
                 ids,
                 self.connection_settings(reads(fact_options)),

@@ -22,6 +22,9 @@ from ._responses import ErrorDetails, decode_json
 from ._schemas import check
 
 EXPIRY_MARGIN_SECONDS = 60.0  # refresh this long before the token expires
+# A token fetched after a 401 that is refused within this time is not replaced again (a long-lived client, such as the
+# event source, still gets a new token for a refusal hours later: a revoked token).
+REFUSED_AGAIN_SECONDS = 300.0
 
 
 class TokenSource(Protocol):
@@ -68,6 +71,8 @@ class ClientCredentialsToken:
         self._lock = threading.Lock()
         self.issued: list[str] = []  # tokens this source obtained, for redaction
         self._failure: Optional[AvePointError] = None
+        self._refused: set[str] = set()  # tokens the service answered 401 to
+        self._refreshes: dict[str, float] = {}  # token fetched to replace a refused one -> when
         self._key = requester_identity(settings)  # one-way: the cache never holds a credential
 
     def token(self) -> str:
@@ -87,16 +92,25 @@ class ClientCredentialsToken:
                 self._failure = error
                 raise
             self.issued.append(fresh.value)
+            if self._refused:
+                self._refreshes[fresh.value] = self._clock()
             with _cache_lock:
                 _cache[self._key] = fresh
             return fresh.value
 
     def invalidate(self, token: str) -> bool:
-        with _cache_lock:
-            cached = _cache.get(self._key)
-            if cached is not None and cached.value == token:
-                del _cache[self._key]  # only the first of several threads that saw the 401 forgets it
-        return True
+        with self._lock:
+            fetched = self._refreshes.get(token)
+            if fetched is not None and self._clock() - fetched < REFUSED_AGAIN_SECONDS:
+                # A 401 to the token just fetched after a 401: the credentials or permissions are the problem, not the
+                # token's age. Refreshing again (each worker thread that saw it would) only adds token requests.
+                return False
+            self._refused.add(token)
+            with _cache_lock:
+                cached = _cache.get(self._key)
+                if cached is not None and cached.value == token:
+                    del _cache[self._key]  # only the first of several threads that saw the 401 forgets it
+            return True
 
     def form(self) -> dict[str, str]:
         return {

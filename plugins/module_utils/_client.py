@@ -29,6 +29,7 @@ from ._jobs import JOBS, JobReport, api_filter, job_report
 from ._options import ConnectionSettings
 from ._parallel import map_bounded
 from ._partner_api import PartnerBackend
+from ._protection import PROTECTION, ProtectionReport, protection_report
 from ._resources import Facts, Resource
 from ._responses import ErrorDetails, decode_json
 from ._subscriptions import SUBSCRIPTIONS
@@ -98,6 +99,13 @@ class AvePointClient:
             found = self._map(lambda customer_id: self.backend.of_customer(JOBS, customer_id, self.send, path, body),
                               query.customer_ids)
         return job_report(query, found, self.settings, self._warn)
+
+    def get_protection(self, ids: Sequence[Any]) -> ProtectionReport:
+        """The protected workloads of each customer of ``ids`` (validated before any request), read concurrently."""
+        wanted = normalize_customer_ids(ids)
+        with self._reading():
+            found = self._map(lambda customer_id: self.backend.of_customer(PROTECTION, customer_id, self.send), wanted)
+        return protection_report(wanted, found, self.settings, self._warn)
 
     # How the operations run.
 

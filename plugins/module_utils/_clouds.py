@@ -38,9 +38,9 @@ CLOUDS: dict[str, CloudEndpoints] = {
 # names both permissions serves both.
 PERMISSIONS: dict[str, dict[str, str]] = {
     "partner": {"customers": "partner.customers.read.all", "jobs": "partner.jobs.read.all",
-                "subscriptions": "partner.license.read.all"},
+                "protection": "partner.cbprotected.read.all", "subscriptions": "partner.license.read.all"},
     "elements": {"customers": "elements.customers.read.all", "jobs": "elements.jobs.read.all",
-                 "subscriptions": "elements.license.read.all"},
+                 "protection": "elements.cbprotected.read.all", "subscriptions": "elements.license.read.all"},
 }
 
 # The customer permission per API; its keys are the choices of the ``api`` option.
@@ -50,7 +50,7 @@ READS_CUSTOMERS: tuple[str, ...] = ("customers",)
 
 
 def permission(api: str, kind: str) -> str:
-    """The permission ``api`` needs to read ``kind`` (``customers``, ``jobs``, ``subscriptions``)."""
+    """The permission ``api`` needs to read ``kind`` (``customers``, ``jobs``, ``protection``, ``subscriptions``)."""
     return PERMISSIONS[api][kind]
 
 

@@ -33,3 +33,11 @@ def normalize_customer_ids(values: Iterable[Any], what: str = "customer ID") -> 
     for value in values:
         seen.setdefault(normalize_customer_id(value, what), None)
     return list(seen)
+
+
+def required_customer_ids(values: Iterable[Any]) -> list[str]:
+    """As :func:`normalize_customer_ids`, for a module's ``customer_id`` / ``customer_ids``: at least one."""
+    ids = normalize_customer_ids(values)
+    if not ids:
+        raise ConfigurationError("no customer ID given: set customer_id or customer_ids")
+    return ids

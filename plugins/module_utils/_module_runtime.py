@@ -24,6 +24,22 @@ def avepoint_module(argument_spec: dict[str, Any], **kwargs: Any) -> AnsibleModu
     return AnsibleModule(argument_spec=spec, **kwargs)
 
 
+# The options of a module that reads data of the customers it is given: one ID, or a list.
+CUSTOMER_OPTIONS: dict[str, Any] = {"customer_id": {"type": "str"}, "customer_ids": {"type": "list", "elements": "str"}}
+
+
+def per_customer_module(argument_spec: dict[str, Any]) -> AnsibleModule:
+    """An AnsibleModule of a module that reads the data of the customers of ``customer_id`` or ``customer_ids``
+    (exactly one of them), never changes anything and so supports check mode."""
+    return avepoint_module(dict(CUSTOMER_OPTIONS, **argument_spec), mutually_exclusive=[("customer_id", "customer_ids")],
+                           required_one_of=[("customer_id", "customer_ids")], supports_check_mode=True)
+
+
+def customer_ids_asked(params: dict[str, Any]) -> list[Any]:
+    """The customer IDs a per-customer module was given, as given (validated by the caller)."""
+    return [params["customer_id"]] if params["customer_id"] is not None else params["customer_ids"]
+
+
 def run_module(module: AnsibleModule, work: ModuleWork, reads: Sequence[str] = READS_CUSTOMERS) -> None:
     """Check dependencies and options, run ``work`` with a client, exit with its result.
 

@@ -13,7 +13,8 @@ A paging style reads every page of one list (:meth:`Paging.read`); an endpoint d
   API host are followed: the bearer token goes nowhere else.
 * :data:`PAGE_INDEX` (Elements v3): ``data`` holds the items; ``pageIndex`` 1, 2, ... until
   ``metadata.totalCount`` items have arrived; an empty page before that, or a total that
-  ``max_pages`` pages cannot hold, is an error.
+  ``max_pages`` pages cannot hold, is an error. :data:`PAGE_INDEX_WRAPPED` also reads a page sent
+  as the one item of a list, as AvePoint publishes its v3 protection overview sample.
 
 Other v3 endpoints page by a ``skipToken`` or a ``hasNextPage`` flag: such a style is one more
 class with a ``read`` method. Whatever the style, :class:`Pages` keeps the rules that make every
@@ -200,24 +201,43 @@ class ODataPaging:
 
 
 class PageIndexPaging:
-    """``data`` and ``metadata.totalCount``, asked for by ``pageIndex`` and ``pageSize`` (Elements v3)."""
+    """``data`` and ``metadata.totalCount``, asked for by ``pageIndex`` and ``pageSize`` (Elements v3).
 
-    def __init__(self, page_size: int) -> None:
+    ``wrapped``: a page may also come as the one item of a list, the way AvePoint publishes the sample of
+    the v3 protection overview; that list is unwrapped, and a list of any other length refused.
+    """
+
+    def __init__(self, page_size: int, wrapped: bool = False) -> None:
         self.page_size = page_size
+        self.wrapped = wrapped
 
     def read(self, first: Request, send: Send, pages: "Pages[Any]", api_url: str, schema: str) -> Iterator[Tuple[str, List[Any]]]:
         while True:
             where = pages.next_page()
             params = dict(first.params or {}, pageIndex=pages.page, pageSize=self.page_size)
             document = send(replace(first, params=params, what=where))
+            if self.wrapped:
+                document = unwrapped(document, where)
             check(schema, document, where)
             yield where, document["data"]
             if pages.complete(document["metadata"]["totalCount"], self.page_size):
                 return
 
 
+def unwrapped(document: Any, where: str) -> Any:
+    """The page a one-item list holds; any other document as it is. A list of several pages (or none) is
+    refused: which one would be the answer?"""
+    if not isinstance(document, list):
+        return document
+    if len(document) != 1:
+        raise ContractError("the API response for %s is a list of %d items where one page (an object with data and "
+                            "metadata) was expected; refusing to choose" % (where, len(document)))
+    return document[0]
+
+
 ODATA = ODataPaging()
 PAGE_INDEX = PageIndexPaging(100)  # the documented maximum pageSize of the v3 endpoints
+PAGE_INDEX_WRAPPED = PageIndexPaging(100, wrapped=True)
 
 
 def _host_of(url: str) -> tuple[str, str, Optional[int], bool]:

@@ -341,15 +341,14 @@ failed_ids:
 """
 
 from ansible_collections.avepoint.graph.plugins.module_utils._job_query import ELEMENTS_JOBS_PATH, job_query
-from ansible_collections.avepoint.graph.plugins.module_utils._module_runtime import avepoint_module, run_module
+from ansible_collections.avepoint.graph.plugins.module_utils._module_runtime import customer_ids_asked, per_customer_module, run_module
 
 READS = ("jobs",)
 
 
 def run(module, client) -> dict:
     params = module.params
-    ids = [params["customer_id"]] if params["customer_id"] is not None else params["customer_ids"]
-    query = job_query(ids, since=params["since"], statuses=params["status"], job_types=params["job_type"],
+    query = job_query(customer_ids_asked(params), since=params["since"], statuses=params["status"], job_types=params["job_type"],
                       job_modules=params["job_module"], elements_path=params["elements_jobs_path"])
     report = client.get_jobs(query)
     return {"changed": False, "jobs": report.jobs if params["return_jobs"] else [], "customers": report.customers,
@@ -357,21 +356,14 @@ def run(module, client) -> dict:
 
 
 def main() -> None:
-    module = avepoint_module(
-        {
-            "customer_id": {"type": "str"},
-            "customer_ids": {"type": "list", "elements": "str"},
-            "since": {"type": "str"},
-            "status": {"type": "list", "elements": "str"},
-            "job_type": {"type": "list", "elements": "str"},
-            "job_module": {"type": "list", "elements": "str"},
-            "return_jobs": {"type": "bool", "default": True},
-            "elements_jobs_path": {"type": "str", "default": ELEMENTS_JOBS_PATH},
-        },
-        mutually_exclusive=[("customer_id", "customer_ids")],
-        required_one_of=[("customer_id", "customer_ids")],
-        supports_check_mode=True,
-    )
+    module = per_customer_module({
+        "since": {"type": "str"},
+        "status": {"type": "list", "elements": "str"},
+        "job_type": {"type": "list", "elements": "str"},
+        "job_module": {"type": "list", "elements": "str"},
+        "return_jobs": {"type": "bool", "default": True},
+        "elements_jobs_path": {"type": "str", "default": ELEMENTS_JOBS_PATH},
+    })
     run_module(module, run, READS)
 
 

@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from ansible_collections.avepoint.graph.plugins.module_utils._client import AvePointClient
 from ansible_collections.avepoint.graph.plugins.module_utils._clouds import READS_CUSTOMERS
-from ansible_collections.avepoint.graph.plugins.plugin_utils import _last_success, _subscription_facts
+from ansible_collections.avepoint.graph.plugins.plugin_utils import _last_success, _protection_facts, _subscription_facts
 
 Facts = dict[str, Any]
 
@@ -40,6 +40,7 @@ FACT_OPTIONS = (
     FactOption(_last_success.OPTION, (_last_success.FACT,), _last_success.KIND, _last_success.add_job_facts),
     FactOption(_last_success.BY_WORKLOAD, (_last_success.BY_WORKLOAD,), _last_success.KIND, _last_success.add_job_facts),
     FactOption(_subscription_facts.OPTION, _subscription_facts.FACTS, _subscription_facts.KIND, _subscription_facts.add_subscriptions),
+    FactOption(_protection_facts.OPTION, _protection_facts.FACTS, _protection_facts.KIND, _protection_facts.add_protection),
 )
 
 
@@ -50,7 +51,7 @@ def enabled(get_option: Callable[[str], Any]) -> tuple[FactOption, ...]:
 
 def reads(options: Sequence[FactOption]) -> tuple[str, ...]:
     """The kinds of data a plugin reads, which pick its token's default scope."""
-    return READS_CUSTOMERS + tuple(option.kind for option in options)
+    return READS_CUSTOMERS + tuple(dict.fromkeys(option.kind for option in options))
 
 
 def cache_identity(identity: str, options: Sequence[FactOption]) -> str:

@@ -4,7 +4,7 @@
 
 The key is a one-way hash of what selects the data: the inventory file, the mode, the
 requester identity (URLs, API, scope, client ID and every credential, see
-``module_utils._identity``) and the fact options on (``last_success``, ``subscriptions``), so a
+``module_utils._identity``) and the fact options on (``last_success``, ``subscriptions``, ``protection``), so a
 different credential never reads another's entry. The
 value holds customer facts only, so a cache file can never leak a secret.
 """

@@ -19,6 +19,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from . import live
 from .dataset import is_guid, job_status_name, partner_view, v3_view
 from .jobs import partner_job_view, v3_job_view
+from .protection import protection_view
 from .subscriptions import partner_services_view, v3_services_view
 from .faults import POST_KINDS, PRE_KINDS, TOKEN_PATH, FaultRule
 from .shapes import FOREIGN_HOST, Shapes, fresh_customer
@@ -31,6 +32,8 @@ PARTNER_SCOPE = "partner.customers.read.all"
 ELEMENTS_SCOPE = "elements.customers.read.all"
 PARTNER_JOBS_SCOPE = "partner.jobs.read.all"
 ELEMENTS_JOBS_SCOPE = "elements.jobs.read.all"
+PARTNER_PROTECTION_SCOPE = "partner.cbprotected.read.all"
+ELEMENTS_PROTECTION_SCOPE = "elements.cbprotected.read.all"
 PARTNER_LICENSE_SCOPE = "partner.license.read.all"
 ELEMENTS_LICENSE_SCOPE = "elements.license.read.all"
 
@@ -39,6 +42,8 @@ ROUTE_LIST = "GET /partner/customers"
 ROUTE_BATCH = "POST /partner/external/v3/general/customers/batch"
 ROUTE_PARTNER_JOBS = "GET /partner/customers/{id}/jobs"
 ROUTE_V3_JOBS = "POST /partner/external/v3/general/customers/{id}/avpt-products/jobs/batch"
+ROUTE_PARTNER_PROTECTED = "GET /partner/customers/{id}/protected"
+ROUTE_V3_PROTECTED = "GET /partner/external/v3/general/customers/{id}/cloud-backup-m365/overview"
 ROUTE_SERVICES_ONE = "GET /partner/services/{id}"
 ROUTE_SERVICES_LIST = "GET /partner/services"
 ROUTE_SERVICES_BATCH = "POST /partner/external/v3/general/customers/services/batch"
@@ -47,6 +52,8 @@ _RE_ONE = re.compile(r"^/partner/customers/([^/]+)/?$", re.IGNORECASE)
 _RE_LIST = re.compile(r"^/partner/customers/?$", re.IGNORECASE)
 _RE_BATCH = re.compile(r"^/partner/external/v3/general/customers/batch/?$", re.IGNORECASE)
 _RE_PARTNER_JOBS = re.compile(r"^/partner/customers/([^/]+)/jobs/?$", re.IGNORECASE)
+_RE_PARTNER_PROTECTED = re.compile(r"^/partner/customers/([^/]+)/protected/?$", re.IGNORECASE)
+_RE_V3_PROTECTED = re.compile(r"^/partner/external/v3/general/customers/([^/]+)/cloud-backup-m365/overview/?$", re.IGNORECASE)
 # Case-insensitive like ASP.NET routing: AvePoint's own sample spells the path /partner/Services/{id}.
 _RE_SERVICES_ONE = re.compile(r"^/partner/services/([^/]+)/?$", re.IGNORECASE)
 _RE_SERVICES_LIST = re.compile(r"^/partner/services/?$", re.IGNORECASE)
@@ -349,6 +356,8 @@ class SimHandler(BaseHTTPRequestHandler):
 
     @staticmethod
     def _customer_objects(payload: Any) -> list[dict[str, Any]]:
+        if isinstance(payload, list) and len(payload) == 1:
+            payload = payload[0]  # a page wrapped in [ ] (the `protection_wrapped` shape)
         if isinstance(payload, dict):
             for key in ("value", "data"):
                 if isinstance(payload.get(key), list):
@@ -499,7 +508,8 @@ class SimHandler(BaseHTTPRequestHandler):
         if _RE_BATCH.match(path):
             return (ROUTE_BATCH if method == "POST" else f"{method} /partner/external/v3/general/customers/batch"), None
         for pattern, route in ((_RE_SERVICES_LIST, ROUTE_SERVICES_LIST), (_RE_SERVICES_ONE, ROUTE_SERVICES_ONE),
-                               (_RE_SERVICES_BATCH, ROUTE_SERVICES_BATCH)):
+                               (_RE_SERVICES_BATCH, ROUTE_SERVICES_BATCH), (_RE_PARTNER_PROTECTED, ROUTE_PARTNER_PROTECTED),
+                               (_RE_V3_PROTECTED, ROUTE_V3_PROTECTED)):
             match = pattern.match(path)
             if match:
                 wanted, _space, template = route.partition(" ")
@@ -534,6 +544,10 @@ class SimHandler(BaseHTTPRequestHandler):
             return self._partner_jobs(unquote(one_id or ""), query)
         if route == ROUTE_V3_JOBS:
             return self._v3_jobs(unquote(one_id or ""), query, body)
+        if route == ROUTE_PARTNER_PROTECTED:
+            return self._partner_protected(unquote(one_id or ""), query)
+        if route == ROUTE_V3_PROTECTED:
+            return self._v3_protected(unquote(one_id or ""), query)
         if route == ROUTE_SERVICES_ONE:
             return self._services_one(unquote(one_id or ""))
         if route == ROUTE_SERVICES_LIST:
@@ -659,6 +673,39 @@ class SimHandler(BaseHTTPRequestHandler):
         data = [v3_job_view(job) for job in jobs[start: start + page_size]]
         return 200, {"data": data,
                      "metadata": {"pageIndex": page_index, "pageSize": page_size, "totalCount": len(jobs)}}
+
+    def _protected_items(self, cid: str) -> list[dict[str, Any]]:
+        """The customer's protected data as both APIs send it; `wrong_id` serves another customer's."""
+        customer = self._customer_for_jobs(cid)
+        shapes = self.state.shapes.get()
+        if cid.lower() in shapes.wrong_id:
+            customer = self._another_customer({cid.lower()})
+        items, generated = self.state.protection_for(customer)
+        return [protection_view(item, customer, shapes.protection_module_names, generated) for item in items]
+
+    def _partner_protected(self, cid: str, query: dict[str, str]) -> tuple[int, Any]:
+        self._require(PARTNER_PROTECTION_SCOPE)
+        items = self._protected_items(cid)
+        base = self._base_url()
+        payload: dict[str, Any] = {
+            "@odata.context": f"{base}/partner/$metadata#Collection(Portal.Api.Model.CustomerOverallProtected)"}
+        page_size = self.state.shapes.get().protection_page_size
+        offset = _decode_skiptoken(query["$skiptoken"]) if "$skiptoken" in query else 0
+        payload["value"] = items[offset: offset + page_size] if page_size > 0 else items
+        if page_size > 0 and offset + page_size < len(items):
+            payload["@odata.nextLink"] = f"{base}/partner/customers/{cid}/protected?$skiptoken={_encode_skiptoken(offset + page_size)}"
+        return 200, payload
+
+    def _v3_protected(self, cid: str, query: dict[str, str]) -> tuple[int, Any]:
+        self._require(ELEMENTS_PROTECTION_SCOPE)
+        shapes = self.state.shapes.get()
+        page_index = self._int_param(query, "pageIndex", 1, 1, None)
+        page_size = self._int_param(query, "pageSize", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
+        items = self._protected_items(cid)
+        served = min(page_size, shapes.protection_page_size) if shapes.protection_page_size > 0 else page_size
+        page = {"data": items[(page_index - 1) * served: page_index * served],
+                "metadata": {"pageIndex": page_index, "pageSize": served, "totalCount": len(items)}}
+        return 200, [page] if shapes.protection_wrapped else page
 
     def _batch(self, query: dict[str, str], body: bytes) -> tuple[int, Any]:
         self._require(ELEMENTS_SCOPE)

@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .server import SimState
 
 CHANGEABLE = frozenset(("organization", "ownerEmail", "jobStatusCode", "jobStatus", "countryOrRegion", "managementMode",
-                        "tenants", "partnerJobStatus", "jobs", "products"))
+                        "tenants", "partnerJobStatus", "jobs", "products", "protection"))
 
 
 class ChangeError(ValueError):
@@ -37,9 +37,9 @@ def _check_fields(changes: Any, allowed: frozenset[str]) -> dict[str, Any]:
     unknown = sorted(set(changes) - allowed)
     if unknown:
         raise ChangeError(f"unknown customer field(s) {unknown}; changeable: {sorted(CHANGEABLE)}")
-    for name in ("jobs", "products"):
+    for name in ("jobs", "products", "protection"):
         if name in changes and changes[name] is not None and not isinstance(changes[name], list):
-            raise ChangeError(f"{name} must be a list of {name} (v3 shape) or null")
+            raise ChangeError(f"{name} must be a list of {name} items (API shape) or null")
     return dict(changes)
 
 
@@ -64,7 +64,8 @@ def add_customer(state: "SimState", raw: Any) -> dict[str, Any]:
 
 
 def update_customer(state: "SimState", customer_id: str, changes: Any) -> dict[str, Any]:
-    """Change fields of a customer; ``jobs: null`` (``products: null``) brings back its generated job history (products)."""
+    """Change fields of a customer; ``jobs: null`` (``products: null``, ``protection: null``) brings back its generated
+    job history (products, protected data)."""
     fields = _check_fields(changes, CHANGEABLE)
     with state.customers_lock:
         old = _existing(state, customer_id)
@@ -72,7 +73,7 @@ def update_customer(state: "SimState", customer_id: str, changes: Any) -> dict[s
         if "jobStatus" in fields:
             merged.pop("jobStatusCode", None)  # the name wins, as in a dataset file
         merged.update(fields)
-        for name in ("jobs", "products"):
+        for name in ("jobs", "products", "protection"):
             if merged.get(name, []) is None:
                 del merged[name]  # generated again
         customer = normalize_customers([merged])[0]

@@ -20,6 +20,7 @@ from .dataset import generate_customers, load_dataset_file, normalize_customers
 from .faults import FaultEngine
 from .handlers import SimHandler
 from .jobs import generate_jobs, profile_of
+from .protection import generate_protection, profile_of as protection_profile_of
 from .subscriptions import generate_products, profile_of as subscription_profile_of
 from .shapes import ShapeState
 from .tokens import KNOWN_SCOPES, ClientAuthenticator, TokenStore
@@ -77,7 +78,8 @@ class SimState:
         self._positions = {str(c["id"]).lower(): position for position, c in enumerate(customers)}
         self._jobs: dict[str, list[dict[str, Any]]] = {}
         self._products: dict[str, list[dict[str, Any]]] = {}
-        self._jobs_lock = threading.Lock()  # guards the generated job histories and products
+        self._protection: dict[str, list[dict[str, Any]]] = {}
+        self._jobs_lock = threading.Lock()  # guards the generated job histories, products and protected data
         self.customers_lock = threading.Lock()  # held by the changes of live.py, which replace customers and index
 
     def place(self, customer_id: str) -> None:
@@ -115,6 +117,18 @@ class SimState:
         if isinstance(customer.get("products"), list):
             return "dataset"
         return subscription_profile_of(self._positions[customer_id.lower()])
+
+    def protection_for(self, customer: dict[str, Any]) -> tuple[list[dict[str, Any]], bool]:
+        """The customer's protected data items and whether they were generated (else the dataset's, served verbatim)."""
+        generated = not isinstance(customer.get("protection"), list)
+        return self._own_or_generated(customer, "protection", self._protection,
+                                      lambda position: generate_protection(position, self.config.seed)), generated
+
+    def protection_profile(self, customer_id: str) -> str:
+        customer = self.index[customer_id.lower()]
+        if isinstance(customer.get("protection"), list):
+            return "dataset"
+        return protection_profile_of(self._positions[customer_id.lower()])
 
     @property
     def token_url(self) -> str:
@@ -357,6 +371,16 @@ class Simulator:
     def job_profile(self, customer_id: str) -> str:
         """The profile that shaped a customer's history (see jobs.PROFILES), or "dataset"."""
         return self._require_state().job_profile(customer_id)
+
+    def protection(self, customer_id: str) -> list[dict[str, Any]]:
+        """A customer's protected data items as stored (API shape without the customer fields; generated ones name
+        modules as the jobs API does, see protection.py)."""
+        state = self._require_state()
+        return copy.deepcopy(state.protection_for(state.index[customer_id.lower()])[0])
+
+    def protection_profile(self, customer_id: str) -> str:
+        """The profile that shaped a customer's protected data (see protection.PROFILES), or "dataset"."""
+        return self._require_state().protection_profile(customer_id)
 
     @property
     def jobs_now(self) -> float:

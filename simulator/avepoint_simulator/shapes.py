@@ -12,6 +12,8 @@ import uuid
 from dataclasses import dataclass, field, fields
 from typing import Any, Optional
 
+from .protection import MODULE_NAMES
+
 NEXT_LINK_STYLES = ("odata", "plain", "token", "relative", "foreign")
 ENDLESS_MODES = ("repeat", "fresh", "empty")
 EMPTY_STATUSES = (200, 204)
@@ -44,6 +46,11 @@ class Shapes:
     max_batch_ids: int = 100  # more customerIds than this: 400 "customerIds accepts at most N ids"
     partner_api: bool = True  # false: /partner/customers[/{id}], /partner/services[/{id}] answer 404 (no partner API)
     jobs_ignore_page_index: bool = False  # the v3 jobs endpoint answers page 1 whatever pageIndex asks for
+    # Protection: modules spelt as AvePoint's samples do ("Microsoft 365 Group") or as the jobs API names them;
+    # the v3 page wrapped in [ ] as AvePoint publishes its sample; items per page (0: one partner page, v3 as asked).
+    protection_module_names: str = "sample"
+    protection_wrapped: bool = False
+    protection_page_size: int = 0
 
     @classmethod
     def parse(cls, raw: Any) -> "Shapes":
@@ -112,7 +119,11 @@ def _convert(name: str, value: Any) -> Any:
         if value is not None and value not in ENDLESS_MODES:
             raise ValueError(f"endless must be one of {list(ENDLESS_MODES)} or null")
         return value
-    if name in ("partner_page_size", "max_batch_ids", "total_count"):
+    if name == "protection_module_names":
+        if value not in MODULE_NAMES:
+            raise ValueError(f"protection_module_names must be one of {list(MODULE_NAMES)}")
+        return value
+    if name in ("partner_page_size", "max_batch_ids", "total_count", "protection_page_size"):
         if value is None and name == "total_count":
             return None
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
@@ -122,7 +133,7 @@ def _convert(name: str, value: Any) -> Any:
         if value not in EMPTY_STATUSES:
             raise ValueError(f"empty_status must be one of {list(EMPTY_STATUSES)}")
         return value
-    if name in ("job_status_as_string", "require_body", "partner_api", "jobs_ignore_page_index"):
+    if name in ("job_status_as_string", "require_body", "partner_api", "jobs_ignore_page_index", "protection_wrapped"):
         if not isinstance(value, bool):
             raise ValueError(f"{name} must be true or false")
         return value

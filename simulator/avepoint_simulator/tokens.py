@@ -12,6 +12,7 @@ from typing import Any, Iterable, Optional
 
 KNOWN_SCOPES = ("partner.customers.read.all", "elements.customers.read.all",
                 "partner.jobs.read.all", "elements.jobs.read.all",
+                "partner.cbprotected.read.all", "elements.cbprotected.read.all",
                 "partner.license.read.all", "elements.license.read.all")
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 MAX_SCOPE_LENGTH = 300

@@ -19,6 +19,8 @@ PARTNER = "partner.customers.read.all"
 ELEMENTS = "elements.customers.read.all"
 PARTNER_JOBS = "partner.jobs.read.all"
 ELEMENTS_JOBS = "elements.jobs.read.all"
+PARTNER_PROTECTION = "partner.cbprotected.read.all"
+ELEMENTS_PROTECTION = "elements.cbprotected.read.all"
 BATCH_PATH = "/partner/external/v3/general/customers/batch"
 
 

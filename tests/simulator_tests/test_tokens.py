@@ -3,7 +3,7 @@ import time
 import requests
 
 from avepoint_simulator import Simulator, SimulatorConfig
-from sim_helpers import ELEMENTS, ELEMENTS_JOBS, PARTNER, PARTNER_JOBS, bearer, fetch_token
+from sim_helpers import ELEMENTS, ELEMENTS_JOBS, ELEMENTS_PROTECTION, PARTNER, PARTNER_JOBS, PARTNER_PROTECTION, bearer, fetch_token
 
 
 def test_secret_success(sim):
@@ -18,7 +18,7 @@ def test_secret_success(sim):
 def test_no_scope_grants_all_allowed(sim):
     resp = fetch_token(sim, None)
     assert resp.status_code == 200
-    assert set(resp.json()["scope"].split()) == {PARTNER, ELEMENTS, PARTNER_JOBS, ELEMENTS_JOBS,
+    assert set(resp.json()["scope"].split()) == {PARTNER, ELEMENTS, PARTNER_JOBS, ELEMENTS_JOBS, PARTNER_PROTECTION, ELEMENTS_PROTECTION,
                                                  "partner.license.read.all", "elements.license.read.all"}
 
 

@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from ansible_collections.avepoint.graph.plugins.module_utils._auth import ClientCredentialsToken
 from ansible_collections.avepoint.graph.plugins.module_utils._client import AvePointClient
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import (
     ApiError, ConfigurationError, ContractError, PartialFailureError)
@@ -80,6 +81,27 @@ def test_second_401_fails_with_a_clear_message():
         client.get_customers(IDS)
     assert "HTTP 401" in str(error.value) and "check client_id and client_secret" in str(error.value)
     assert transport.token_requests == 2  # refreshed once, then gave up for the whole batch
+
+
+def test_a_refused_refresh_is_not_refreshed_again_by_every_worker():
+    # Every worker in flight sees the 401: the token is replaced once, and a 401 to the replacement ends the task.
+    many = ["%08x-0000-4000-8000-%012x" % (n, n) for n in range(1, 41)]
+    client, transport = make_client(lambda *a: response(401, {"message": "nope"}), concurrency=8)
+    with pytest.raises(ApiError):
+        client.get_customers(many)
+    assert transport.token_requests == 2
+
+
+def test_a_token_refused_long_after_its_refresh_is_replaced_again():
+    clock = [1000.0]
+    settings = settings_from_getter({"client_id": "app", "client_secret": "s", "api_url": API_URL, "token_url": TOKEN_URL}.get)
+    source = ClientCredentialsToken(settings, FakeTransport(None), clock=lambda: clock[0])
+    first = source.token()
+    assert source.invalidate(first)
+    second = source.token()
+    assert not source.invalidate(second)  # refused at once: the credentials, not the token
+    clock[0] += 3000  # an hour later (the event source polls for days): a revoked token
+    assert source.invalidate(second) and source.token() != second
 
 
 def test_403_names_the_permission_and_stops_the_batch():

@@ -31,6 +31,7 @@ from ansible_collections.avepoint.graph.plugins.module_utils import _module_runt
 from ansible_collections.avepoint.graph.plugins.module_utils._clouds import API_SCOPES, CLOUDS
 from ansible_collections.avepoint.graph.plugins.module_utils._backup_status import BACKUP_STATUS_NAMES
 from ansible_collections.avepoint.graph.plugins.module_utils._customer_facts import ELEMENTS_FACT_FIELDS, FACT_FIELDS
+from ansible_collections.avepoint.graph.plugins.module_utils._protection import WORKLOAD_FIELDS
 from ansible_collections.avepoint.graph.plugins.module_utils._subscriptions import CUSTOMER_FIELDS, SUBSCRIPTION_FIELDS
 from ansible_collections.avepoint.graph.plugins.module_utils._options import CONNECTION_OPTIONS, module_argument_spec
 from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.declaration import SCOPES
@@ -270,7 +271,7 @@ def test_the_role_declares_the_entry_keys_and_status_names_the_code_knows():
 # ---------------------------------------------------------------- customer facts
 
 OPTIONAL_FACTS = tuple(name for option in FACT_OPTIONS for name in option.facts)  # added by the plugins' fact options
-ADDED_IN = {"last_success": "1.1.0", "last_success_by_workload": "1.2.0", "subscriptions": "1.2.0"}
+ADDED_IN = {"last_success": "1.1.0", "last_success_by_workload": "1.2.0", "subscriptions": "1.2.0", "protection": "1.2.0"}
 
 
 @pytest.mark.parametrize("path, key, optional", [
@@ -305,3 +306,11 @@ def test_the_inventory_names_every_fact():
     described = text(documentation(ROOT / "plugins/inventory/avepoint_customers.py")["description"])
     missing = [name for name in ELEMENTS_FACT_FIELDS + OPTIONAL_FACTS if "C(%s)" % name not in described]
     assert not missing, "the inventory's description does not name %s" % ", ".join(missing)
+
+
+def test_the_protection_module_documents_every_workload_fact_in_order():
+    customers = documentation(ROOT / "plugins/modules/avepoint_protection_info.py", "RETURN")["customers"]["contains"]
+    assert list(customers) == ["customer_id", "workloads", "protected_workloads"]
+    assert list(customers["workloads"]["contains"]) == list(WORKLOAD_FIELDS)
+    lookup = documentation(ROOT / "plugins/lookup/avepoint_customer.py", "RETURN")["_raw"]["contains"]["workloads"]
+    assert all("C(%s)" % name in text(lookup["description"]) for name in WORKLOAD_FIELDS)

@@ -258,7 +258,8 @@ def test_the_declaration_is_complete_and_documented(filters):
     declared = filters["compliance_declaration"]([{"id": A, "job_status": "working"}], defaults={"last_successful_backup_within": "24h"},
                                                  country_aliases={"France": "Francia"}, now="2026-11-29T09:00:00+01:00")
     assert declared == {"format_version": 1, "scope": "listed", "match": "forgiving", "allow_empty": False, "ids": [A],
-                        "jobs_for": "all", "subscriptions_for": [], "defaults": {"last_successful_backup_within": ["24h"]},
+                        "jobs_for": "all", "subscriptions_for": [], "protection_for": [],
+                        "defaults": {"last_successful_backup_within": ["24h"]},
                         "expected": [{"id": A, "name": None, "job_status": ["Working"]}],
                         "country_aliases": {"France": ["Francia"]}, "now": "2026-11-29T08:00:00Z"}
     documented = yaml.safe_load((ROOT / "plugins" / "filter" / "compliance_declaration.yml").read_text())["RETURN"]["_value"]["contains"]

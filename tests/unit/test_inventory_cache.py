@@ -32,6 +32,7 @@ def test_key_has_no_secret_and_changes_with_what_selects_the_data():
         # facts with any of the fact options are kept apart, whatever the scope says
         customer_cache_key(NAME, "/inv/a.avepoint_customers.yml", "hosts", SETTINGS, FACT_OPTIONS[:1]),
         customer_cache_key(NAME, "/inv/a.avepoint_customers.yml", "hosts", SETTINGS, FACT_OPTIONS[1:]),
+        customer_cache_key(NAME, "/inv/a.avepoint_customers.yml", "hosts", SETTINGS, FACT_OPTIONS[2:]),
         customer_cache_key(NAME, "/inv/a.avepoint_customers.yml", "hosts", SETTINGS, FACT_OPTIONS),
         customer_cache_key(NAME, "/inv/a.avepoint_customers.yml", "hosts", SETTINGS, FACT_OPTIONS[1:2]),  # last_success_by_workload
         customer_cache_key(NAME, "/inv/a.avepoint_customers.yml", "hosts", SETTINGS, FACT_OPTIONS[:2]),

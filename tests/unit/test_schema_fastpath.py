@@ -48,6 +48,9 @@ VALID.update({
     "elements_job": [V3_JOB, {"jobType": 0, "jobModule": 0, "status": 2, "startTime": "N/A", "endTime": None}],
     "elements_job_batch": [{"data": [V3_JOB], "metadata": {"pageIndex": 1, "pageSize": 50, "totalCount": 1}}],
 })
+PROTECTED = {"customerId": GUID, "customer": "a@contoso.example", "serviceType": "Cloud Backup for Microsoft 365",
+             "serviceModule": "Microsoft 365 Group", "totalScannedObjects": 7, "totalProtectedObjects": 7,
+             "dataSizeStoredInAvePoint": "0 GB", "dataSizeStoredInBYOS": "N/A"}
 PRODUCT = {"service": "Cloud Backup for Microsoft 365", "subscriptionModel": "N/A", "purchasedUserSeats": "100",
            "purchasedUnits": "N/A", "microsoftLicenseAssigned": "124", "microsoftLicenseAvailable": "0",
            "purchasedCapacity": "0/1 GB", "protectedCapacity": "0 GB", "expirationDate": "2025-04-05", "contractEndDate": "N/A"}
@@ -58,6 +61,11 @@ VALID.update({
     "partner_service_list": [{"value": [SERVICES]}, {"value": [], "@odata.nextLink": None}],
     "elements_service": [SERVICES, dict(SERVICES, products=[])],
     "elements_service_batch": [{"data": [SERVICES], "metadata": {"pageIndex": 1, "pageSize": 100, "totalCount": 1}}],
+    "protection_item": [PROTECTED, dict(PROTECTED, customerId=None, serviceType=None, totalScannedObjects=None,
+                                        totalProtectedObjects=0, dataSizeStoredInBYOS=None),
+                        {key: PROTECTED[key] for key in ("customerId", "serviceModule", "totalScannedObjects", "totalProtectedObjects")}],
+    "partner_protection_list": [{"value": [PROTECTED]}, {"value": [], "@odata.nextLink": None}],
+    "elements_protection_page": [{"data": [PROTECTED], "metadata": {"pageIndex": 1, "pageSize": 50, "totalCount": 1}}],
 })
 ODD_VALUES = [None, True, False, 0, 1, -1, 1.0, 2.5, float("nan"), "", "x", "not-a-guid", GUID, GUID.upper(),
               " %s " % GUID, "%s\n" % GUID, [], [1], {}, {"id": GUID}]

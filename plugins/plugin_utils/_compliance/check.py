@@ -1,7 +1,8 @@
 # Copyright: (c) 2026, avepoint.graph contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The comparison: customer facts (and, for the rules that need them, each customer's last
-successful backup from the jobs API and its subscriptions) against a declaration, as a result of plain data.
+successful backup from the jobs API, its subscriptions and its protection coverage) against a declaration, as a
+result of plain data.
 
 The result is the JSON report (its format is versioned, see docs/compliance.md); changes.py
 marks it against an earlier report, reports.py renders it.
@@ -14,10 +15,10 @@ from typing import Any, Mapping, Optional
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.avepoint.graph.plugins.module_utils._times import format_time
 
-from . import recency
+from . import protection, recency
 from . import subscriptions as subscription_rules
 from .declaration import Declaration, Expectation
-from .rules import JOBS_FIELDS, RULES_BY_KEY, SUBSCRIPTIONS_FIELDS, Comparison, checked
+from .rules import JOBS_FIELDS, PROTECTION_FIELDS, RULES_BY_KEY, SUBSCRIPTIONS_FIELDS, Comparison, checked
 
 STATUS_COMPLIANT = "compliant"
 STATUS_DRIFTED = "drifted"
@@ -41,15 +42,18 @@ def customer_list(fetched: Any) -> list[Mapping[str, Any]]:
     return fetched
 
 
-def check_compliance(fetched: Any, declaration: Declaration, jobs: Any = None, subscriptions: Any = None) -> dict[str, Any]:
+def check_compliance(fetched: Any, declaration: Declaration, jobs: Any = None, subscriptions: Any = None,
+                     protection_result: Any = None) -> dict[str, Any]:
     """Compare customer facts with the declaration; return the plain-data result.
 
     ``jobs``: the registered result of avepoint_job_info, needed when a rule reads the last
     successful backup; ``subscriptions``: that of avepoint_subscription_info, needed when a rule
-    reads the subscriptions (a skipped task counts as not given).
+    reads the subscriptions; ``protection_result``: that of avepoint_protection_info, needed when a
+    rule reads the protection coverage (a skipped task counts as not given).
     """
     seen = recency.JobsSeen(jobs)
     subscriptions_seen = subscription_rules.SubscriptionsSeen(subscriptions)
+    protected = protection.ProtectionSeen(protection_result)
     comparison = declaration.comparison()
     by_id: dict[str, Mapping[str, Any]] = {}
     for customer in customer_list(fetched):
@@ -62,7 +66,7 @@ def check_compliance(fetched: Any, declaration: Declaration, jobs: Any = None, s
 
     if not checked_ids and not declaration.allow_empty:
         raise ConfigurationError(empty_scope_message(fetched))
-    rows = [_check_one(cid, by_id.get(cid), entries.get(cid), declaration, comparison, seen, subscriptions_seen)
+    rows = [_check_one(cid, by_id.get(cid), entries.get(cid), declaration, comparison, seen, subscriptions_seen, protected)
             for cid in checked_ids]
     compliant = [row["id"] for row in rows if row["status"] == STATUS_COMPLIANT]
     drifted = [
@@ -85,7 +89,8 @@ def check_compliance(fetched: Any, declaration: Declaration, jobs: Any = None, s
 
 
 def _check_one(customer_id: str, customer: Optional[Mapping[str, Any]], entry: Optional[Expectation], declaration: Declaration,
-               comparison: Comparison, seen: recency.JobsSeen, subscriptions_seen: subscription_rules.SubscriptionsSeen) -> dict[str, Any]:
+               comparison: Comparison, seen: recency.JobsSeen, subscriptions_seen: subscription_rules.SubscriptionsSeen,
+               protected: protection.ProtectionSeen) -> dict[str, Any]:
     declared_name = entry.name if entry else None
     if customer is None:
         return {"id": customer_id, "name": declared_name, "organization": None, "status": STATUS_MISSING, "fields": []}
@@ -99,6 +104,10 @@ def _check_one(customer_id: str, customer: Optional[Mapping[str, Any]], entry: O
     # Likewise facts that carry the subscriptions (the subscriptions option of the lookup or the inventory).
     if needs_subscriptions and (subscriptions_seen.given or subscription_rules.FACT not in customer):
         customer = dict(customer, **{subscription_rules.FACT: subscriptions_seen.of(customer_id, needs_subscriptions)})
+    needs_protection = PROTECTION_FIELDS & set(expected)
+    # Likewise facts that carry the workloads (the protection option of the lookup or the inventory).
+    if needs_protection and (protected.given or protection.FACT not in customer):
+        customer = dict(customer, **{protection.FACT: protected.of(customer_id, needs_protection)})
     fields = [finding for name, allowed in expected.items()
               for finding in checked(RULES_BY_KEY[name], customer, allowed, comparison, expected)]
     status = STATUS_COMPLIANT if all(f["ok"] for f in fields) else STATUS_DRIFTED

@@ -20,7 +20,7 @@ from ansible_collections.avepoint.graph.plugins.module_utils._shown import descr
 from ansible_collections.avepoint.graph.plugins.module_utils._times import format_time, parse_time, utc_now
 
 from .countries import CountryAliases
-from .rules import CHECKED_FIELDS, JOBS_FIELDS, MATCH_MODES, RULES_BY_KEY, SUBSCRIPTIONS_FIELDS, Comparison, Rule
+from .rules import CHECKED_FIELDS, JOBS_FIELDS, MATCH_MODES, PROTECTION_FIELDS, RULES_BY_KEY, SUBSCRIPTIONS_FIELDS, Comparison, Rule
 
 SCOPES = ("listed", "all")
 
@@ -78,6 +78,11 @@ class Declaration:
         """Whose subscriptions a rule needs, in the same form."""
         return self._needing(SUBSCRIPTIONS_FIELDS)
 
+    @property
+    def protection_for(self) -> Any:
+        """Whose protection coverage a rule needs, in the same form."""
+        return self._needing(PROTECTION_FIELDS)
+
     def _needing(self, rules: frozenset[str]) -> Any:
         if rules & set(self.defaults):
             return "all"
@@ -93,6 +98,7 @@ class Declaration:
             "ids": self.ids,
             "jobs_for": self.jobs_for,
             "subscriptions_for": self.subscriptions_for,
+            "protection_for": self.protection_for,
             "defaults": dict(self.defaults),
             "expected": [{"id": e.id, "name": e.name, **e.fields} for e in self.entries],
             "country_aliases": {name: list(others) for name, others in self.country_aliases.groups.items()},

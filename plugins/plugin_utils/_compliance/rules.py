@@ -6,7 +6,7 @@ customer is compared with it and how the reports show it.
 A new check (another fact, a derived value) is one more Rule in RULES: the declaration keys,
 the validation (declaration.py), the comparison (check.py) and the report columns
 (reports.py) all follow from this table. A rule that checks a customer item by item (each
-subscription) gives one finding per item, named by the item (``service``).
+subscription, each workload) gives one finding per item, named by the item (``service``, ``workload``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from ansible_collections.avepoint.graph.plugins.module_utils._errors import Conf
 from ansible_collections.avepoint.graph.plugins.module_utils._shown import describe
 from ansible_collections.avepoint.graph.plugins.module_utils._times import utc_now
 
-from . import recency, subscriptions
+from . import protection, recency, subscriptions
 from .countries import CountryAliases
 
 MATCH_MODES = ("forgiving", "exact")
@@ -62,7 +62,8 @@ class Rule:
     ``workload``). Each is ``(name, actual, ok)``, or an ``Item`` with the values it was held to
     when not all the allowed ones (a workload's own duration). A rule with both returns None from
     ``items`` for a declared value it checks as a whole (one duration for any workload).
-    ``needs_subscriptions``: the rule reads ``subscriptions``, fetched like the jobs.
+    ``needs_subscriptions``: the rule reads ``subscriptions``, fetched like the jobs;
+    ``needs_protection``: it reads the customer's ``workloads``, the protection coverage.
     """
 
     key: str
@@ -77,6 +78,7 @@ class Rule:
     item_key: Optional[str] = None
     reads_keys: tuple[str, ...] = ()  # other declaration keys the rule reads (subscription_services)
     needs_subscriptions: bool = False
+    needs_protection: bool = False
 
 
 class Item(NamedTuple):
@@ -192,6 +194,16 @@ def _seats_shown(item: Mapping[str, Any], now: Optional[datetime]) -> Shown:
     return Shown(finding_label(item), "", found, found)  # no "expected": the two numbers say it
 
 
+def _workload_rule(key: str, parse: Callable[[Any, str], Any], items: Callable[..., list[Any]],
+                   expected: Callable[[list[Any]], str], shown: Callable[[Any], str], single: bool = False) -> Rule:
+    """A rule on protection coverage, checked workload by workload (protection.py)."""
+    def show(item: Mapping[str, Any], _now: Optional[datetime]) -> Shown:
+        actual = shown(item["actual"])
+        return Shown(finding_label(item), expected(item["expected"]), actual, "got " + actual)
+
+    return Rule(key, parse, single=single, show=show, items=items, item_key=protection.ITEM, needs_protection=True)
+
+
 # The checks, in report order.
 RULES: tuple[Rule, ...] = (
     Rule("job_status", _status_value, _status_ok, lambda customer: customer.get("job_status")),
@@ -202,9 +214,14 @@ RULES: tuple[Rule, ...] = (
     _items_rule(subscriptions.SEATS, subscriptions.parse_seats, subscriptions.seats_items, _seats_shown, "seats"),
     # Checks nothing itself: limits the two rules above to the services it names.
     Rule(subscriptions.SERVICES, subscriptions.parse_service, items=lambda *_args: [], item_key=subscriptions.ITEM),
+    _workload_rule(protection.PROTECTED, protection.parse_workload, protection.protected_items, lambda _allowed: "protected",
+                   protection.show_protected),
+    _workload_rule(protection.COVERAGE, protection.parse_percent, protection.coverage_items, protection.show_percent,
+                   protection.show_coverage, single=True),
 )
 RULES_BY_KEY = {rule.key: rule for rule in RULES}
 CHECKED_FIELDS = tuple(rule.key for rule in RULES)
 ENTRY_KEYS = ("id", "name") + CHECKED_FIELDS
 JOBS_FIELDS = frozenset(rule.key for rule in RULES if rule.needs_jobs)
 SUBSCRIPTIONS_FIELDS = frozenset(rule.key for rule in RULES if rule.needs_subscriptions)
+PROTECTION_FIELDS = frozenset(rule.key for rule in RULES if rule.needs_protection)
