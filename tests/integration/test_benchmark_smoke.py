@@ -38,14 +38,18 @@ def test_quick_benchmark_runs_every_case_with_the_expected_requests(tmp_path):
             if case == "inventory-warm":
                 assert (tokens, api) == (0, 0), (case, run)  # answered from the cache alone
                 continue
-            # one token per task, lookup call and inventory run; the role with the recency or subscription rules has two tasks
-            assert tokens == (2 if case in ("role-recency", "role-workloads", "role-subscriptions") else 1), (case, run)
-            if case in ("role-recency", "role-workloads"):
+            # one token per task, lookup call and inventory run; the role with the recency or subscription rules has two
+            # tasks, with the per-workload recency and the protection rules three
+            assert tokens == {"role-recency": 2, "role-subscriptions": 2, "role-workloads": 3}.get(case, 1), (case, run)
+            if case == "role-recency":
                 assert api == batches(n) + job_pages(n), (case, run)  # customer batches, then every page of every customer's jobs
+            elif case == "role-workloads":
+                assert api == batches(n) + job_pages(n) + n, (case, run)  # ... and each customer's protection overview
             elif case == "role-subscriptions":
                 assert api == 2 * batches(n), (case, run)  # customer batches, then subscription batches
-            elif case in ("baseline", "baseline-recency", "baseline-workloads", "baseline-subscriptions", "module-partner", "role",
-                          "lookup"):
+            elif case == "baseline-workloads":
+                assert api == 2 * n, (case, run)  # each customer's jobs, then its protection overview
+            elif case in ("baseline", "baseline-recency", "baseline-subscriptions", "module-partner", "role", "lookup"):
                 assert api == n, (case, run)  # one request per customer
             elif case == "module-elements":
                 assert api == -(-n // 100), (case, run)  # batches of 100 IDs
