@@ -1,5 +1,6 @@
 """The HTML compliance report at 1,000 customers, in headless Chromium: drifted rows first, the
-"drifted only" switch, sortable columns, the workload view, and not one request beyond the page.
+"drifted only" switch, sortable columns, the workload view (the last success and the protection
+of each workload), and not one request beyond the page.
 
 The result is computed in this process from the simulator's job histories (the role's own small
 report is opened in test_compliance_role.py): rendering 1,000 customers needs no playbook run.
@@ -16,6 +17,7 @@ from chromium import Chromium, binary
 from harness import REPO, Simulator, SimulatorConfig, expected_facts
 from test_job_info import expected_by_workload, expected_last_success
 
+from ansible_collections.avepoint.graph.plugins.module_utils._protection import coverage_percent
 from ansible_collections.avepoint.graph.plugins.module_utils._times import format_time
 from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.check import check_compliance
 from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.declaration import parse_declaration
@@ -30,14 +32,21 @@ ROWS = "Array.from(document.querySelectorAll('#%s tbody tr'))"
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
-    """The report of 1,000 customers checked for their status and their workloads' last successes."""
+    """The report of 1,000 customers checked for their status, their workloads' last successes and protection."""
     with Simulator(SimulatorConfig(customers=CUSTOMERS, seed=3)) as sim:
-        customers = [expected_facts(customer) for customer in sim.customers]
+        # the protection facts as the plugins' protection option adds them: then the protection rules need no other input
+        customers = [dict(expected_facts(customer), workloads=[
+            {"workload": item["serviceModule"], "service": item["serviceType"], "scanned_objects": item["totalScannedObjects"],
+             "protected_objects": item["totalProtectedObjects"],
+             "coverage_percent": coverage_percent(item["totalScannedObjects"], item["totalProtectedObjects"])}
+            for item in sim.protection(customer["id"])])
+            for customer in sim.customers]
         jobs = {"missing_ids": [], "customers": [
             {"customer_id": c["id"], "last_success": expected_last_success(sim.jobs(c["id"])),
              "last_success_by_workload": expected_by_workload(sim.jobs(c["id"]))} for c in customers]}
         now = format_time(datetime.fromtimestamp(sim.jobs_now, timezone.utc))
-    declaration = parse_declaration([], defaults={"job_status": "Working", "last_successful_backup_within": PER_WORKLOAD},
+    declaration = parse_declaration([], defaults={"job_status": "Working", "last_successful_backup_within": PER_WORKLOAD,
+                                                  "protected_workloads": list(PER_WORKLOAD), "protection_coverage_at_least": "95%"},
                                     scope="all", now=now)
     result = check_compliance(customers, declaration, jobs=jobs)
     path = tmp_path_factory.mktemp("html") / "compliance.html"
@@ -65,9 +74,20 @@ def test_the_page_loads_nothing_but_itself(report, browser):
     assert browser.evaluate("document.getElementById('customers-count').textContent") == "%d of %d shown" % (CUSTOMERS, CUSTOMERS)
 
 
+def test_each_workload_shows_its_last_success_and_its_protection(report, browser):
+    cells = browser.evaluate("Array.from(document.querySelectorAll('#workloads tbody tr:first-child td')).slice(3)"
+                             ".map(cell => cell.innerText)")
+    assert len(cells) == 5  # four declared workloads, and Microsoft 365 Groups, which the coverage rule checks too
+    rules = browser.evaluate("Array.from(new Set(Array.from(document.querySelectorAll('#workloads .rule'))"
+                             ".map(label => label.textContent)))")
+    assert sorted(rules) == ["last_successful_backup", "protected_workloads", "protection_coverage_at_least"]
+    assert browser.evaluate("Array.from(document.querySelectorAll('#workloads .finding')).some(f => /\\d% \\(\\d+ of \\d+ objects/"
+                            ".test(f.textContent))")
+
+
 def test_drifted_customers_come_first(report, browser):
     summary = report["result"]["summary"]
-    assert summary["drifted"] > 50 and summary["compliant"] > 50  # the view has both to order
+    assert summary["drifted"] > 100 and summary["compliant"] > 10  # the view has both to order
     statuses = browser.evaluate("%s.map(row => row.className)" % (ROWS % "customers"))
     assert statuses == ["status-drifted"] * summary["drifted"] + ["status-compliant"] * summary["compliant"]
     drifting = [row["id"] for row in report["result"]["customers"] if any(not i["ok"] and i.get("workload") for i in row["fields"])]
