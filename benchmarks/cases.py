@@ -122,6 +122,40 @@ def recency_state(dataset: list[dict]) -> dict:
     }
 
 
+# The per-workload cases: an MSP's Microsoft 365 workloads, each with the same long window, so a
+# customer drifts on exactly the declared workloads without any successful job, and each of them
+# protected with at least COVERAGE_PERCENT of its scanned objects (every workload listed).
+WORKLOAD_CODES = {"Exchange Online": 303, "SharePoint Online": 302, "OneDrive": 305, "Microsoft Teams": 308}
+COVERAGE_PERCENT = 95
+
+
+def workload_state(dataset: list[dict]) -> dict:
+    """Extra vars of the per-workload cases: per customer the declared workloads without a success, those not
+    protected and those (of every workload listed) below the coverage, each sorted; and the protection endpoint's
+    spellings of the workloads, which a hand-written check must know."""
+    from avepoint_simulator.protection import SAMPLE_SPELLINGS, WORKLOADS, generate_protection  # pylint: disable=import-outside-toplevel
+
+    histories = job_histories(len(dataset))
+    succeeded = [{job["jobModule"] for job in jobs if job["status"] == 2 and job["endTime"] != "N/A"} for jobs in histories]
+    state = []
+    for index, customer in enumerate(dataset):
+        protection = {item["serviceModule"]: item for item in generate_protection(index, SIMULATOR_SEED)}
+        state.append({
+            "id": customer["id"],
+            "failing": sorted(name for name, code in WORKLOAD_CODES.items() if code not in succeeded[index]),
+            "unprotected": sorted(name for name in WORKLOAD_CODES if not protection.get(name, {}).get("totalProtectedObjects")),
+            "low_coverage": sorted(name for name, item in protection.items() if item["totalScannedObjects"]
+                                   and item["totalProtectedObjects"] * 100 < COVERAGE_PERCENT * item["totalScannedObjects"]),
+        })
+    return {
+        "workloads": state,
+        "workload_codes": WORKLOAD_CODES,
+        "workloads_within": {name: RECENCY_WITHIN for name in WORKLOAD_CODES},
+        "workloads_coverage": COVERAGE_PERCENT,
+        "protection_names": {SAMPLE_SPELLINGS.get(name, name): name for name in WORKLOADS},
+    }
+
+
 def complies(products: list[dict], now: float) -> bool:
     """Whether a customer's products pass both subscription rules at ``now`` (N/A values are not checked)."""
     cutoff = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now + SUBSCRIPTION_WITHIN_SECONDS))
@@ -169,6 +203,13 @@ CASES: dict[str, Case] = {case.name: case for case in (
     Case("role-recency", "customer_compliance role, last_successful_backup_within, N customers, elements API",
          playbook("role_recency.yml"), api_requests=lambda n: batches(n) + job_pages(n), token_requests=2,
          baseline="baseline-recency"),
+    Case("baseline-workloads", "uri token + uri loops over each customer's jobs and protection + assert loop per workload "
+         "(hand-written), elements API", playbook("baseline_workloads.yml"), api_requests=lambda n: 2 * n, token_requests=1,
+         baseline="baseline-workloads"),
+    Case("role-workloads", "customer_compliance role, last_successful_backup_within per workload (4), protected_workloads, "
+         "protection_coverage_at_least, N customers, elements API",
+         playbook("role_workloads.yml"), api_requests=lambda n: batches(n) + job_pages(n) + n, token_requests=3,
+         baseline="baseline-workloads"),
     Case("baseline-subscriptions", "uri token + uri loop over each customer's services + assert loop (hand-written), elements API",
          playbook("baseline_subscriptions.yml"), api_requests=lambda n: n, token_requests=1, baseline="baseline-subscriptions"),
     Case("role-subscriptions", "customer_compliance role, subscription_valid_for and seats_cover_licenses, N customers, elements API",

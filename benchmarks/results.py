@@ -105,6 +105,15 @@ def _recency_speedup(results: list[CaseResult]) -> Optional[tuple[Optional[bool]
     return None, "%.1fx: %.2f s against %.2f s" % (ratio, role.median_wall, base.median_wall)
 
 
+def _workloads_speedup(results: list[CaseResult]) -> Optional[tuple[bool, str]]:
+    role = find(results, "role-workloads", 200)
+    ratio = speedup(results, role) if role else None
+    if ratio is None:
+        return None
+    base = find(results, "baseline-workloads", 200)
+    return ratio >= 30, "%.1fx: %.2f s against %.2f s" % (ratio, role.median_wall, base.median_wall)
+
+
 def _subscriptions_role(results: list[CaseResult]) -> Optional[tuple[Optional[bool], str]]:
     large = find(results, "role-subscriptions", 1000)
     role = find(results, "role-subscriptions", 200)
@@ -119,7 +128,8 @@ def _subscriptions_role(results: list[CaseResult]) -> Optional[tuple[Optional[bo
 
 
 def _one_token_each(results: list[CaseResult]) -> Optional[tuple[bool, str]]:
-    # the role-recency and role-subscriptions cases run two tasks (customers, then jobs or subscriptions): two tokens
+    # the role-recency and role-subscriptions cases run two tasks (customers, then jobs or subscriptions), role-workloads
+    # three (customers, jobs, protection): a token each
     measured = [r for r in results if r.runs and r.case != "inventory-warm"]
     if not measured:
         return None
@@ -152,6 +162,9 @@ TARGETS = [
     Target("at N = 200 the role is >= 15x faster than the baseline", _role_speedup),
     Target("at N = 200, elements API, the role with last_successful_backup_within against the same check by hand "
            "(uri + loop)", _recency_speedup),
+    Target("role with last_successful_backup_within per workload and both protection rules over 1,000 customers, elements "
+           "API: whole playbook <= 20 s", _wall_at_most("role-workloads", 1000, 20)),
+    Target("at N = 200, elements API, that role is >= 30x faster than the same check by hand (uri + loop)", _workloads_speedup),
     Target("elements API, the role with subscription_valid_for and seats_cover_licenses: over 1,000 customers, and against "
            "the same check by hand (uri + loop) at N = 200", _subscriptions_role),
     Target("exactly one token request per task, lookup call and inventory run", _one_token_each),

@@ -30,7 +30,7 @@ from typing import Optional
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 
-from cases import CASES, Case, Scratch, recency_state, subscription_state  # noqa: E402  pylint: disable=wrong-import-position
+from cases import CASES, Case, Scratch, recency_state, subscription_state, workload_state  # noqa: E402  pylint: disable=wrong-import-position
 from measure import run_measured  # noqa: E402  pylint: disable=wrong-import-position
 from report import markdown_table, target_lines, text_table  # noqa: E402  pylint: disable=wrong-import-position
 from results import CaseResult, RunRecord  # noqa: E402  pylint: disable=wrong-import-position
@@ -39,6 +39,7 @@ from simulator_process import SimulatorProcess  # noqa: E402  pylint: disable=wr
 # The full plan: every case at N = 200 (where the baseline is compared), then the sizes the targets name.
 FULL_PLAN: list[tuple[str, int]] = [(name, 200) for name in CASES] + [
     ("module-partner", 1000), ("module-elements", 1000), ("role", 1000), ("role-subscriptions", 1000), ("lookup", 1000),
+    ("role-workloads", 1000),
     ("inventory-cold", 5000), ("inventory-warm", 5000),
     ("module-all", 10000), ("module-elements", 10000),
 ]
@@ -172,7 +173,7 @@ def main(argv: Optional[list[str]] = None) -> int:
                 vars_file = scratch_root / ("vars-%d.json" % n)
                 dataset = sim.dataset()[:n]
                 vars_file.write_text(json.dumps(dict({"expected": expected_state(dataset)}, **recency_state(dataset),
-                                                     **subscription_state(dataset))))
+                                                     **subscription_state(dataset), **workload_state(dataset))))
                 for name, size in steps:
                     if size != n:
                         continue

@@ -21,7 +21,8 @@ from ansible_collections.avepoint.graph.plugins.module_utils._shown import print
 from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.changes import mark_changes, read_previous_report
 from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.check import check_compliance
 from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.declaration import declaration_of, parse_declaration
-from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.reports import failure_message, html_report, junit_xml, summary_lines
+from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.html import html_report
+from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.reports import failure_message, junit_xml, summary_lines
 
 
 display = Display()

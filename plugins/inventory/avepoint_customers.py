@@ -17,8 +17,9 @@ description:
   - The customer facts are C(id), C(organization), C(owner_email), C(job_status), C(job_status_code)
     and C(country_or_region), and with O(api=elements) also C(management_mode) and C(tenants), the same as the
     R(avepoint.graph.avepoint_customer_info,ansible_collections.avepoint.graph.avepoint_customer_info_module)
-    module returns; with O(last_success=true) also C(last_success), with O(subscriptions=true) also C(subscriptions),
-    with O(protection=true) also C(workloads) and C(protected_workloads).
+    module returns; with O(last_success=true) also C(last_success), with O(last_success_by_workload=true) also
+    C(last_success_by_workload), with O(subscriptions=true) also C(subscriptions), with O(protection=true) also
+    C(workloads) and C(protected_workloads).
   - The inventory source must be a YAML file whose name ends in C(avepoint_customers.yml) or C(avepoint_customers.yaml).
   - Connection options are read from the inventory file, the E(AVEPOINT_*) environment variables and
     the C([avepoint_graph]) section of ansible.cfg. Their values may be templates (for example an
@@ -111,6 +112,19 @@ options:
     type: bool
     default: false
     version_added: 1.1.0
+  last_success_by_workload:
+    description:
+      - Add C(last_success_by_workload) to the same customers' facts, the end time (UTC) of the newest successful
+        backup job of each workload (job module) among the customer's jobs, as
+        RV(avepoint.graph.avepoint_job_info#module:customers[].last_success_by_workload) returns it; keys are AvePoint's
+        job module names (C(Exchange Online), C(OneDrive)...) whichever API answered, a workload whose jobs all failed
+        maps to null, a workload without any job is absent.
+      - Read with the same one bulk call of the jobs as O(last_success) (either option or both), with the same
+        permission, and cached the same way.
+      - V(false) (the default) reads no job.
+    type: bool
+    default: false
+    version_added: 1.2.0
   subscriptions:
     description:
       - Add C(subscriptions) to the facts of each customer that gets them (in V(hosts) mode the customers that pass
@@ -182,6 +196,18 @@ groups:
   backup_overdue: >-
     avepoint_customer.last_success is none
     or avepoint_customer.last_success < '%Y-%m-%dT%H:%M:%SZ' | strftime(now(utc=true).timestamp() - 86400, utc=true)
+
+# The last success of each workload: a group per workload without a successful backup in the last
+# day (or none at all), such as overdue_Exchange_Online.
+plugin: avepoint.graph.avepoint_customers
+last_success_by_workload: true
+keyed_groups:
+  - prefix: overdue
+    key: >-
+      (avepoint_customer.last_success_by_workload | dict2items | selectattr('value', 'none') | map(attribute='key') | list)
+      + (avepoint_customer.last_success_by_workload | dict2items | rejectattr('value', 'none')
+         | selectattr('value', 'lt', '%Y-%m-%dT%H:%M:%SZ' | strftime(now(utc=true).timestamp() - 86400, utc=true))
+         | map(attribute='key') | list)
 
 # Every customer with its subscriptions; a group of those with a subscription that ends (or ended)
 # within 30 days (the date text compares correctly as a string).
@@ -349,8 +375,9 @@ class InventoryModule(PluginOptions, BaseInventoryPlugin, Constructable, Cacheab
                select: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] = list) -> CustomerSet:
         """Customers from the inventory cache when allowed and sufficient, else from the API (one bulk call).
 
-        With the fact options (last_success, subscriptions, protection), the ``select``ed customers also carry their facts:
-        read in one bulk call per option with the same client, and only for those a cached entry lacks.
+        With the fact options (last_success, last_success_by_workload, subscriptions, protection), the ``select``ed
+        customers also carry their facts: read in one bulk call per kind of data with the same client, and only for
+        those a cached entry lacks.
         """
         use_cache = bool(self.get_option("cache"))
         fact_options = enabled(self.get_option)

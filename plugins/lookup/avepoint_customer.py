@@ -69,6 +69,18 @@ options:
     type: bool
     default: false
     version_added: 1.1.0
+  last_success_by_workload:
+    description:
+      - Also return C(last_success_by_workload), the end time (UTC) of the newest successful backup job of each
+        workload (job module) among the customer's jobs, as
+        RV(avepoint.graph.avepoint_job_info#module:customers[].last_success_by_workload) returns it; a workload whose
+        jobs all failed maps to null, and a workload without any job is absent.
+      - Read with the same one bulk call of the jobs as O(last_success) (either option or both), with the same
+        permission.
+      - V(false) (the default) reads no job. Cached results with and without it are kept apart.
+    type: bool
+    default: false
+    version_added: 1.2.0
   subscriptions:
     description:
       - Also return C(subscriptions), each customer's subscriptions (services, seats, licenses, capacity, expiry) as
@@ -242,6 +254,16 @@ _raw:
       returned: when O(last_success=true)
       sample: "2026-11-29T08:00:00Z"
       version_added: 1.1.0
+    last_success_by_workload:
+      description:
+        - The end time (UTC) of the newest job with status C(Finished) per workload (job module, by the name AvePoint
+          documents for the Elements v3 API whichever API answered, for example C(OneDrive) for C(OneDrive for Business)),
+          null for a workload with jobs but no success; empty when the jobs API returned no job (or does not know the
+          customer).
+      type: dict
+      returned: when O(last_success_by_workload=true)
+      sample: {"Exchange Online": null, "SharePoint Online": "2026-11-29T08:00:00Z"}
+      version_added: 1.2.0
     subscriptions:
       description:
         - The customer's subscriptions, each with the facts of
@@ -292,7 +314,7 @@ class LookupModule(PluginOptions, LookupBase):
         try:
             self.set_options(var_options=variables or {}, direct=kwargs)  # checked, rendered: see PluginOptions
             ids = customer_ids_from_terms(terms)  # before anything else: bad input never reaches the network
-            fact_options = enabled(self.get_option)  # last_success, subscriptions, protection
+            fact_options = enabled(self.get_option)  # last_success, last_success_by_workload, subscriptions, protection
             return lookup_customers(
                 ids,
                 self.connection_settings(reads(fact_options)),

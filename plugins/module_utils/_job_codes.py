@@ -13,6 +13,7 @@ from ._errors import ConfigurationError
 from ._shown import describe
 
 FINISHED = 2  # the run status of a job that completed successfully
+NO_MODULE = 0  # the job module "None": no workload
 
 RUN_STATUSES: dict[int, str] = {
     0: "None",
@@ -191,8 +192,8 @@ def workload(value: Any, where: str) -> str:
     """The name of a declared workload, in any spelling or letter case (WORKLOAD_ALIASES); a
     ConfigurationError naming ``where`` and listing the known workloads otherwise."""
     name = JOB_MODULE.canonical(value) if isinstance(value, str) else None
-    if name is None or name == JOB_MODULES[0]:
-        known = ", ".join(known for known in JOB_MODULE.known_names() if known != JOB_MODULES[0])
+    if name is None or name == JOB_MODULES[NO_MODULE]:
+        known = ", ".join(known for known in JOB_MODULE.known_names() if known != JOB_MODULES[NO_MODULE])
         raise ConfigurationError("%s names the workload %s, which is not a workload AvePoint backs up; known workloads "
                                  "(any letter case; short forms such as Exchange and Teams work too): %s"
                                  % (where, describe(value), known))

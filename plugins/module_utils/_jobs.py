@@ -22,7 +22,7 @@ from typing import Any, Callable, Dict, Iterable, List, Optional
 
 from ._durations import parse_duration
 from ._errors import ContractError, Warn
-from ._job_codes import FINISHED, JOB_MODULE, JOB_TYPE, RUN_STATUS, CodeTable, digits_only
+from ._job_codes import FINISHED, JOB_MODULE, JOB_TYPE, NO_MODULE, RUN_STATUS, CodeTable, digits_only
 from ._job_query import ELEMENTS_JOBS_PATH, JobQuery
 from ._options import ConnectionSettings
 from ._paging import ODATA, PAGE_INDEX
@@ -213,7 +213,8 @@ def customer_summary(customer_id: str, considered: list[dict[str, Any]], shown: 
     success = last_success(considered, latest)
     by_workload: dict[str, list[dict[str, Any]]] = {}
     for job in considered:
-        if job.get("job_module") is not None:
+        # Module 0 ("None": the all-N/A rows the service lists) is no workload.
+        if job.get("job_module") is not None and job.get("job_module_code") != NO_MODULE:
             by_workload.setdefault(job["job_module"], []).append(job)
     newest = {workload: last_success(jobs, latest) for workload, jobs in sorted(by_workload.items())}
     return {

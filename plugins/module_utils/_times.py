@@ -38,15 +38,15 @@ def parse_time(text: Any) -> datetime:
     match = _ISO_TIME.match(text.strip())
     if not match:
         raise ValueError("not an ISO 8601 time")
+    date = match.group("date")
     try:
-        day = datetime.strptime(match.group("date"), "%Y-%m-%d")
-        moment = day.replace(
-            hour=int(match.group("hour") or 0),
-            minute=int(match.group("minute") or 0),
-            second=int(match.group("second") or 0),
-            microsecond=int((match.group("fraction") or "0")[:6].ljust(6, "0")),
+        # The constructor checks the ranges as strptime would, several times faster (jobs have three times each).
+        moment = datetime(
+            int(date[0:4]), int(date[5:7]), int(date[8:10]),
+            int(match.group("hour") or 0), int(match.group("minute") or 0), int(match.group("second") or 0),
+            int((match.group("fraction") or "0")[:6].ljust(6, "0")), tzinfo=_zone(match.group("zone")),
         )
-        return moment.replace(tzinfo=_zone(match.group("zone"))).astimezone(UTC)
+        return moment.astimezone(UTC)
     except (ValueError, OverflowError) as error:
         raise ValueError("not a valid date or time (%s)" % error) from None
 

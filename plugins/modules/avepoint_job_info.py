@@ -306,7 +306,8 @@ customers:
         - Keys are AvePoint's job module names (C(Exchange Online), C(OneDrive), C(Microsoft 365 Groups)...),
           whichever API answered and however it spelled them (the partner API's C(OneDrive for Business) is
           C(OneDrive)); a module this collection does not know keeps its name as sent.
-        - A workload without any job is absent.
+        - A workload without any job is absent, and so are the jobs of the module C(None) (code 0, the rows the
+          service lists with every value C(N/A)), which back up no workload.
       type: dict
       sample: {"Exchange Online": "2026-11-26T02:00:00Z", "SharePoint Online": "2026-11-29T08:00:00Z", "OneDrive": null}
       version_added: 1.2.0

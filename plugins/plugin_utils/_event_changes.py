@@ -9,13 +9,16 @@ Every event is a dict with one key, ``avepoint``, holding the same keys whatever
   ``customer_changed`` (another fact, named by ``field``), ``backup_stale``, ``backup_recovered``;
 * ``customer_id``, ``organization``, ``customer`` (the facts, the last known for a removed one);
 * ``field``, ``previous``, ``current``: the fact that changed and its values as the facts spell
-  them (``Working`` -> ``Failed``); for the recency kinds the customer's ``last_success`` at the
-  poll before and now, with ``within`` (the rule's duration) and ``workload`` (null for one duration);
+  them (``Working`` -> ``Failed``); for the recency kinds the last success at the poll before and
+  now that the rule's entry reads (the customer's ``last_success``, or for a workload its entry of
+  ``last_success_by_workload``), with ``within`` (the entry's duration) and ``workload`` (null for
+  one duration);
 * ``detected_at``: the time of the poll that saw it; ``initial``: true for the events that
   describe the state found by the first poll, when the source was asked for them.
 
-``last_success`` changes with every backup: it is never a ``customer_changed`` of its own,
-only the recency events read it. ``job_status_code`` goes with ``job_status``.
+``last_success`` and ``last_success_by_workload`` change with every backup: they are never a
+``customer_changed`` of their own, only the recency events read them. ``job_status_code`` goes
+with ``job_status``.
 """
 
 from __future__ import annotations
@@ -26,13 +29,13 @@ from datetime import datetime
 from typing import Any, Iterator, Optional
 
 from ansible_collections.avepoint.graph.plugins.module_utils._customer_facts import ELEMENTS_FACT_FIELDS
-from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.recency import FACT as LAST_SUCCESS
+from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.recency import BY_WORKLOAD, FACT as LAST_SUCCESS
 from ansible_collections.avepoint.graph.plugins.module_utils._times import format_time
 
 from ._event_recency import RecencyRule, workload_name
 
 JOB_STATUS = "job_status"
-NOT_COMPARED = frozenset(("id", "job_status_code", LAST_SUCCESS))  # see the module docstring
+NOT_COMPARED = frozenset(("id", "job_status_code", LAST_SUCCESS, BY_WORKLOAD))  # see the module docstring
 EVENT_KEY = "avepoint"
 
 Event = dict[str, Any]
@@ -87,7 +90,7 @@ def changes(before: Snapshot, after: Snapshot, rule: Optional[RecencyRule], at: 
             continue
         found.extend(_fact_events(old, facts, at))
         found.extend(_recency_events(before.stale.get(customer_id, {}), after.stale.get(customer_id, {}), facts,
-                                     old.get(LAST_SUCCESS), rule, at))
+                                     old, rule, at))
     for customer_id, facts in before.customers.items():
         if customer_id not in after.customers:
             found.append(event("customer_removed", facts, at))
@@ -118,7 +121,7 @@ def _fact_events(old: dict[str, Any], new: dict[str, Any], at: datetime) -> Iter
 
 
 def _recency_events(was: Optional[dict[str, bool]], now: dict[str, bool], facts: dict[str, Any],
-                    previous_success: Optional[str], rule: Optional[RecencyRule], at: datetime) -> Iterator[Event]:
+                    old: Optional[dict[str, Any]], rule: Optional[RecencyRule], at: datetime) -> Iterator[Event]:
     """``backup_stale`` / ``backup_recovered`` per workload whose state changed. A customer seen for the
     first time (``was`` None) is reported when stale; a workload without a state before (the rule changed
     across a restart) has no baseline yet and is not reported."""
@@ -130,5 +133,5 @@ def _recency_events(was: Optional[dict[str, bool]], now: dict[str, bool], facts:
         if stale is None or before is None or stale == before:
             continue
         yield event("backup_stale" if stale else "backup_recovered", facts, at, field=LAST_SUCCESS,
-                    previous=previous_success, current=facts.get(LAST_SUCCESS),
+                    previous=rule.last_success(old, workload), current=rule.last_success(facts, workload),
                     workload=workload_name(workload), within=within)

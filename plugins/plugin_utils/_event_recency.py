@@ -4,9 +4,8 @@
 
 One duration (``24h``) applies to a customer's last successful backup of any workload; its
 findings name no workload. The per-workload form (``{Exchange Online: 24h, OneDrive: 24h}``)
-needs the last success per workload, which the jobs facts do not carry yet: it is refused
-with a message that says so, and the rule keeps its durations per workload so that form slots
-in without changing the state file or the events.
+applies each duration to that workload's last success (``last_success_by_workload``), and its
+findings name the workload. The declaration is read by the compliance rule's own parser.
 """
 
 from __future__ import annotations
@@ -15,8 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Mapping, Optional
 
-from ansible_collections.avepoint.graph.plugins.module_utils._errors import ConfigurationError
-from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.recency import FACT, KEY, parse_within, recent_enough
+from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.recency import KEY, last_success_of, parse_declared, recent_enough
 
 EVERY_WORKLOAD = "*"  # the key of the one-duration form: its findings carry workload null
 
@@ -27,9 +25,13 @@ class RecencyRule:
 
     within: Mapping[str, str]
 
+    def last_success(self, facts: Optional[Mapping[str, Any]], key: str) -> Optional[str]:
+        """The last success that the entry ``key`` of the rule reads from customer facts (None: none)."""
+        return last_success_of(facts, workload_name(key)) if facts is not None else None
+
     def stale(self, facts: Mapping[str, Any], now: datetime) -> dict[str, bool]:
-        """Per workload of the rule: whether the customer's last success is too old (or missing) at ``now``."""
-        return {workload: not recent_enough(facts.get(FACT), within, now) for workload, within in self.within.items()}
+        """Per entry of the rule: whether the customer's last success is too old (or missing) at ``now``."""
+        return {key: not recent_enough(self.last_success(facts, key), within, now) for key, within in self.within.items()}
 
     def as_data(self) -> dict[str, str]:
         return dict(self.within)
@@ -39,12 +41,8 @@ def recency_rule(value: Any) -> Optional[RecencyRule]:
     """The rule from the source argument, or None when it is not given; ConfigurationError when it is wrong."""
     if value is None:
         return None
-    where = "option '%s'" % KEY
-    if isinstance(value, Mapping):
-        raise ConfigurationError(
-            "%s is a mapping of workloads to durations: that form needs per-workload job facts (last_success_by_workload), "
-            "which this version of the collection does not read yet; give one duration for every workload, such as 24h" % where)
-    return RecencyRule({EVERY_WORKLOAD: parse_within(value, where)})
+    declared = parse_declared(value, "option '%s'" % KEY)
+    return RecencyRule({EVERY_WORKLOAD: declared} if isinstance(declared, str) else declared)
 
 
 def workload_name(key: str) -> Optional[str]:

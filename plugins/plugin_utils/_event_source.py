@@ -30,13 +30,12 @@ from typing import Any, Callable, Mapping, Optional, TypeVar
 
 from ansible_collections.avepoint.graph.plugins.module_utils._client import AvePointClient
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import AvePointError
-from ansible_collections.avepoint.graph.plugins.module_utils._job_query import job_query
-from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.recency import FACT as LAST_SUCCESS
 from ansible_collections.avepoint.graph.plugins.module_utils._times import utc_now
 
 from ._event_args import SourceConfig, source_config
 from ._event_changes import EVENT_KEY, Event, Snapshot, changes, initial_events
 from ._event_state import StateFile
+from ._last_success import JOB_FACTS, add_job_facts
 
 LOG = logging.getLogger("avepoint.graph.customer_events")
 MAX_BACKOFF = 900.0  # seconds between polls during an outage, at most (or the interval, when longer)
@@ -46,7 +45,8 @@ Sleep = Callable[[float], Any]
 
 
 def read_snapshot(client: AvePointClient, config: SourceConfig, now: datetime) -> Snapshot:
-    """One poll (blocking): the customers in scope and, with a recency rule, their last success."""
+    """One poll (blocking): the customers in scope and, with a recency rule, their last success (of any
+    workload and of each one)."""
     client.start_task()
     missing: list[str] = []
     if config.ids is not None:
@@ -56,9 +56,8 @@ def read_snapshot(client: AvePointClient, config: SourceConfig, now: datetime) -
         found = client.list_customers()
     snapshot = Snapshot(customers={facts["id"]: dict(facts) for facts in found}, missing_ids=missing)
     if config.recency is not None and snapshot.customers:
-        last = client.get_jobs(job_query(list(snapshot.customers), now=now)).last_success_by_id()
+        add_job_facts(client, list(snapshot.customers.values()), JOB_FACTS, now)  # the last success, and per workload
         for customer_id, facts in snapshot.customers.items():
-            facts[LAST_SUCCESS] = last.get(customer_id)
             snapshot.stale[customer_id] = config.recency.stale(facts, now)
     return snapshot
 

@@ -5,7 +5,8 @@
 Each is off by default, so a plugin that does not ask reads nothing more and its token asks for the
 customer permission only. On, the token asks for the permission of that data too (one token serves
 every read), the data of the customers in question is read in one bulk call with the same client, and
-the caches key on the options on, so facts with and without them never mix.
+the caches key on the options on, so facts with and without them never mix. Options that read the
+same data (``last_success`` and ``last_success_by_workload``, both from the jobs) share one read.
 """
 
 from __future__ import annotations
@@ -22,12 +23,13 @@ Facts = dict[str, Any]
 
 @dataclass(frozen=True)
 class FactOption:
-    """A boolean plugin option (``name``) that adds ``facts``, read from the data ``kind`` by ``add``."""
+    """A boolean plugin option (``name``) that adds ``facts``, read from the data ``kind`` by ``add`` (client,
+    customers, the facts of every option on that reads that data)."""
 
     name: str
     facts: tuple[str, ...]
     kind: str
-    add: Callable[[AvePointClient, list[Facts]], None]
+    add: Callable[[AvePointClient, list[Facts], tuple[str, ...]], None]
 
     def present(self, facts: Facts) -> bool:
         """Whether customer facts carry this option's facts already (a cache entry may have them for some only)."""
@@ -35,7 +37,8 @@ class FactOption:
 
 
 FACT_OPTIONS = (
-    FactOption(_last_success.OPTION, (_last_success.FACT,), _last_success.KIND, _last_success.add_last_success),
+    FactOption(_last_success.OPTION, (_last_success.FACT,), _last_success.KIND, _last_success.add_job_facts),
+    FactOption(_last_success.BY_WORKLOAD, (_last_success.BY_WORKLOAD,), _last_success.KIND, _last_success.add_job_facts),
     FactOption(_subscription_facts.OPTION, _subscription_facts.FACTS, _subscription_facts.KIND, _subscription_facts.add_subscriptions),
     FactOption(_protection_facts.OPTION, _protection_facts.FACTS, _protection_facts.KIND, _protection_facts.add_protection),
 )
@@ -48,7 +51,7 @@ def enabled(get_option: Callable[[str], Any]) -> tuple[FactOption, ...]:
 
 def reads(options: Sequence[FactOption]) -> tuple[str, ...]:
     """The kinds of data a plugin reads, which pick its token's default scope."""
-    return READS_CUSTOMERS + tuple(option.kind for option in options)
+    return READS_CUSTOMERS + tuple(dict.fromkeys(option.kind for option in options))
 
 
 def cache_identity(identity: str, options: Sequence[FactOption]) -> str:
@@ -62,6 +65,7 @@ def lacking(customers: Iterable[Facts], options: Sequence[FactOption]) -> list[F
 
 
 def add_facts(client: AvePointClient, customers: list[Facts], options: Sequence[FactOption]) -> None:
-    """Add the facts of each option to those of ``customers`` that lack them, one bulk call per option."""
-    for option in options:
-        option.add(client, [facts for facts in customers if not option.present(facts)])
+    """Add the facts of the options to those of ``customers`` that lack them, one bulk call per kind of data."""
+    for kind in dict.fromkeys(option.kind for option in options):
+        same = [option for option in options if option.kind == kind]
+        same[0].add(client, lacking(customers, same), tuple(name for option in same for name in option.facts))

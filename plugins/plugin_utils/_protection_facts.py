@@ -10,7 +10,7 @@ protected object: a list ``keyed_groups`` can group by, and the workloads absent
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Sequence
 
 from ansible_collections.avepoint.graph.plugins.module_utils._client import AvePointClient
 
@@ -19,7 +19,7 @@ FACTS = ("workloads", "protected_workloads")  # the facts added, as avepoint_pro
 KIND = "protection"  # the data it reads, whose permission the token asks for
 
 
-def add_protection(client: AvePointClient, customers: list[dict[str, Any]]) -> None:
+def add_protection(client: AvePointClient, customers: list[dict[str, Any]], _facts: Sequence[str] = FACTS) -> None:
     """Set ``workloads`` and ``protected_workloads`` on each of ``customers`` (facts with an ``id``), in one bulk call.
 
     A customer the protection API does not know (HTTP 404) gets empty lists: nothing of it is protected.

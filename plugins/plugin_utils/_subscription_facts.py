@@ -9,7 +9,7 @@ as avepoint_subscription_info returns them per customer.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Sequence
 
 from ansible_collections.avepoint.graph.plugins.module_utils._client import AvePointClient
 
@@ -18,7 +18,7 @@ FACTS = ("subscriptions",)  # the fact added: the list avepoint_subscription_inf
 KIND = "subscriptions"  # the data it reads, whose permission the token asks for
 
 
-def add_subscriptions(client: AvePointClient, customers: list[dict[str, Any]]) -> None:
+def add_subscriptions(client: AvePointClient, customers: list[dict[str, Any]], _facts: Sequence[str] = FACTS) -> None:
     """Set ``subscriptions`` on each of ``customers`` (facts with an ``id``), in one bulk call.
 
     A customer the services API does not know gets an empty list, like one without any (as ``last_success``

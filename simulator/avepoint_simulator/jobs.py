@@ -6,6 +6,8 @@ profile (cycling with its index) that shapes its recent history:
 
 healthy      daily successes, now and then a failure or "Finished with exception"
 running      healthy, and the newest job of one module is still running (no end time)
+partial      one workload failing while another succeeds: SharePoint Online backs up daily, Exchange
+             Online has only failures for the last 3-6 days (the last success of any workload is recent)
 stale        only failures for the last 3-6 days; the last success is older
 placeholder  healthy, plus the all-"N/A" rows with status Finished the real service lists
 never        placeholder rows, failures and jobs that never started: no real success
@@ -22,7 +24,7 @@ import random
 import time
 from typing import Any
 
-PROFILES = ("healthy", "running", "healthy", "stale", "placeholder", "never", "late", "empty")
+PROFILES = ("healthy", "running", "partial", "stale", "placeholder", "never", "late", "empty")
 
 STATUS_NAMES: dict[int, str] = {
     0: "None", 1: "Running", 2: "Finished", 3: "Failed", 4: "Finished with exception", 5: "Skipped",
@@ -35,6 +37,8 @@ MODULE_NAMES: dict[int, str] = {
     501: "Gmail", 504: "Drive",
 }
 M365_MODULES = (302, 303, 305, 308)
+# The "partial" profile: the first succeeds daily, the second fails for days.
+PARTIAL_HEALTHY, PARTIAL_FAILING = 302, 303
 GOOGLE_MODULES = (501, 504)
 NA = "N/A"
 # The partner API's status for the placeholder rows (as in AvePoint's partner jobs sample).
@@ -129,6 +133,9 @@ def generate_jobs(index: int, seed: int, now: float, days: int = 14) -> list[dic
     rng = random.Random(f"avepoint-sim-jobs/{seed}/{index}")
     build = _Builder(rng, now)
     modules = [(7, module) for module in rng.sample(M365_MODULES, rng.randint(2, 4))]
+    if profile == "partial":
+        modules = [(7, PARTIAL_HEALTHY), (7, PARTIAL_FAILING)] + [
+            pair for pair in modules if pair[1] not in (PARTIAL_HEALTHY, PARTIAL_FAILING)]
     if rng.random() < 0.25:
         modules += [(11, module) for module in rng.sample(GOOGLE_MODULES, rng.randint(1, 2))]
     runs = 2 if index % 3 == 0 else 1
@@ -139,7 +146,7 @@ def generate_jobs(index: int, seed: int, now: float, days: int = 14) -> list[dic
         for day in range(days):
             for run in range(runs):
                 hours_ago = day * 24 + run * 12 + offset
-                status = _status(profile, rng, day, hours_ago, position, stale_days)
+                status = _status(profile, rng, day, hours_ago, position, stale_days, module)
                 jobs.append(build.job(job_type, module, status, hours_ago))
     if profile == "running":
         newest = max((job for job in jobs if job["jobModule"] == modules[0][1]), key=lambda job: job["startTime"])
@@ -152,14 +159,17 @@ def generate_jobs(index: int, seed: int, now: float, days: int = 14) -> list[dic
     return jobs
 
 
-def _status(profile: str, rng: random.Random, day: int, hours_ago: float, position: int, stale_days: int) -> int:
+def _status(profile: str, rng: random.Random, day: int, hours_ago: float, position: int, stale_days: int,
+            module: int) -> int:
     if profile == "never":
         return rng.choice([3, 3, 7, 8, 4, 10])
     if profile == "stale" and day < stale_days:
         return rng.choice([3, 3, 7, 8])
+    if profile == "partial" and module == PARTIAL_FAILING and day < stale_days:
+        return rng.choice([3, 3, 7, 8])
     if profile == "late" and hours_ago < 26:
         return rng.choice([3, 4, 4, 7])
-    if day == 0 and position == 0 and profile in ("healthy", "running", "placeholder"):
+    if day == 0 and position == 0 and profile in ("healthy", "running", "placeholder", "partial"):
         return 2  # these profiles always have a recent success
     roll = rng.random()
     if roll < 0.06:

@@ -1,5 +1,5 @@
-"""The customer_compliance role with last_successful_backup_within and a previous report, in one real
-ansible-playbook run (in check mode) against the simulator, on both APIs.
+"""The customer_compliance role with last_successful_backup_within (one duration, and per workload) and a
+previous report, in one real ansible-playbook run (in check mode) against the simulator, on both APIs.
 
 The runs of the role follow each other in one playbook, each writing its reports to a directory
 of its own and reading the previous run's JSON report, and reading the simulator's counters
@@ -19,11 +19,13 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from harness import DEFAULT_CLIENT_SECRET, AnsibleRun, connection_env
-from test_job_info import expected_last_success  # the newest Finished job with an end time, from the raw history
+from test_job_info import expected_by_workload, expected_last_success  # from the raw histories
 
 ROLE = "avepoint.graph.customer_compliance"
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
-PROFILES = ("healthy", "running", "stale", "placeholder", "never", "late", "empty")
+PROFILES = ("healthy", "running", "partial", "stale", "placeholder", "never", "late", "empty")
+# The per-workload rule of an MSP: Teams may lag a day more.
+PER_WORKLOAD = {"Exchange Online": "24h", "SharePoint Online": "24h", "OneDrive": "24h", "Microsoft Teams": "48h"}
 JOBS_PATHS = {"partner": "GET /partner/customers/{id}/jobs", "elements": "POST /partner/external/v3/general/customers/{id}/avpt-products/jobs/batch"}
 PAGE_SIZES = {"partner": 50, "elements": 100}  # the simulator's partner page size; the documented v3 page size
 
@@ -98,6 +100,15 @@ def runs(simulator_server, tmp_path_factory):
         + role_run("one", declaration("one", None, {"stale": {"last_successful_backup_within": "24h"}}, defaults={}))
         # 6: no rule at all: no jobs request
         + role_run("none", declaration("none", None, {}, defaults={"job_status": [0, 1, 2, 3, 4, 5, 6]}))
+        # 7: per workload (in any spelling), one customer with one duration, one without the rule: jobs of the others only
+        + role_run("workloads", declaration("workloads", None, dict(
+            {p: {"last_successful_backup_within": {"exchange": "24h", "SharePoint": "24h", "OneDrive for Business": "24h", "Teams": "48h"}} for p in PROFILES},
+            healthy={"last_successful_backup_within": "24h"}, running={"job_status": [0, 1, 2, 3, 4, 5, 6]}), defaults={}))
+        # 8: the same on the other API, compared with 7: every finding of a workload persists
+        + role_run("workloads_elements", declaration("workloads_elements", work / "workloads" / "compliance.json", dict(
+            {p: {"last_successful_backup_within": PER_WORKLOAD} for p in PROFILES},
+            healthy={"last_successful_backup_within": "24h"}, running={"job_status": [0, 1, 2, 3, 4, 5, 6]}), defaults={}),
+            api="elements")
     )
     out = work / "saved.json"
     saved = "{{ {'results': results, 'failures': failures, 'counters': counters} | to_json }}"
@@ -238,3 +249,55 @@ def test_no_report_holds_a_secret(runs):
         text = path.read_text()
         for secret in [DEFAULT_CLIENT_SECRET, *tokens]:
             assert secret not in text, path
+
+
+def expected_workload_findings(sim, customer_id):
+    """(workload, last success) of each workload of PER_WORKLOAD that drifts, from the raw history."""
+    found = expected_by_workload(sim.jobs(customer_id))
+    hours = {name: int(within[:-1]) for name, within in PER_WORKLOAD.items()}
+    return [(name, found.get(name)) for name in PER_WORKLOAD
+            if found.get(name) is None or sim.jobs_now - epoch(found[name]) > hours[name] * 3600]
+
+
+def test_per_workload_findings_in_the_plan_lines_and_the_json_report(runs):
+    sim, ids, result = runs["sim"], runs["ids"], runs["results"]["workloads"]
+    checked = [ids[p] for p in PROFILES if p not in ("healthy", "running")]
+    drifted = {d["id"]: d["fields"] for d in result["drifted"]}
+    for customer_id in checked:
+        expected = expected_workload_findings(sim, customer_id)
+        assert [(f["workload"], f["actual"]) for f in drifted.get(customer_id, [])] == expected, sim.job_profile(customer_id)
+        assert all(f["field"] == "last_successful_backup_within" and f["expected"] == [dict(PER_WORKLOAD)[f["workload"]]]
+                   for f in drifted.get(customer_id, []))
+    # one workload failing for days while another succeeds: found per workload, not by one duration
+    partial = runs["chosen"]["partial"]
+    exchange = expected_by_workload(sim.jobs(partial["id"]))["Exchange Online"]
+    assert ("Exchange Online", exchange) in [(f["workload"], f["actual"]) for f in drifted[partial["id"]]]
+    assert partial["id"] in runs["results"]["first"]["compliant"]  # 24h for any workload: SharePoint Online's success hides it
+    line = "~ %s (%s) last_successful_backup[Exchange Online]: expected within 24h, last %dh ago (%s)" % (
+        partial["organization"], partial["id"], (sim.jobs_now - epoch(exchange)) // 3600, exchange[:16] + "Z")
+    assert line in runs["proc"].stdout
+    assert "last_successful_backup[Exchange Online]" in runs["failures"]["workloads"]
+    # the one-duration entry keeps its meaning, the entry without the rule is not checked for it
+    rows = {row["id"]: row for row in result["customers"]}
+    assert [(f["field"], "workload" in f) for f in rows[ids["healthy"]]["fields"]] == [("last_successful_backup_within", False)]
+    assert [f["field"] for f in rows[ids["running"]]["fields"]] == ["job_status"]
+    report = json.loads((runs["work"] / "workloads" / "compliance.json").read_text())
+    assert report["drifted"] == result["drifted"]
+    page = (runs["work"] / "workloads" / "compliance.html").read_text()
+    assert 'id="workloads"' in page and ">Microsoft Teams</button>" in page
+
+
+def test_per_workload_results_are_the_same_on_both_apis_and_persist_per_workload(runs):
+    partner, elements = runs["results"]["workloads"], runs["results"]["workloads_elements"]
+    assert [(d["id"], [(f["workload"], f["actual"]) for f in d["fields"]]) for d in partner["drifted"]] == [
+        (d["id"], [(f["workload"], f["actual"]) for f in d["fields"]]) for d in elements["drifted"]]
+    findings = sum(len(d["fields"]) for d in partner["drifted"]) + len(partner["missing"])
+    assert (elements["summary"]["persisting"], elements["summary"]["new"], elements["summary"]["resolved"]) == (findings, 0, 0)
+
+
+def test_per_workload_jobs_are_read_in_one_task_only_for_the_customers_that_need_them(runs):
+    sim, ids, counters = runs["sim"], runs["ids"], runs["counters"]
+    needed = [ids[p] for p in PROFILES if p != "running"]
+    for run, api in (("workloads", "partner"), ("workloads_elements", "elements")):
+        assert counters[run]["by_path"][JOBS_PATHS[api]] == jobs_requests(sim, needed, api), run
+        assert counters[run]["token_requests"] == 2, run

@@ -17,6 +17,7 @@ import signal
 import stat
 import subprocess
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -25,6 +26,7 @@ import pytest
 import yaml
 
 from harness import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, REPO, Simulator, SimulatorConfig
+from test_job_info import expected_by_workload
 
 pytestmark = pytest.mark.tooling
 
@@ -217,6 +219,36 @@ def test_changes_while_running_and_while_stopped(eda_bin, tmp_path, desk, printi
     secrets = [DEFAULT_CLIENT_SECRET] + sim.issued_tokens()
     for text in (running.text(), restarted.text(), state_file.read_text()):
         assert not [secret for secret in secrets if secret in text]
+
+
+def test_the_per_workload_rule_under_ansible_rulebook(eda_bin, tmp_path, desk, printing_rulebook):
+    """The example rulebook with the rule per workload: events and tickets name the workload."""
+    rule = {"Exchange Online": "24h", "SharePoint Online": "24h"}
+    with Simulator(SimulatorConfig(customers=8, seed=11)) as sim:
+        healthy, partial = sim.customers[0]["id"], sim.customers[2]["id"]
+        assert sim.job_profile(partial) == "partial"  # Exchange Online has failed for days, SharePoint Online succeeds
+        cutoff = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(sim.jobs_now - 86400))
+        recent = [name for name, last in expected_by_workload(sim.jobs(healthy)).items() if name in rule and last and last >= cutoff]
+        assert recent  # a healthy customer backs up at least one of them
+        variables = {"avepoint_poll_interval": 1, "avepoint_state_file": str(tmp_path / "state.json"), "ticket_url": desk.url,
+                     "avepoint_backup_within": rule}
+        env = {"AVEPOINT_CLIENT_ID": DEFAULT_CLIENT_ID, "AVEPOINT_CLIENT_SECRET": DEFAULT_CLIENT_SECRET,
+               "AVEPOINT_API_URL": sim.url, "AVEPOINT_TOKEN_URL": sim.token_url, "SERVICE_DESK_TOKEN": DESK_TOKEN}
+        running = Rulebook(eda_bin, tmp_path, printing_rulebook, variables, env)
+        try:
+            running.wait_for("the second poll", lambda: polls(sim) >= 2)
+            sim.add_job(partial)  # an Exchange Online success: recovered
+            sim.update_customer(healthy, {"jobs": []})  # no job at all: each recent workload goes stale
+            expected = [("backup_recovered", partial, "Exchange Online")] + [("backup_stale", healthy, name) for name in recent]
+            running.wait_for("the events of the changes", lambda: len(running.events) >= len(expected))
+            running.wait_for("a ticket per stale workload", lambda: len(desk.tickets) >= len(recent))
+        finally:
+            running.stop()
+    assert sorted((e["kind"], e["customer_id"], e["workload"]) for e in running.events) == sorted(expected), running.text()
+    assert all(e["within"] == "24h" and e["field"] == "last_success" for e in running.events)
+    assert sorted(t["title"].rsplit("(", 1)[1].split(")")[0] for t in desk.tickets) == sorted(recent)
+    assert all("No successful backup of %s within 24h" % t["title"].rsplit("(", 1)[1].split(")")[0] in t["description"]
+               for t in desk.tickets)
 
 
 def test_bad_arguments_stop_ansible_rulebook_at_start(eda_bin, tmp_path):

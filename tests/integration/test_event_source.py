@@ -12,11 +12,14 @@ import logging
 import runpy
 import stat
 import sys
+import time
+from datetime import datetime, timezone
 from typing import Any, Optional
 
 import pytest
 
 from harness import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, REPO, Simulator, SimulatorConfig
+from test_job_info import expected_by_workload
 
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.avepoint.graph.plugins.plugin_utils import _event_source
@@ -135,6 +138,49 @@ def test_changes_while_running_one_token_and_the_cost_of_a_poll(live_sim):
     assert final["token_requests"] == 1
     one_poll = {path: costs[1]["by_path"][path] - costs[0]["by_path"].get(path, 0) for path in costs[1]["by_path"]}
     assert one_poll == {"GET /partner/customers": 1, "GET /partner/customers/{id}/jobs": job_pages}
+
+
+def test_the_per_workload_rule_sends_stale_and_recovered_per_workload(live_sim):
+    """One workload failing for days (the "partial" profile) is stale under the per-workload rule only."""
+    sim = live_sim
+    partial = sim.customers[2]["id"]
+    assert sim.job_profile(partial) == "partial"
+    rule = {"Exchange Online": "24h", "sharepoint": "24h"}  # any spelling of a workload
+    at = datetime.fromtimestamp(sim.jobs_now, timezone.utc)  # the polls' clock: the histories' "now"
+    cutoff = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(sim.jobs_now - 86400))
+
+    async def scenario(within: Any) -> Queue:
+        queue, polls = Queue(), Polls()
+        task = asyncio.ensure_future(run(queue, source_args(sim, api="elements", initial_events=True,
+                                                            last_successful_backup_within=within),
+                                         environ={}, sleep=polls.sleep, clock=lambda: at))
+        await polls.done(1)
+        sim.add_job(partial)  # an Exchange Online success
+        await polls.step(2)
+        await stopped(task)
+        return queue
+
+    expected = []  # (customer, workload, its last success) stale at the first poll
+    for customer in sim.customers:
+        workloads = expected_by_workload(sim.jobs(customer["id"]))
+        expected += [(customer["id"], name, workloads.get(name)) for name in ("Exchange Online", "SharePoint Online")
+                     if workloads.get(name) is None or workloads[name] < cutoff]
+    queue = asyncio.run(scenario(rule))
+    initial = [e["avepoint"] for e in queue.events if e["avepoint"]["initial"] and e["avepoint"]["kind"] == "backup_stale"]
+    assert [(e["customer_id"], e["workload"], e["current"]) for e in initial] == expected
+    assert (partial, "Exchange Online") in [(e["customer_id"], e["workload"]) for e in initial]
+    assert (partial, "SharePoint Online") not in [(e["customer_id"], e["workload"]) for e in initial]
+    later = [e["avepoint"] for e in queue.events if not e["avepoint"]["initial"]]
+    assert [(e["kind"], e["customer_id"], e["workload"], e["within"]) for e in later] == [
+        ("backup_recovered", partial, "Exchange Online", "24h")]
+    assert later[0]["previous"] < cutoff < later[0]["current"] == later[0]["customer"]["last_success_by_workload"]["Exchange Online"]
+    sim.update_customer(partial, {"jobs": None})  # its generated history again
+
+    # one duration: the same customer looks healthy, its SharePoint Online backups are recent
+    one = asyncio.run(scenario("24h"))
+    assert partial not in [e["avepoint"]["customer_id"] for e in one.events if e["avepoint"]["kind"] == "backup_stale"]
+    assert all(e["avepoint"]["workload"] is None for e in one.events)
+    sim.update_customer(partial, {"jobs": None})
 
 
 def test_the_cost_of_a_poll_on_the_elements_api_and_with_ids(live_sim):
@@ -331,7 +377,7 @@ def test_bad_arguments_fail_at_start_before_any_request(live_sim, tmp_path):
         (source_args(sim, interval="often"), "option 'interval'"),
         (source_args(sim, state_file=str(tmp_path / "no" / "state.json")), "does not exist"),
         (source_args(sim, client_secret=None), "no credential given"),
-        (source_args(sim, last_successful_backup_within={"OneDrive": "24h"}), "needs per-workload job facts"),
+        (source_args(sim, last_successful_backup_within={"OneDrvie": "24h"}), "names the workload 'OneDrvie'.*known workloads"),
     ]:
         with pytest.raises(ConfigurationError, match=message):
             asyncio.run(run(Queue(), args, environ={}))

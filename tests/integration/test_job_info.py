@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from harness import DEFAULT_CLIENT_SECRET, REPO, Simulator, SimulatorConfig, connection_env
+from avepoint_simulator.jobs import MODULE_NAMES  # AvePoint's job module names, as the v3 code table has them
 
 MODULE = "avepoint.graph.avepoint_job_info"
 CUSTOMER_MODULE = "avepoint.graph.avepoint_customer_info"
@@ -34,6 +35,18 @@ def expected_last_success(raw_jobs):
     return max(ends) if ends else None
 
 
+def expected_by_workload(raw_jobs):
+    """The newest Finished end time per job module (none: null) among a raw history; module 0 is no workload."""
+    found = {}
+    for job in raw_jobs:
+        if job["jobModule"] == 0:
+            continue
+        name = MODULE_NAMES[job["jobModule"]]
+        ended = job["endTime"] if job["status"] == 2 and job["endTime"] != NA else None
+        found[name] = max(filter(None, (found.get(name), ended)), default=None)
+    return found
+
+
 def expected_ids_since(raw_jobs, since):
     return sorted(job["jobId"] for job in raw_jobs if raw_time(job) is not None and raw_time(job) >= since)
 
@@ -48,7 +61,7 @@ def by_profile(sim):
 def sample_ids(sim):
     """One customer of every profile, in a fixed order."""
     profiles = by_profile(sim)
-    return [profiles[name] for name in ("healthy", "running", "stale", "placeholder", "never", "late", "empty")]
+    return [profiles[name] for name in ("healthy", "running", "partial", "stale", "placeholder", "never", "late", "empty")]
 
 
 def test_both_apis_give_the_same_facts_and_the_last_success_per_customer(sim, ansible):
@@ -65,6 +78,7 @@ def test_both_apis_give_the_same_facts_and_the_last_success_per_customer(sim, an
     for summary in partner["customers"]:
         raw = sim.jobs(summary["customer_id"])
         assert summary["last_success"] == expected_last_success(raw), sim.job_profile(summary["customer_id"])
+        assert summary["last_success_by_workload"] == expected_by_workload(raw), sim.job_profile(summary["customer_id"])
         shown = [job for job in partner["jobs"] if job["customer_id"] == summary["customer_id"]]
         assert summary["job_count"] == len(shown)
         assert sorted(job["job_id"] for job in shown) == expected_ids_since(raw, partner["since"])
@@ -72,6 +86,10 @@ def test_both_apis_give_the_same_facts_and_the_last_success_per_customer(sim, an
     assert profiles["never"]["last_success"] is None and profiles["empty"]["last_success"] is None
     assert profiles["empty"]["job_count"] == 0
     assert profiles["healthy"]["last_success"] > profiles["stale"]["last_success"]
+    partial = profiles["partial"]["last_success_by_workload"]  # one workload failing for days, hidden by the others
+    assert max(filter(None, partial.values())) == profiles["partial"]["last_success"]
+    assert partial["SharePoint Online"] > partial["Exchange Online"]
+    assert profiles["never"]["last_success_by_workload"] and not any(profiles["never"]["last_success_by_workload"].values())
     assert partner["missing_ids"] == [] and "warnings" not in partner
     assert "changed" in partner and partner["changed"] is False
 

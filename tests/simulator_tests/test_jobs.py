@@ -43,8 +43,13 @@ def test_histories_are_deterministic_and_cover_every_profile():
         assert set(by_profile) == set(PROFILES)
         now_iso = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(NOW))
         day_ago = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(NOW - 86400))
-        for jobs in by_profile["healthy"] + by_profile["running"] + by_profile["placeholder"]:
+        for jobs in by_profile["healthy"] + by_profile["running"] + by_profile["placeholder"] + by_profile["partial"]:
             assert finished_ends(jobs)[-1] > day_ago  # a success within 24 hours
+        for jobs in by_profile["partial"]:  # one workload failing for days while another succeeds
+            assert finished_ends([j for j in jobs if j["jobModule"] == 302])[-1] > day_ago
+            exchange = [j for j in jobs if j["jobModule"] == 303]
+            assert finished_ends(exchange)[-1] < time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(NOW - 3 * 86400))
+            assert exchange[0]["status"] in (3, 7, 8)
         for jobs in by_profile["stale"]:
             assert finished_ends(jobs)[-1] < time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(NOW - 3 * 86400))
         for jobs in by_profile["late"]:

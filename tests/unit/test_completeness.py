@@ -271,7 +271,7 @@ def test_the_role_declares_the_entry_keys_and_status_names_the_code_knows():
 # ---------------------------------------------------------------- customer facts
 
 OPTIONAL_FACTS = tuple(name for option in FACT_OPTIONS for name in option.facts)  # added by the plugins' fact options
-ADDED_IN = {"last_success": "1.1.0", "subscriptions": "1.2.0", "protection": "1.2.0"}
+ADDED_IN = {"last_success": "1.1.0", "last_success_by_workload": "1.2.0", "subscriptions": "1.2.0", "protection": "1.2.0"}
 
 
 @pytest.mark.parametrize("path, key, optional", [

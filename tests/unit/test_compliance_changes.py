@@ -15,8 +15,9 @@ from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.declara
 from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance import changes
 from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.changes import (
     MAX_REPORT_BYTES, mark_changes, previous_report, read_previous_report)
+from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.html import html_report
 from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.reports import (
-    failure_message, html_report, junit_xml, summary_lines)
+    failure_message, junit_xml, summary_lines)
 
 A = "0f8fad5b-d9cb-469f-a165-70867728950e"
 B = "7c9e6679-7425-40de-944b-e07fc1f90ae7"

@@ -11,8 +11,9 @@ from ansible_collections.avepoint.graph.plugins.module_utils._errors import Conf
 from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.changes import mark_changes, previous_report
 from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.check import check_compliance
 from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.declaration import parse_declaration
+from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.html import html_report
 from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.reports import (
-    failure_message, html_report, junit_xml, summary_lines)
+    failure_message, junit_xml, summary_lines)
 
 A = "0f8fad5b-d9cb-469f-a165-70867728950e"
 B = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
@@ -178,13 +179,18 @@ def test_the_reports_name_the_workload_of_each_finding():
     failure = ET.fromstring(junit_xml(result)).find("testsuite/testcase/failure")
     assert failure.get("message") == ("protected_workloads[OneDrive]: expected protected, got absent; protection_coverage_at_least"
                                       "[SharePoint Online]: expected at least 95%, got 94.5% (189 of 200 objects)")
-    page = html_report(result)  # a column per rule; the drifted workloads of a customer in its cell, each named
-    assert "<th>protected_workloads</th>" in page and "<th>protection_coverage_at_least</th>" in page
-    assert '<td class="drift">OneDrive: absent<span class="expected">expected protected</span></td>' in page
-    assert ('<td class="drift">SharePoint Online: 94.5% (189 of 200 objects)<span class="expected">expected at least 95%</span>'
-            '</td>') in page
+    page = html_report(result)  # a column per rule naming the drifted workloads; the workload view has each finding
+    customers, workloads = page.split('id="customers"')[1].split('id="workloads"')
+    assert ">protected_workloads</button></th>" in customers and ">protection_coverage_at_least</button></th>" in customers
+    assert '<td class="drift" data-sort="0|OneDrive">OneDrive<span class="expected">1 of 4 workloads drift</span></td>' in customers
+    assert ('<td class="drift" data-sort="0|SharePoint Online">SharePoint Online<span class="expected">1 of 3 workloads drift'
+            '</span></td>') in customers
+    assert ('<span class="finding drift"><span class="rule">protected_workloads</span><span class="nowrap">absent</span>'
+            '<span class="expected">expected protected</span></span>') in workloads
+    assert ('<span class="finding drift"><span class="rule">protection_coverage_at_least</span><span class="nowrap">94.5%</span> '
+            '<span class="nowrap">(189 of 200 objects)</span><span class="expected">expected at least 95%</span></span>') in workloads
     compliant = html_report(drifting(full()))
-    assert '<td class="ok">Exchange Online: 10 protected objects<br>SharePoint Online: 10 protected objects<br>' in compliant
+    assert '<td class="ok" data-sort="1|">4 workloads ok</td>' in compliant
 
 
 def test_per_workload_findings_persist_and_resolve_one_by_one():

@@ -12,8 +12,9 @@ from ansible_collections.avepoint.graph.plugins.module_utils._errors import Conf
 from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.changes import mark_changes, previous_report
 from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.check import check_compliance
 from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.declaration import declaration_of, parse_declaration
+from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.html import html_report
 from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.reports import (
-    failure_message, html_report, junit_xml, summary_lines)
+    failure_message, junit_xml, summary_lines)
 
 A = "0f8fad5b-d9cb-469f-a165-70867728950e"
 B = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
@@ -203,7 +204,10 @@ def test_the_reports_show_each_service():
     assert failure.text.splitlines() == ["subscription[%s]: expected valid for 30d, expires in 6d (2026-12-10)" % M365,
                                          "seats[%s]: 100 purchased, 124 licenses assigned" % M365]
     page = html_report(result)
-    assert "<th>subscription</th><th>seats</th>" in page
-    assert ('<td class="drift">%s: expires in 6d (2026-12-10)<span class="expected">expected valid for 30d</span></td>' % M365) in page
-    assert '<td class="drift">%s: 100 purchased, 124 licenses assigned</td>' % M365 in page
-    assert '<td class="ok">%s: expires in 208d (2027-06-30)</td>' % M365 in page  # Fabrikam, one service
+    assert '<th><button type="button">subscription</button></th><th><button type="button">seats</button></th>' in page
+    assert ('<td class="drift" data-sort="0|%s: expires in 6d (2026-12-10)">%s: expires in 6d (2026-12-10)'
+            '<span class="expected">expected valid for 30d</span></td>' % (M365, M365)) in page
+    assert '<td class="drift" data-sort="0|%s: 100 purchased, 124 licenses assigned">%s: 100 purchased, 124 licenses assigned</td>' % (
+        M365, M365) in page
+    assert '<td class="ok" data-sort="1|%s: expires in 208d (2027-06-30)">%s: expires in 208d (2027-06-30)</td>' % (
+        M365, M365) in page  # Fabrikam, one service

@@ -109,9 +109,18 @@ def test_recency_rule_asks_for_the_jobs_permission_too():
     assert "longer than zero" in problem(dict(BASE, last_successful_backup_within="0h"))
 
 
-def test_per_workload_rule_is_refused_until_the_jobs_facts_have_it():
-    text = problem(dict(BASE, last_successful_backup_within={"Exchange Online": "24h", "OneDrive": "24h"}))
-    assert "needs per-workload job facts" in text and "give one duration" in text
+def test_per_workload_rule_reads_workloads_in_any_spelling_and_names_the_bad_one():
+    config = source_config(dict(BASE, last_successful_backup_within={"exchange": "24h", "OneDrive for Business": "2d"}), {})
+    assert config.recency.within == {"Exchange Online": "24h", "OneDrive": "2d"} and config.recency_data == config.recency.within
+    assert config.settings.scope == "partner.customers.read.all partner.jobs.read.all"
+    text = problem(dict(BASE, last_successful_backup_within={"Exchange Online": "24h", "Exchnage": "24h"}))
+    assert "option 'last_successful_backup_within' names the workload 'Exchnage'" in text
+    assert "known workloads" in text and "SharePoint Online" in text
+    assert "option 'last_successful_backup_within'[OneDrive] must be a duration with a unit" in problem(
+        dict(BASE, last_successful_backup_within={"OneDrive": 24}))
+    assert "names the workload Exchange Online twice ('Exchange' and 'Exchange Online')" in problem(
+        dict(BASE, last_successful_backup_within={"Exchange": "24h", "Exchange Online": "48h"}))
+    assert "is an empty mapping" in problem(dict(BASE, last_successful_backup_within={}))
 
 
 def test_flags_and_paths():

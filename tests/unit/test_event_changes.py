@@ -109,3 +109,40 @@ def test_with_customer_of_takes_one_customer_from_another_snapshot():
     merged = before.with_customer_of(after, A).with_customer_of(after, B)
     assert merged.customers == {A: facts(A, organization="Changed")} and merged.stale == {A: {EVERY_WORKLOAD: True}}
     assert before.customers == {A: facts(A), B: facts(B)}  # unchanged
+
+
+WORKLOADS = recency_rule({"Exchange Online": "24h", "SharePoint Online": "48h"})
+
+
+def test_the_per_workload_rule_reads_each_workload_and_a_workload_without_jobs_is_stale():
+    healthy = facts(A, last_success="2026-12-01T07:00:00Z", last_success_by_workload={
+        "Exchange Online": "2026-12-01T06:00:00Z", "SharePoint Online": "2026-12-01T07:00:00Z"})
+    exchange_failing = facts(B, last_success="2026-12-01T07:00:00Z", last_success_by_workload={
+        "Exchange Online": "2026-11-28T07:00:00Z", "SharePoint Online": "2026-12-01T07:00:00Z"})
+    no_sharepoint = facts(C, last_success="2026-12-01T07:00:00Z", last_success_by_workload={"Exchange Online": "2026-12-01T07:00:00Z"})
+    assert WORKLOADS.stale(healthy, AT) == {"Exchange Online": False, "SharePoint Online": False}
+    assert WORKLOADS.stale(exchange_failing, AT) == {"Exchange Online": True, "SharePoint Online": False}
+    assert WORKLOADS.stale(no_sharepoint, AT) == {"Exchange Online": False, "SharePoint Online": True}
+    assert WORKLOADS.stale(facts(A), AT) == {"Exchange Online": True, "SharePoint Online": True}  # no job at all
+    assert RULE.stale(exchange_failing, AT) == {EVERY_WORKLOAD: False}  # what one duration cannot see
+
+
+def test_backup_stale_and_recovered_per_workload_name_it_with_its_own_last_success():
+    def customer(exchange, sharepoint):
+        return facts(A, last_success=max(exchange, sharepoint),
+                     last_success_by_workload={"Exchange Online": exchange, "SharePoint Online": sharepoint})
+    before = customer("2026-11-30T09:00:00Z", "2026-11-29T07:00:00Z")
+    after = customer("2026-11-30T09:00:00Z", "2026-12-01T07:30:00Z")
+    events = changes(Snapshot({A: before}, {A: WORKLOADS.stale(before, AT)}),
+                     Snapshot({A: after}, {A: {"Exchange Online": True, "SharePoint Online": False}}), WORKLOADS, AT)
+    assert kinds(events) == [("backup_stale", A, "last_success"), ("backup_recovered", A, "last_success")]
+    stale, recovered = events[0]["avepoint"], events[1]["avepoint"]
+    assert (stale["workload"], stale["within"], stale["previous"], stale["current"]) == (
+        "Exchange Online", "24h", "2026-11-30T09:00:00Z", "2026-11-30T09:00:00Z")
+    assert (recovered["workload"], recovered["within"], recovered["previous"], recovered["current"]) == (
+        "SharePoint Online", "48h", "2026-11-29T07:00:00Z", "2026-12-01T07:30:00Z")
+    assert recovered["customer"]["last_success_by_workload"]["SharePoint Online"] == "2026-12-01T07:30:00Z"
+    # a newer success per workload alone is no customer_changed
+    newer = customer("2026-12-01T07:40:00Z", "2026-12-01T07:30:00Z")
+    assert changes(Snapshot({A: after}, {A: WORKLOADS.stale(after, AT)}), Snapshot({A: newer}, {A: WORKLOADS.stale(after, AT)}),
+                   WORKLOADS, AT) == []

@@ -22,13 +22,21 @@ def test_cache_identities_differ_with_every_combination_and_keep_the_last_succes
     assert cache_identity("who", (LAST_SUCCESS,)) == "who+last_success"  # as before protection existed: caches stay valid
 
 
-def test_facts_are_added_only_to_the_customers_lacking_them_one_call_per_option():
+def test_facts_are_added_only_to_the_customers_lacking_them_one_call_per_kind_of_data():
     calls = []
-    first = FactOption("first", ("a",), "jobs", lambda client, customers: calls.append(("first", [c["id"] for c in customers])))
-    second = FactOption("second", ("b", "c"), "protection",
-                        lambda client, customers: calls.append(("second", [c["id"] for c in customers])))
+
+    def reader(name):
+        return lambda client, customers, facts: calls.append((name, [c["id"] for c in customers], facts))
+    first = FactOption("first", ("a",), "jobs", reader("first"))
+    second = FactOption("second", ("b", "c"), "protection", reader("second"))
     customers = [{"id": 1, "a": 0, "b": 0, "c": 0}, {"id": 2, "a": 0, "b": 0}, {"id": 3}]
     assert [c["id"] for c in lacking(customers, (first, second))] == [2, 3]
     assert [c["id"] for c in lacking(customers, (first,))] == [3]
     add_facts(None, customers, (first, second))
-    assert calls == [("first", [3]), ("second", [2, 3])]
+    assert calls == [("first", [3], ("a",)), ("second", [2, 3], ("b", "c"))]
+    # two options reading the same data (last_success, last_success_by_workload): one call for both facts
+    calls.clear()
+    also = FactOption("also", ("d",), "jobs", reader("also"))
+    add_facts(None, customers, (first, second, also))
+    assert calls == [("first", [1, 2, 3], ("a", "d")), ("second", [2, 3], ("b", "c"))]
+    assert reads((first, also)) == ("customers", "jobs")

@@ -29,11 +29,13 @@ def test_key_has_no_secret_and_changes_with_what_selects_the_data():
         customer_cache_key(NAME, "/inv/a.avepoint_customers.yml", "enrich", SETTINGS),
         customer_cache_key(NAME, "/inv/a.avepoint_customers.yml", "hosts", dataclasses.replace(SETTINGS, client_id="app2")),
         customer_cache_key(NAME, "/inv/a.avepoint_customers.yml", "hosts", dataclasses.replace(SETTINGS, api_url="https://x.example")),
-        # facts with last_success, subscriptions, protection or some of them are kept apart, whatever the scope says
+        # facts with any of the fact options are kept apart, whatever the scope says
         customer_cache_key(NAME, "/inv/a.avepoint_customers.yml", "hosts", SETTINGS, FACT_OPTIONS[:1]),
         customer_cache_key(NAME, "/inv/a.avepoint_customers.yml", "hosts", SETTINGS, FACT_OPTIONS[1:]),
         customer_cache_key(NAME, "/inv/a.avepoint_customers.yml", "hosts", SETTINGS, FACT_OPTIONS[2:]),
         customer_cache_key(NAME, "/inv/a.avepoint_customers.yml", "hosts", SETTINGS, FACT_OPTIONS),
+        customer_cache_key(NAME, "/inv/a.avepoint_customers.yml", "hosts", SETTINGS, FACT_OPTIONS[1:2]),  # last_success_by_workload
+        customer_cache_key(NAME, "/inv/a.avepoint_customers.yml", "hosts", SETTINGS, FACT_OPTIONS[:2]),
     ]
     assert key not in variants and len(set(variants)) == len(variants)
 

@@ -236,7 +236,8 @@ def test_the_last_success_of_each_workload():
     sharepoint = [dict(job("2026-11-29T05:00:00Z", 2, "s1"), job_module="SharePoint Online"),
                   dict(job("2099-01-01T00:00:00Z", 2, "s-future"), job_module="SharePoint Online")]
     onedrive_never = [dict(job("2026-11-29T06:00:00Z", 3, "o1"), job_module="OneDrive")]
-    summary = customer_summary(CUSTOMER, exchange_failing + sharepoint + onedrive_never, [], latest_credible(now))
+    placeholder = [dict(job(None, 2, None), job_module="None", job_module_code=0)]  # no workload
+    summary = customer_summary(CUSTOMER, exchange_failing + sharepoint + onedrive_never + placeholder, [], latest_credible(now))
     assert summary["last_success"] == "2026-11-29T05:00:00Z"  # some workload succeeded lately...
     assert summary["last_success_by_workload"] == {  # ...which hides a failing one
         "Exchange Online": "2026-11-26T02:00:00Z", "OneDrive": None, "SharePoint Online": "2026-11-29T05:00:00Z"}

@@ -213,8 +213,9 @@ def test_a_different_credential_is_never_answered_from_the_cache():
 class JobsService(Service):
     """Service, plus the partner jobs endpoint: IDS[0] succeeded twice, IDS[1] only failed, IDS[2] is unknown to it."""
 
-    JOBS = {IDS[0]: [("Finished", "2026-11-29T08:00:00Z"), ("Finished", "2026-11-28T08:00:00Z"), ("Failed", "2026-11-30T08:00:00Z")],
-            IDS[1]: [("Failed", "2026-11-30T08:00:00Z")]}
+    JOBS = {IDS[0]: [("Finished", "2026-11-29T08:00:00Z", "Exchange Online"), ("Finished", "2026-11-28T08:00:00Z", "Exchange Online"),
+                     ("Failed", "2026-11-30T08:00:00Z", "Exchange Online"), ("Failed", "2026-11-30T09:00:00Z", "OneDrive for Business")],
+            IDS[1]: [("Failed", "2026-11-30T08:00:00Z", "Exchange Online")]}
 
     def handler(self, method, url, token, body):
         if not url.endswith("/jobs"):
@@ -223,10 +224,10 @@ class JobsService(Service):
         if customer_id not in self.JOBS:
             return response(404, {"message": "Customer not found"})
         return response(200, {"value": [
-            {"jobType": "Microsoft 365", "jobModule": "Exchange Online", "status": status, "jobId": "J%d" % n, "name": "N/A",
+            {"jobType": "Microsoft 365", "jobModule": module, "status": status, "jobId": "J%d" % n, "name": "N/A",
              "startTime": end.replace("08:00", "07:00"), "endTime": end, "lastModifyTime": end, "jobDuration": "1h0m0s",
              "backupSize": "1 GB", "totalCount": "1", "failedCount": "0", "successfulCount": "1", "skippedCount": "0",
-             "warningCount": "0"} for n, (status, end) in enumerate(self.JOBS[customer_id])]})
+             "warningCount": "0"} for n, (status, end, module) in enumerate(self.JOBS[customer_id])]})
 
 
 def test_last_success_is_added_on_request_with_one_client_and_kept_apart_in_the_cache():
@@ -246,6 +247,25 @@ def test_last_success_is_added_on_request_with_one_client_and_kept_apart_in_the_
     again = lookup_customers(IDS[:1], with_jobs, client_factory=service.client_factory, cache=cache, cache_ttl=60,
                              fact_options=FACT_OPTIONS[:1])
     assert again[0]["last_success"] == "2026-11-29T08:00:00Z" and len(service.api_calls) == 7
+    assert "last_success_by_workload" not in again[0]
+
+
+def test_the_last_success_of_each_workload_comes_from_the_same_jobs_read_and_is_cached_apart():
+    cache = LookupCache()
+    service = JobsService()
+    with_jobs = settings_from_getter({"client_id": "app", "client_secret": SECRET, "api_url": API_URL, "token_url": TOKEN_URL}.get,
+                                     ("customers", "jobs"))
+    both = lookup_customers(IDS, with_jobs, client_factory=service.client_factory, cache=cache, cache_ttl=60,
+                            fact_options=FACT_OPTIONS[:2])
+    # the partner API's "OneDrive for Business" is the workload OneDrive; a customer unknown to the jobs API has none
+    assert [f["last_success_by_workload"] for f in both] == [
+        {"Exchange Online": "2026-11-29T08:00:00Z", "OneDrive": None}, {"Exchange Online": None}, {}]
+    assert [f["last_success"] for f in both] == ["2026-11-29T08:00:00Z", None, None]
+    assert len(service.api_calls) == 6  # three customers, then the jobs of each: one read for both facts
+    alone = lookup_customers(IDS[:1], with_jobs, client_factory=service.client_factory, cache=cache, cache_ttl=60,
+                             fact_options=FACT_OPTIONS[1:2])
+    assert "last_success" not in alone[0] and alone[0]["last_success_by_workload"] == both[0]["last_success_by_workload"]
+    assert len(service.api_calls) == 8  # its own cache entries
 
 
 def test_the_plugin_asks_for_the_jobs_permission_and_reads_jobs_only_with_the_option(fake_service, monkeypatch):
@@ -259,8 +279,12 @@ def test_the_plugin_asks_for_the_jobs_permission_and_reads_jobs_only_with_the_op
     with pytest.raises(AnsibleLookupError, match="option 'last_success' must be a boolean"):
         run_plugin([IDS[0]], last_success="maybe")
     assert run_plugin([IDS[0]], last_success="yes")[0]["last_success"] == "2026-11-29T08:00:00Z"
-    assert scopes == ["partner.customers.read.all", "partner.customers.read.all partner.jobs.read.all"]
-    assert [url.endswith("/jobs") for _method, url in service.api_calls] == [False, False, True]
+    with pytest.raises(AnsibleLookupError, match="option 'last_success_by_workload' must be a boolean"):
+        run_plugin([IDS[0]], last_success_by_workload="often")
+    by_workload = run_plugin([IDS[0]], last_success_by_workload=True)[0]
+    assert by_workload["last_success_by_workload"]["OneDrive"] is None and "last_success" not in by_workload
+    assert scopes == ["partner.customers.read.all"] + ["partner.customers.read.all partner.jobs.read.all"] * 2
+    assert [url.endswith("/jobs") for _method, url in service.api_calls] == [False, False, True, False, True]
 
 
 # ---------------------------------------------------------------- the plugin: errors become AnsibleLookupError

@@ -97,9 +97,9 @@ def _check_one(customer_id: str, customer: Optional[Mapping[str, Any]], entry: O
     organization = customer.get("organization")
     expected = declaration.expected_for(entry)
     needs_jobs = JOBS_FIELDS & set(expected)
-    # Facts that already carry the last success (the lookup's or inventory's last_success option) need no jobs input.
-    if needs_jobs and (seen.given or recency.FACT not in customer):
-        customer = dict(customer, **{recency.FACT: seen.of(customer_id, needs_jobs)})
+    # Facts that already carry the job facts (the lookup's or inventory's options of their names) need no jobs input.
+    if needs_jobs:
+        customer = seen.completed(customer_id, customer, needs_jobs)
     needs_subscriptions = SUBSCRIPTIONS_FIELDS & set(expected)
     # Likewise facts that carry the subscriptions (the subscriptions option of the lookup or the inventory).
     if needs_subscriptions and (subscriptions_seen.given or subscription_rules.FACT not in customer):

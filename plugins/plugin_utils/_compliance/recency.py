@@ -5,17 +5,22 @@
 A declared value is one duration (``24h``, ``2d``, ``PT36H``); a customer complies when its
 ``last_success`` (from the jobs API, see ``_jobs``; handed to the comparison as the
 registered avepoint_job_info result, read by ``JobsSeen``) is at most that old at the reference
-time of the check. No success at all never complies. The pieces here are plugged into the
-rule table of ``rules``.
+time of the check. That is the newest success of *any* workload, so it cannot see one workload
+failing while another succeeds. The other form, a mapping of workloads to durations
+(``{Exchange Online: 24h, OneDrive: 48h}``), checks each listed workload against its own last
+success (``last_success_by_workload``); a listed workload without any job has none. No success
+at all never complies. The pieces here are plugged into the rule table of ``rules`` and into
+the event source (``parse_declared`` is the one reader of the declaration for both).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Iterable, Mapping, Optional
+from typing import Any, Dict, Iterable, Mapping, Optional, Union
 
 from ansible_collections.avepoint.graph.plugins.module_utils._durations import EXAMPLES, format_age, parse_duration
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.avepoint.graph.plugins.module_utils._job_codes import workload
 from ansible_collections.avepoint.graph.plugins.module_utils._jobs import succeeded_within
 from ansible_collections.avepoint.graph.plugins.module_utils._shown import describe
 from ansible_collections.avepoint.graph.plugins.module_utils._times import age_seconds, parse_time
@@ -23,6 +28,10 @@ from ansible_collections.avepoint.graph.plugins.module_utils._times import age_s
 KEY = "last_successful_backup_within"
 LABEL = "last_successful_backup"  # what the reports call the fact: "expected within 24h"
 FACT = "last_success"  # the fact of the customer it reads (added from the jobs result)
+BY_WORKLOAD = "last_success_by_workload"  # the fact the per-workload form reads: workload -> last success
+ITEM = "workload"  # what a finding of the per-workload form names
+
+Declared = Union[str, Dict[str, str]]  # one duration, or durations per workload
 
 
 def parse_within(value: Any, where: str) -> str:
@@ -39,6 +48,34 @@ def parse_within(value: Any, where: str) -> str:
     if seconds <= 0:
         raise ConfigurationError("%s must be longer than zero, got %s" % (where, describe(value)))
     return value.strip()
+
+
+def parse_declared(value: Any, where: str) -> Declared:
+    """The rule as declared: one duration (as ``parse_within`` keeps it), or a non-empty mapping of
+    workloads to durations, each workload by AvePoint's name for it (``_job_codes.workload``: any
+    spelling, an unknown one listing the known ones). ConfigurationError names ``where`` otherwise."""
+    if not isinstance(value, Mapping):
+        return parse_within(value, where)
+    if not value:
+        raise ConfigurationError("%s is an empty mapping: give one duration for any workload (24h), or durations per "
+                                 "workload such as {Exchange Online: 24h, OneDrive: 48h}" % where)
+    within: dict[str, str] = {}
+    spelled: dict[str, Any] = {}
+    for key, duration in value.items():
+        name = workload(key, where)
+        if name in within:
+            raise ConfigurationError("%s names the workload %s twice (%s and %s)" % (where, name, describe(spelled[name]), describe(key)))
+        spelled[name] = key
+        within[name] = parse_within(duration, "%s[%s]" % (where, name))
+    return within
+
+
+def last_success_of(facts: Mapping[str, Any], name: Optional[str]) -> Optional[str]:
+    """The last success a check reads from customer facts: of any workload (``name`` None), or of one
+    workload (None when it has no job at all, like one whose jobs all failed)."""
+    if name is None:
+        return facts.get(FACT)
+    return (facts.get(BY_WORKLOAD) or {}).get(name)
 
 
 def recent_enough(last_success: Optional[str], within: str, now: datetime) -> bool:
@@ -81,12 +118,23 @@ def checked_time(value: Optional[str], customer_id: str) -> Optional[str]:
     return value
 
 
+def _by_workload_times(value: Any, customer_id: str) -> Optional[dict[str, Optional[str]]]:
+    """The ``last_success_by_workload`` of a jobs input entry (None: the entry has none), its times checked."""
+    if value is None:
+        return None
+    if not isinstance(value, Mapping) or not all(isinstance(key, str) and isinstance(when, (str, type(None))) for key, when in value.items()):
+        raise ConfigurationError("the jobs input gives customer %s a last_success_by_workload that is not a mapping of workloads "
+                                 "to times: pass the registered result of avepoint.graph.avepoint_job_info" % customer_id)
+    return {key: checked_time(when, customer_id) for key, when in value.items()}
+
+
 class JobsSeen:
-    """The last successful backup per customer, from a registered avepoint_job_info result."""
+    """The last successful backup per customer (of any workload, and of each), from a registered avepoint_job_info result."""
 
     def __init__(self, jobs: Any) -> None:
         self.given = not (jobs is None or (isinstance(jobs, Mapping) and jobs.get("skipped")))
         self.last_success: dict[str, Optional[str]] = {}
+        self.by_workload: dict[str, dict[str, Optional[str]]] = {}
         self.missing: set[str] = set()
         if not self.given:
             return
@@ -97,17 +145,53 @@ class JobsSeen:
         for entry in jobs["customers"]:
             if not isinstance(entry, Mapping) or not isinstance(entry.get("customer_id"), str) or not isinstance(entry.get("last_success"), (str, type(None))):
                 raise problem
-            self.last_success[entry["customer_id"].lower()] = checked_time(entry["last_success"], entry["customer_id"])
+            customer_id = entry["customer_id"].lower()
+            self.last_success[customer_id] = checked_time(entry["last_success"], entry["customer_id"])
+            by_workload = _by_workload_times(entry.get(BY_WORKLOAD), entry["customer_id"])
+            if by_workload is not None:
+                self.by_workload[customer_id] = by_workload
         self.missing = {str(customer_id).lower() for customer_id in jobs.get("missing_ids", [])}
 
-    def of(self, customer_id: str, rules: Iterable[str]) -> Optional[str]:
-        """The last success of a customer that ``rules`` check (None: none, or the jobs API does not know it)."""
+    def facts_of(self, customer_id: str, rules: Iterable[str]) -> dict[str, Any]:
+        """The job facts of a customer that ``rules`` check: ``last_success``, and ``last_success_by_workload``
+        when the jobs input has it (a customer the jobs API does not know has neither a success nor a workload)."""
         if not self.given:
             raise ConfigurationError("%s needs each customer's last successful backup: pass the registered result of "
                                      "avepoint.graph.avepoint_job_info (for the customers it applies to) as jobs" % ", ".join(sorted(rules)))
         if customer_id in self.last_success:
-            return self.last_success[customer_id]
+            facts: dict[str, Any] = {FACT: self.last_success[customer_id]}
+            if customer_id in self.by_workload:
+                facts[BY_WORKLOAD] = self.by_workload[customer_id]
+            return facts
         if customer_id in self.missing:
-            return None
+            return {FACT: None, BY_WORKLOAD: {}}
         raise ConfigurationError("the jobs input has no entry for customer %s, which %s checks: read the jobs of every "
                                  "customer the rule applies to" % (customer_id, ", ".join(sorted(rules))))
+
+    def completed(self, customer_id: str, customer: Mapping[str, Any], rules: Iterable[str]) -> Mapping[str, Any]:
+        """The customer facts with the job facts ``rules`` read: from the jobs input when given, else as they are when
+        they carry them already (the lookup's and the inventory's options of the same names)."""
+        if self.given or not (FACT in customer or BY_WORKLOAD in customer):
+            return dict(customer, **self.facts_of(customer_id, rules))
+        return customer
+
+
+def read_fact(customer: Mapping[str, Any], name: str) -> Any:
+    """A job fact the rule reads; a ConfigurationError when the facts lack it (never a drift for want of data)."""
+    if name not in customer:
+        raise ConfigurationError(
+            "%s of customer %s needs %s, which its facts do not carry: pass the registered result of "
+            "avepoint.graph.avepoint_job_info as jobs (or set the lookup's or the inventory's option %s)"
+            % (KEY, customer.get("id"), name, name))
+    return customer[name]
+
+
+def workload_findings(customer: Mapping[str, Any], allowed: list[Any], now: datetime) -> Optional[list[tuple[str, Optional[str], bool, str]]]:
+    """The findings of the per-workload form, one per declared workload: (workload, its last success (None without
+    one or without any job), whether it is recent enough, its duration); None for one duration."""
+    declared = allowed[0]
+    if not isinstance(declared, Mapping):
+        return None
+    read_fact(customer, BY_WORKLOAD)
+    return [(name, last_success_of(customer, name), recent_enough(last_success_of(customer, name), within, now), within)
+            for name, within in declared.items()]

@@ -1,6 +1,6 @@
 # Copyright: (c) 2026, avepoint.graph contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Renderings of a customer compliance result: plan lines, failure message, JUnit XML, HTML.
+"""Renderings of a customer compliance result: plan lines, failure message, JUnit XML (the HTML page: html.py).
 
 Every function takes the plain-data result of ``check.check_compliance`` (marked by
 ``changes.mark_changes`` when a previous report was given). Text from the API (organization
@@ -15,23 +15,17 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 from datetime import datetime
-from html import escape
 from typing import Any, Mapping, Optional
 
 from ansible_collections.avepoint.graph.plugins.module_utils._shown import printable
 from ansible_collections.avepoint.graph.plugins.module_utils._times import parse_time
 
 from .changes import CHANGE_NEW
-from .check import STATUS_COMPLIANT, STATUS_DRIFTED, STATUS_MISSING
+from .check import STATUS_DRIFTED, STATUS_MISSING
 from .recency import show_time
-from .rules import RULES_BY_KEY, Shown, finding_item, finding_label
+from .rules import RULES_BY_KEY, Shown, finding_label
 
 Result = Mapping[str, Any]
-
-
-def _html(value: Any) -> str:
-    # A page shows tabs and line breaks as spaces; every other control character as \uXXXX.
-    return escape(printable(str(value), layout=True))
 
 
 def show_value(value: Any) -> str:
@@ -207,137 +201,3 @@ def junit_xml(result: Result, suite_name: str = "customer_compliance") -> str:
     if hasattr(ET, "indent"):  # Python 3.9+: readable output; older ones still get valid XML
         ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
-
-
-_STATUS_ORDER = {STATUS_DRIFTED: 0, STATUS_MISSING: 1, STATUS_COMPLIANT: 2}
-
-_STYLE = """
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 2rem; color: #1f2933; background: #f7f9fb; }
-h1 { font-size: 1.6rem; margin-bottom: 0.3rem; }
-p.meta { color: #52606d; margin-top: 0; }
-.cards { display: flex; gap: 1rem; margin: 1.2rem 0; }
-.card { background: #fff; border-radius: 8px; padding: 0.8rem 1.4rem; box-shadow: 0 1px 3px rgba(0,0,0,.15); min-width: 7rem; }
-.card .count { font-size: 2rem; font-weight: 700; display: block; }
-.card.compliant .count { color: #1e8e3e; } .card.drifted .count { color: #c5221f; } .card.missing .count { color: #b06000; }
-table { border-collapse: collapse; width: 100%; background: #fff; box-shadow: 0 1px 3px rgba(0,0,0,.15); }
-th, td { text-align: left; padding: 0.45rem 0.7rem; border-bottom: 1px solid #e4e7eb; vertical-align: top; }
-th { background: #243b53; color: #fff; }
-td.id { font-family: ui-monospace, monospace; font-size: 0.85rem; color: #52606d; }
-td.drift { background: #fde2e1; color: #8a1c1c; font-weight: 600; }
-td.drift .expected { display: block; font-weight: 400; font-size: 0.85rem; }
-.badge { border-radius: 999px; padding: 0.1rem 0.6rem; font-size: 0.8rem; font-weight: 600; color: #fff; }
-.badge.compliant { background: #1e8e3e; } .badge.drifted { background: #c5221f; } .badge.missing { background: #b06000; }
-td.unchecked { color: #9aa5b1; }
-.change { display: inline-block; margin-top: 0.2rem; border-radius: 4px; padding: 0 0.4rem; font-size: 0.75rem; font-weight: 600; }
-.change.new { background: #c5221f; color: #fff; } .change.persisting { background: #fff4e5; color: #8a4b00; }
-.card.new .count { color: #c5221f; } .card.persisting .count { color: #b06000; } .card.resolved .count { color: #1e8e3e; }
-h2 { font-size: 1.2rem; margin-top: 2rem; }
-p.warning { background: #fff4e5; color: #8a4b00; padding: 0.5rem 0.8rem; border-radius: 6px; }
-"""
-
-_CARDS = (("total", "customers"), ("compliant", "compliant"), ("drifted", "drifted"), ("missing", "not found"))
-_CHANGE_CARDS = (("new", "new findings"), ("persisting", "persisting"), ("resolved", "resolved"))
-
-
-def html_report(result: Result, title: str = "Customer compliance") -> str:
-    """A self-contained HTML page: summary counts and a table of customers, drifted fields highlighted."""
-    summary = result["summary"]
-    columns = _checked_columns(result)
-    now = reference_time(result)
-    rows = sorted(result["customers"], key=lambda row: _STATUS_ORDER.get(row["status"], 3))
-    cards = "".join(
-        '<div class="card %s"><span class="count">%d</span>%s</div>' % (key, summary[key], label)
-        for key, label in _CARDS + (_CHANGE_CARDS if _compared(result) else ())
-    )
-    head = "".join("<th>%s</th>" % _html(name) for name in ["Status", "Customer", "ID"] + [field_label(c) for c in columns])
-    body = "\n".join(_html_row(row, columns, now) for row in rows)
-    meta = ["scope: %s" % result.get("scope", ""), "match: %s" % result.get("match", "")]
-    if result.get("checked_at"):
-        meta.append("checked at %s" % show_time(result["checked_at"]))
-    return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        "<title>%(title)s</title>\n<style>%(style)s</style>\n</head>\n<body>\n"
-        "<h1>%(title)s</h1>\n<p class=\"meta\">%(headline)s &middot; %(meta)s</p>\n"
-        "<div class=\"cards\">%(cards)s</div>\n"
-        "<table>\n<thead><tr>%(head)s</tr></thead>\n<tbody>\n%(body)s\n</tbody>\n</table>\n%(changes)s</body>\n</html>\n"
-    ) % {
-        "title": _html(title), "style": _STYLE, "headline": _html(summary_lines(result)[0].rstrip(":")),
-        "meta": " &middot; ".join(_html(part) for part in meta),
-        "cards": cards, "head": head, "body": body, "changes": _html_changes(result),
-    }
-
-
-def _html_changes(result: Result) -> str:
-    """The comparison with the previous report: why it could not be used, and the resolved findings."""
-    previous = result.get("previous_report")
-    if not previous:
-        return ""
-    parts = []
-    if previous.get("warning"):
-        parts.append('<p class="warning">%s</p>\n' % _html(previous["warning"]))
-    resolved = result.get("resolved") or []
-    since = " (checked at %s)" % show_time(previous["checked_at"]) if previous.get("checked_at") else ""
-    parts.append("<h2>Resolved since the previous report%s: %d</h2>\n" % (_html(since), len(resolved)))
-    if resolved:
-        rows = "\n".join(
-            '<tr class="resolved" data-customer-id="%s"><td>%s</td><td class="id">%s</td><td>%s</td><td>%s</td></tr>' % (
-                _html(finding["id"]), _html(finding.get("name") or ""), _html(finding["id"]),
-                _html(finding_label(finding) if finding.get("field") else "not found"),
-                _html(show_time(finding["first_seen"]) if finding.get("first_seen") else "unknown"))
-            for finding in resolved)
-        parts.append("<table>\n<thead><tr><th>Customer</th><th>ID</th><th>Finding</th><th>First seen</th></tr></thead>\n"
-                     "<tbody>\n%s\n</tbody>\n</table>\n" % rows)
-    return "".join(parts)
-
-
-def _html_change(marked: Mapping[str, Any]) -> str:
-    change = marked.get("change")
-    if not change:
-        return ""
-    return '<span class="change %s">%s</span>' % (_html(change), _html(change_text(marked).strip(" []")))
-
-
-def _checked_columns(result: Result) -> list[str]:
-    seen: dict[str, None] = {}
-    for row in result["customers"]:
-        for item in row["fields"]:
-            seen.setdefault(item["field"], None)
-    return list(seen)
-
-
-def _html_row(row: Mapping[str, Any], columns: list[str], now: Optional[datetime]) -> str:
-    status = row["status"]
-    name = row.get("name") or row.get("organization") or ""
-    cells = [
-        '<td><span class="badge %s">%s</span>%s</td>' % (status, "not found" if status == STATUS_MISSING else status, _html_change(row)),
-        "<td>%s</td>" % _html(name),
-        '<td class="id">%s</td>' % _html(row["id"]),
-    ]
-    checks: dict[str, list[Mapping[str, Any]]] = {}
-    for item in row["fields"]:
-        checks.setdefault(item["field"], []).append(item)  # a rule of items checks several (one per service)
-    for column in columns:
-        items = checks.get(column)
-        if status == STATUS_MISSING:
-            cells.append('<td class="unchecked">not found</td>')
-        elif not items:
-            cells.append('<td class="unchecked">not checked</td>')
-        elif all(item["ok"] for item in items):
-            cells.append('<td class="ok">%s</td>' % "<br>".join(_html(_cell_text(item, now)) for item in items))
-        else:
-            cells.append('<td class="drift">%s</td>' % "<br>".join(_html_drift(item, now) for item in items if not item["ok"]))
-    return '<tr class="status-%s" data-customer-id="%s">%s</tr>' % (status, _html(row["id"]), "".join(cells))
-
-
-def _cell_text(item: Mapping[str, Any], now: Optional[datetime]) -> str:
-    """A checked fact in a table cell; one of several (a rule of items) is named by its item (the service)."""
-    actual = shown(item, now).actual
-    named = next(iter(finding_item(item).values()), None)
-    return actual if named is None else "%s: %s" % (named, actual)
-
-
-def _html_drift(item: Mapping[str, Any], now: Optional[datetime]) -> str:
-    expected = shown(item, now).expected
-    text = _html(_cell_text(item, now))
-    return text + ('<span class="expected">expected %s</span>' % _html(expected) if expected else "") + _html_change(item)

@@ -52,13 +52,16 @@ class Rule:
     ``parse`` turns one declared value into the value kept (raising ConfigurationError naming
     ``where``); ``check`` says whether a customer's facts satisfy any of the allowed values;
     ``actual`` is what reports show. ``single``: one value, not a list of allowed ones;
-    ``needs_jobs``: the rule reads ``last_success``, so the jobs are fetched when a customer is
-    checked against it; ``show`` (item of the result, reference time) renders it when plain
-    "expected X, got Y" does not fit.
+    ``needs_jobs``: the rule reads ``last_success`` (or ``last_success_by_workload``), so the jobs
+    are fetched when a customer is checked against it; ``show`` (item of the result, reference
+    time) renders it when plain "expected X, got Y" does not fit.
 
     ``items`` (customer, allowed values, comparison, the declared values of ``reads_keys``) makes it
     a rule that checks item by item, instead of ``check`` and ``actual``: each item it checked
-    becomes a finding of its own, with the item's name under ``item_key`` (``service``).
+    becomes a finding of its own, with the item's name under ``item_key`` (``service``,
+    ``workload``). Each is ``(name, actual, ok)``, or an ``Item`` with the values it was held to
+    when not all the allowed ones (a workload's own duration). A rule with both returns None from
+    ``items`` for a declared value it checks as a whole (one duration for any workload).
     ``needs_subscriptions``: the rule reads ``subscriptions``, fetched like the jobs;
     ``needs_protection``: it reads the customer's ``workloads``, the protection coverage.
     """
@@ -78,17 +81,28 @@ class Rule:
     needs_protection: bool = False
 
 
+class Item(NamedTuple):
+    """One item a rule of items checked; ``expected`` None: the rule's allowed values."""
+
+    name: str
+    actual: Any
+    ok: bool
+    expected: Optional[list[Any]] = None
+
+
 def checked(rule: Rule, customer: Mapping[str, Any], allowed: list[Any], comparison: Comparison,
             declared: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The findings of one rule for one customer (``declared``: every value declared for the customer): one, or
     with ``items`` one per item checked (none when it checked none)."""
-    if rule.items is None:
+    read = {key: declared[key] for key in rule.reads_keys if key in declared}
+    found = rule.items(customer, allowed, comparison, read) if rule.items is not None else None
+    if found is None:
         if rule.check is None or rule.actual is None:
             raise AssertionError("the rule %s is declared without check and actual, or items" % rule.key)
         return [{"field": rule.key, "expected": allowed, "actual": rule.actual(customer), "ok": rule.check(customer, allowed, comparison)}]
-    read = {key: declared[key] for key in rule.reads_keys if key in declared}
-    return [{"field": rule.key, rule.item_key: name, "expected": allowed, "actual": actual, "ok": ok}
-            for name, actual, ok in rule.items(customer, allowed, comparison, read)]
+    return [{"field": rule.key, rule.item_key: item.name, "expected": allowed if item.expected is None else item.expected,
+             "actual": item.actual, "ok": item.ok}
+            for item in (Item(*each) for each in found)]
 
 
 def finding_key(item: Mapping[str, Any]) -> str:
@@ -104,9 +118,10 @@ def finding_label(item: Mapping[str, Any]) -> str:
 
 
 def finding_item(item: Mapping[str, Any]) -> dict[str, Any]:
-    """The item a finding of a rule of items names (``{"service": ...}``), else nothing."""
+    """The item a finding of a rule of items names (``{"service": ...}``), else nothing (a finding of the rule as a
+    whole, such as one duration for any workload, has no item key)."""
     rule = RULES_BY_KEY.get(item["field"])
-    return {rule.item_key: item.get(rule.item_key)} if rule is not None and rule.item_key else {}
+    return {rule.item_key: item.get(rule.item_key)} if rule is not None and rule.item_key and rule.item_key in item else {}
 
 
 def _with_item(name: str, item: Mapping[str, Any]) -> str:
@@ -148,11 +163,17 @@ def _country_ok(customer: Mapping[str, Any], allowed: list[Any], comparison: Com
 
 
 def _recent_ok(customer: Mapping[str, Any], allowed: list[Any], comparison: Comparison) -> bool:
-    return recency.recent_enough(customer.get(recency.FACT), allowed[0], comparison.now)
+    return recency.recent_enough(recency.read_fact(customer, recency.FACT), allowed[0], comparison.now)
+
+
+def _recent_items(customer: Mapping[str, Any], allowed: list[Any], comparison: Comparison,
+                  _read: Mapping[str, Any]) -> Optional[list[Item]]:
+    found = recency.workload_findings(customer, allowed, comparison.now)
+    return None if found is None else [Item(name, actual, ok, [within]) for name, actual, ok, within in found]
 
 
 def _recent_shown(item: Mapping[str, Any], now: Optional[datetime]) -> Shown:
-    return Shown(recency.LABEL, recency.show_expected(item["expected"]), recency.show_actual(item["actual"], now),
+    return Shown(finding_label(item), recency.show_expected(item["expected"]), recency.show_actual(item["actual"], now),
                  recency.found_text(item["actual"], now))
 
 
@@ -187,8 +208,8 @@ def _workload_rule(key: str, parse: Callable[[Any, str], Any], items: Callable[.
 RULES: tuple[Rule, ...] = (
     Rule("job_status", _status_value, _status_ok, lambda customer: customer.get("job_status")),
     Rule("country_or_region", _text_value, _country_ok, lambda customer: customer.get("country_or_region")),
-    Rule(recency.KEY, recency.parse_within, _recent_ok, lambda customer: customer.get(recency.FACT),
-         single=True, needs_jobs=True, show=_recent_shown, label=recency.LABEL),
+    Rule(recency.KEY, recency.parse_declared, _recent_ok, lambda customer: recency.read_fact(customer, recency.FACT),
+         single=True, needs_jobs=True, show=_recent_shown, label=recency.LABEL, items=_recent_items, item_key=recency.ITEM),
     _items_rule(subscriptions.VALID_FOR, recency.parse_within, subscriptions.valid_items, _expiry_shown, "subscription"),
     _items_rule(subscriptions.SEATS, subscriptions.parse_seats, subscriptions.seats_items, _seats_shown, "seats"),
     # Checks nothing itself: limits the two rules above to the services it names.

@@ -54,10 +54,17 @@ options:
     type: path
   last_successful_backup_within:
     description:
-      - The recency rule of the role avepoint.graph.customer_compliance, for example V(24h) or V(2d).
-      - With it, each poll also reads the customers' jobs and sends C(backup_stale) when a customer's last
-        successful backup becomes older than this (or there is none), and C(backup_recovered) when it is recent again.
-      - The per-workload form (a mapping of workload to duration) is refused for now, as it needs per-workload job facts.
+      - >-
+        The recency rule of the role avepoint.graph.customer_compliance, one duration such as V(24h) or V(2d), or a
+        mapping of workloads to durations such as C({Exchange Online: 24h, SharePoint Online: 24h, OneDrive: 24h}).
+      - With it, each poll also reads the customers' jobs and sends C(backup_stale) when a last successful backup
+        becomes older than its duration (or there is none), and C(backup_recovered) when it is recent again.
+      - One duration applies to the customer's last success of any workload (C(workload) null in the events); it
+        cannot see one workload failing while another succeeds.
+      - The mapping applies each duration to the last success of that workload, and its events name it in
+        C(workload); a listed workload without any job has no success. Workloads are AvePoint's job module names, in
+        any letter case or spelling the APIs use (V(OneDrive for Business) is V(OneDrive)) or short forms such as
+        V(Exchange) and V(Teams); an unknown one stops the source at start with the list of known workloads.
     type: raw
   initial_events:
     description:
