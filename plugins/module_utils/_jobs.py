@@ -28,7 +28,7 @@ from ._options import ConnectionSettings
 from ._paging import ODATA, PAGE_INDEX
 from ._resources import REPEAT_SKIP, Endpoint, ItemContext, Resource, Served
 from ._sizes import parse_size
-from ._times import ABSENT, age_seconds, format_time, is_placeholder, optional_time
+from ._times import ABSENT, age_seconds, format_time, is_placeholder, time_text
 from ._unknown_values import Kind, UnknownValues
 
 CLOCK_SKEW_SECONDS = 60  # how far after the check time a success may end and still count (clocks differ a little)
@@ -106,6 +106,14 @@ def _parsed(raw: dict[str, Any], key: str, parse: Callable[[str], Any], unknown:
         return None
 
 
+def _counted(raw: dict[str, Any], key: str, unknown: UnknownValues) -> Optional[int]:
+    """An object count; the usual digits are read at once (a job has five counts, a task reads tens of thousands of jobs)."""
+    value = raw.get(key)
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return int(value)
+    return _parsed(raw, key, _count, unknown, "counts")
+
+
 def _count(text: str) -> int:
     if not digits_only(text.strip()):
         raise ValueError(text)
@@ -139,17 +147,16 @@ def job_facts(raw: dict[str, Any], context: ItemContext) -> dict[str, Any]:
             facts[fact] = None
             continue
         try:
-            moment = optional_time(raw.get(key))
+            facts[fact] = time_text(raw.get(key))
         except ValueError:
             raise ContractError(
                 "the API response for %s does not match the documented contract: field '%s' is %r, expected an ISO 8601 "
                 "time or N/A" % (context.what, key, str(raw.get(key))[:60])
             ) from None
-        facts[fact] = format_time(moment) if moment is not None else None
     facts["duration_seconds"] = _parsed(raw, "jobDuration", _duration_seconds, unknown, "jobDuration")
     facts["backup_size_bytes"] = _parsed(raw, "backupSize", parse_size, unknown, "backupSize")
     for key, fact in COUNT_FIELDS:
-        facts[fact] = _parsed(raw, key, _count, unknown, "counts")
+        facts[fact] = _counted(raw, key, unknown)
     return facts
 
 

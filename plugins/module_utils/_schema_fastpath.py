@@ -45,7 +45,30 @@ def fast_predicate(schema: Any) -> Optional[Predicate]:
         if check is None:
             return None
         checks.append(check)
-    return lambda document: all(check(document) for check in checks)
+    return _all_of(checks)
+
+
+def _all_of(checks: list[Predicate]) -> Predicate:
+    """One predicate for several (plain loops: a generator per document would cost more than the checks)."""
+    if len(checks) == 1:
+        return checks[0]
+
+    def every(document: Any) -> bool:
+        for check in checks:
+            if not check(document):
+                return False
+        return True
+    return every
+
+
+def _type_only(schema: Any) -> Optional[tuple[type, ...]]:
+    """The Python types of a schema that says nothing but its ``type`` (most properties do), else None."""
+    if not isinstance(schema, dict) or set(schema) - ANNOTATIONS != {"type"}:
+        return None
+    names = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+    if not names or any(name not in TYPES for name in names):
+        return None
+    return tuple(kind for name in names for kind in TYPES[name])
 
 
 def _keyword_check(keyword: str, value: Any) -> Optional[Predicate]:
@@ -72,22 +95,44 @@ def _required(value: Any) -> Optional[Predicate]:
 def _properties(value: Any) -> Optional[Predicate]:
     if not isinstance(value, dict):
         return None
-    checks = {}
+    typed = []  # (name, allowed types): the properties that only say their type, checked inline
+    others = []  # (name, predicate)
     for name, subschema in value.items():
+        allowed = _type_only(subschema)
+        if allowed is not None:
+            typed.append((name, allowed))
+            continue
         check = fast_predicate(subschema)
         if check is None:
             return None
-        checks[name] = check
-    items = tuple(checks.items())
-    return lambda document: not isinstance(document, dict) or all(
-        name not in document or check(document[name]) for name, check in items)
+        others.append((name, check))
+
+    def properties(document: Any) -> bool:
+        if not isinstance(document, dict):
+            return True
+        for name, allowed in typed:
+            if name in document and type(document[name]) not in allowed:  # pylint: disable=unidiomatic-typecheck
+                return False
+        for name, check in others:
+            if name in document and not check(document[name]):
+                return False
+        return True
+    return properties
 
 
 def _items(value: Any) -> Optional[Predicate]:
     check = fast_predicate(value)
     if check is None:
         return None
-    return lambda document: not isinstance(document, list) or all(check(item) for item in document)
+
+    def items(document: Any) -> bool:
+        if not isinstance(document, list):
+            return True
+        for item in document:
+            if not check(item):
+                return False
+        return True
+    return items
 
 
 def _pattern(value: Any) -> Optional[Predicate]:

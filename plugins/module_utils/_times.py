@@ -69,6 +69,22 @@ def optional_time(value: Any) -> Optional[datetime]:
     return parse_time(value)
 
 
+_CANONICAL = re.compile(r"\A\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\Z")
+
+
+def time_text(value: Any) -> Optional[str]:
+    """An API time in the one text form (None for null and "N/A"); ValueError for other non-times. A time the API
+    already writes in that form (the usual case: jobs carry three each) is only checked, not parsed and written again."""
+    if isinstance(value, str) and _CANONICAL.match(value):
+        try:
+            datetime(int(value[0:4]), int(value[5:7]), int(value[8:10]), int(value[11:13]), int(value[14:16]), int(value[17:19]))
+        except ValueError as error:
+            raise ValueError("not a valid date or time (%s)" % error) from None
+        return value
+    moment = optional_time(value)
+    return format_time(moment) if moment is not None else None
+
+
 def format_time(moment: datetime) -> str:
     """The one text form of a time: ``2026-11-29T08:00:00Z``, always with four digits of year, so that
     times sort as text (strftime writes the year 999 as ``999``, which would sort after 2026)."""

@@ -11,6 +11,7 @@ not depend on the order items arrived in, so Ansible shows an identical one only
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from dataclasses import dataclass
@@ -88,13 +89,22 @@ def replace_lone_surrogates(text: str) -> Tuple[str, int]:
     return _SURROGATE.subn(REPLACEMENT, text)
 
 
-def cleaned_text(value: Any, notes: UnknownValues, kind: Kind, owner: Optional[str], field: str = "") -> Any:
-    """A copy of ``value`` (facts: dicts, lists, strings) with every lone surrogate replaced, each noted
-    under ``owner`` (the item's ID) with the field it was in."""
+def cleaned_text(value: Any, notes: UnknownValues, kind: Kind, owner: Optional[str]) -> Any:
+    """``value`` (facts: dicts, lists, strings) with every lone surrogate replaced, each noted under ``owner``
+    (the item's ID) with the field it was in; ``value`` itself when it holds none (the usual case, told at C speed:
+    UTF-8 cannot encode a lone surrogate)."""
+    try:
+        json.dumps(value, ensure_ascii=False, default=str).encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        return _cleaned(value, notes, kind, owner, "")
+
+
+def _cleaned(value: Any, notes: UnknownValues, kind: Kind, owner: Optional[str], field: str) -> Any:
     if isinstance(value, dict):
-        return {key: cleaned_text(item, notes, kind, owner, "%s.%s" % (field, key) if field else key) for key, item in value.items()}
+        return {key: _cleaned(item, notes, kind, owner, "%s.%s" % (field, key) if field else key) for key, item in value.items()}
     if isinstance(value, list):
-        return [cleaned_text(item, notes, kind, owner, field) for item in value]
+        return [_cleaned(item, notes, kind, owner, field) for item in value]
     if isinstance(value, str):
         text, count = replace_lone_surrogates(value)
         if count and owner is not None:

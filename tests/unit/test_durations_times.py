@@ -9,7 +9,7 @@ import pytest
 from ansible_collections.avepoint.graph.plugins.module_utils._durations import format_age, parse_duration
 from ansible_collections.avepoint.graph.plugins.module_utils._sizes import parse_size
 from ansible_collections.avepoint.graph.plugins.module_utils._times import (
-    age_seconds, format_time, is_placeholder, optional_time, parse_time, resolve_since)
+    age_seconds, format_time, is_placeholder, optional_time, parse_time, resolve_since, time_text)
 
 NOW = datetime(2026, 11, 29, 8, 0, 0, tzinfo=timezone.utc)
 
@@ -134,3 +134,16 @@ def test_times_always_have_four_digits_of_year(moment, text):
 ])
 def test_placeholders_of_no_time(value, placeholder):
     assert is_placeholder(value) is placeholder
+
+
+@pytest.mark.parametrize("value", ["2026-11-29T08:00:00Z", "0999-06-01T00:00:00Z", "2026-11-29T08:00:00+01:00", "2026-11-29t08:00:00z",
+                                   "2026-11-29", "2026-11-29T08:00:00.123Z", None, "N/A", " n/a "])
+def test_time_text_is_the_one_text_form_of_an_api_time(value):
+    moment = optional_time(value)
+    assert time_text(value) == (format_time(moment) if moment is not None else None)
+
+
+@pytest.mark.parametrize("value", ["2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z", "0000-01-01T00:00:00Z", "2026-11-29T24:00:00Z", "soon"])
+def test_time_text_refuses_what_is_no_time(value):
+    with pytest.raises(ValueError):
+        time_text(value)
