@@ -128,7 +128,7 @@ def playbook_run(protection_sim, tmp_path_factory):
         tasks.append(role(api, args, {"protected_workloads": M365, "protection_coverage_at_least": "95%"}))
     tasks.append(role("no_protection_rule", {}, {"job_status": "Working"}))
     tasks.append({"name": "was the protection task skipped?", "ansible.builtin.set_fact": {
-        "protection_skipped": "{{ customer_compliance_protection.skipped | default(false) }}"}})
+        "protection_skipped": "{{ customer_compliance_protection_started.skipped | default(false) }}"}})
     failing = {"wrong": {"customer_id": WRONG, "api": "elements"},
                "bad_id": {"customer_ids": [FULL, "not-a-guid"]},
                "no_permission": {"customer_id": FULL, "scope": "partner.customers.read.all"}}
@@ -219,6 +219,28 @@ def test_the_role_names_each_unprotected_workload_on_both_apis_and_reads_protect
         assert {(f["field"], f["workload"]) for f in drifted[NO_ONEDRIVE]} == {("protected_workloads", "OneDrive")}
     assert out["role"]["no_protection_rule"]["summary"]["compliant"] == len(CHECKED)
     assert out["protection_skipped"] is True
+
+
+def test_outside_check_mode_the_role_reads_protection_in_the_background_with_the_same_answer(protection_sim, tmp_path, playbook_run):
+    # Outside check mode the protection and subscription reads run as async tasks while the jobs are read.
+    out, _proc, _counters = playbook_run
+    tasks = [role("background", API_ARGS["elements"], {"protected_workloads": M365, "protection_coverage_at_least": "95%"}),
+             {"name": "a background read that fails", "block": [
+                 {"ansible.builtin.include_role": {"name": "avepoint.graph.customer_compliance"}, "vars": {
+                     "customer_compliance_expected": [{"id": FULL, "protected_workloads": M365}]}}],
+              "module_defaults": {"group/avepoint.graph.avepoint": {"scope": "partner.customers.read.all"}},
+              "rescue": [{"ansible.builtin.set_fact": {"failure": "{{ ansible_failed_result }}"}}]},
+             {"name": "save", "ansible.builtin.copy": {"dest": str(tmp_path / "out.json"),
+                                                        "content": "{{ {'role': roles, 'failure': failure} | to_json }}"}}]
+    plays = [{"hosts": "localhost", "gather_facts": False, "vars": {"checked": CHECKED, "roles": {}}, "tasks": tasks}]
+    proc = AnsibleRun(tmp_path).playbook(plays, env=connection_env(protection_sim))
+    assert (tmp_path / "out.json").exists(), proc.stdout + proc.stderr
+    background = json.loads((tmp_path / "out.json").read_text())
+    assert "Wait for the protection coverage read in the background" in proc.stdout
+    for key in ("compliant", "drifted", "missing"):
+        assert background["role"]["background"][key] == out["role"]["elements"][key]
+    failure = background["failure"]
+    assert failure["failed"] and "needs the permission 'partner.cbprotected.read.all'" in failure["msg"]
 
 
 def inventory_list(workdir, source, env):
