@@ -230,8 +230,9 @@ def test_outside_check_mode_the_role_reads_protection_in_the_background_with_the
                      "customer_compliance_expected": [{"id": FULL, "protected_workloads": M365}]}}],
               "module_defaults": {"group/avepoint.graph.avepoint": {"scope": "partner.customers.read.all"}},
               "rescue": [{"ansible.builtin.set_fact": {"failure": "{{ ansible_failed_result }}"}}]},
-             {"name": "save", "ansible.builtin.copy": {"dest": str(tmp_path / "out.json"),
-                                                        "content": "{{ {'role': roles, 'failure': failure} | to_json }}"}}]
+             {"name": "save", "ansible.builtin.copy": {
+                 "dest": str(tmp_path / "out.json"),
+                 "content": "{{ {'role': roles, 'failure': failure} | to_json }}"}}]
     plays = [{"hosts": "localhost", "gather_facts": False, "vars": {"checked": CHECKED, "roles": {}}, "tasks": tasks}]
     proc = AnsibleRun(tmp_path).playbook(plays, env=connection_env(protection_sim))
     assert (tmp_path / "out.json").exists(), proc.stdout + proc.stderr
