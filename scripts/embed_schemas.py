@@ -2,7 +2,7 @@
 
 The JSON Schema files in schemas/ are the one source of the response contracts. Modules run
 from an AnsiballZ payload that carries Python files only, so the client reads the same schemas
-from a generated Python module; tests/unit/test_schemas.py fails when it is out of date.
+from a generated Python module; tests/unit/plugins/module_utils/test_schemas.py fails when it is out of date.
 
 Usage: python scripts/embed_schemas.py [--check]
 """

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import threading
+from collections import namedtuple
 from typing import Any, Callable, Mapping, Optional
 
 from ansible_collections.avepoint.graph.plugins.module_utils._client import AvePointClient
+from ansible_collections.avepoint.graph.plugins.module_utils._errors import ApiError, NotFoundError
 from ansible_collections.avepoint.graph.plugins.module_utils._http import HttpResponse
 from ansible_collections.avepoint.graph.plugins.module_utils._options import settings_from_getter
 
@@ -92,3 +95,58 @@ def scripted_client(handler: Callable[..., HttpResponse], warnings: Optional[lis
     values.update(options)
     warn = warnings.append if warnings is not None else None
     return AvePointClient(settings_from_getter(values.get), warn=warn, transport=ScriptedTransport(handler))
+
+
+Request = namedtuple("Request", "method path params body headers")
+
+
+class ScriptedService(FakeTransport):
+    """A transport whose API answers come from ``handler``; records each API request (paths without the host)."""
+
+    def __init__(self, handler: Callable[..., Any]) -> None:
+        super().__init__(None)
+        self.service = handler
+        self.requests: list[Request] = []
+        self.lock = threading.Lock()
+
+    def answer(self, method, url, *, token, json_body, params, headers):
+        path = url[len(API_URL):] if url.startswith(API_URL) else url
+        with self.lock:
+            self.requests.append(Request(method, path, dict(params) if params else None, json_body, headers))
+        try:
+            return response(200, self.service(method, path, dict(params) if params else None, json_body, "the request"))
+        except NotFoundError:
+            return response(404, {"message": "not found"})
+        except ApiError as error:
+            return response(error.status, {"message": error.server_message, "requestId": error.request_id})
+
+
+class ScriptedClient:
+    """The real client over a ScriptedService, with the warnings it gave."""
+
+    def __init__(self, api: str, handler: Callable[..., Any], **options: Any) -> None:
+        values = {"client_id": "app", "client_secret": "the-secret", "api_url": API_URL, "token_url": TOKEN_URL,
+                  "api": api, "concurrency": 3}
+        values.update(options)
+        self.warnings: list[str] = []
+        self.service = ScriptedService(handler)
+        self.client = AvePointClient(settings_from_getter(values.get, ("jobs",)), warn=self.warnings.append, transport=self.service)
+
+    @property
+    def requests(self) -> list[Request]:
+        return self.service.requests
+
+
+class Clock:
+    """A fake monotonic clock; sleeping advances it."""
+
+    def __init__(self):
+        self.now = 1000.0
+        self.slept = []
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.slept.append(seconds)
+        self.now += seconds
