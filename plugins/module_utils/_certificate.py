@@ -15,7 +15,7 @@ import time
 import uuid
 from typing import Any, Callable, Optional
 
-from ._deps import hashes, jwt, require_certificate_libraries, rsa, serialization, x509
+from ._deps import CertificateLibraries, certificate_libraries
 from ._errors import ConfigurationError
 
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
@@ -27,12 +27,13 @@ _DER_HINT = "convert a DER (.cer) file with: openssl x509 -inform der -in app.ce
 class CertificateCredential:
     """A certificate and its matching RSA private key, ready to sign client assertions."""
 
-    def __init__(self, certificate: Any, private_key: Any, certificate_path: str) -> None:
+    def __init__(self, certificate: Any, private_key: Any, certificate_path: str, libraries: CertificateLibraries) -> None:
         self._certificate = certificate
         self._private_key = private_key
+        self._jwt = libraries.jwt
         self.certificate_path = certificate_path
-        der = certificate.public_bytes(serialization.Encoding.DER)
-        digest = hashes.Hash(hashes.SHA1())  # nosec - x5t is defined as the SHA-1 thumbprint
+        der = certificate.public_bytes(libraries.serialization.Encoding.DER)
+        digest = libraries.hashes.Hash(libraries.hashes.SHA1())  # nosec - x5t is defined as the SHA-1 thumbprint
         digest.update(der)
         sha1 = digest.finalize()
         self.x5t = base64.urlsafe_b64encode(sha1).rstrip(b"=").decode("ascii")
@@ -53,7 +54,7 @@ class CertificateCredential:
             "nbf": now,
             "exp": now + ASSERTION_LIFETIME_SECONDS,
         }
-        return jwt.encode(claims, self._private_key, algorithm="RS256", headers={"x5t": self.x5t, "kid": self.thumbprint})
+        return self._jwt.encode(claims, self._private_key, algorithm="RS256", headers={"x5t": self.x5t, "kid": self.thumbprint})
 
 
 def load_certificate_credential(
@@ -63,20 +64,20 @@ def load_certificate_credential(
     now: Optional[datetime.datetime] = None,
 ) -> CertificateCredential:
     """Load and check the certificate and key; raise ConfigurationError naming the problem."""
-    require_certificate_libraries()
-    certificate = _load_certificate(certificate_path)
+    libraries = certificate_libraries()
+    certificate = _load_certificate(libraries, certificate_path)
     _check_validity(certificate, certificate_path, now or datetime.datetime.now(datetime.timezone.utc))
-    private_key = _load_private_key(private_key_path, passphrase)
-    if not isinstance(private_key, rsa.RSAPrivateKey):
+    private_key = _load_private_key(libraries, private_key_path, passphrase)
+    if not isinstance(private_key, libraries.rsa.RSAPrivateKey):
         raise ConfigurationError(
             "private_key_path '%s' does not hold an RSA key; client assertions are signed with RS256 and need one" % private_key_path
         )
-    if _public_der(private_key.public_key()) != _public_der(certificate.public_key()):
+    if _public_der(libraries, private_key.public_key()) != _public_der(libraries, certificate.public_key()):
         raise ConfigurationError(
             "the private key in private_key_path '%s' does not belong to the certificate in certificate_path '%s'; "
             "give the key the certificate was created with" % (private_key_path, certificate_path)
         )
-    return CertificateCredential(certificate, private_key, certificate_path)
+    return CertificateCredential(certificate, private_key, certificate_path, libraries)
 
 
 def _read(path: str, option: str) -> bytes:
@@ -87,7 +88,7 @@ def _read(path: str, option: str) -> bytes:
         raise ConfigurationError("%s '%s' is not a readable file (%s)" % (option, path, error.strerror or type(error).__name__)) from None
 
 
-def _load_certificate(path: str) -> Any:
+def _load_certificate(libraries: CertificateLibraries, path: str) -> Any:
     data = _read(path, "certificate_path")
     if b"-----BEGIN CERTIFICATE-----" not in data:
         raise ConfigurationError(
@@ -95,7 +96,7 @@ def _load_certificate(path: str) -> Any:
         )
     start = data.index(b"-----BEGIN CERTIFICATE-----")  # a combined key + certificate file works too
     try:
-        return x509.load_pem_x509_certificate(data[start:])
+        return libraries.x509.load_pem_x509_certificate(data[start:])
     except ValueError:
         raise ConfigurationError("certificate_path '%s' holds a damaged PEM certificate that cannot be read" % path) from None
 
@@ -122,7 +123,7 @@ def _utc(certificate: Any, name: str) -> datetime.datetime:
     return value
 
 
-def _load_private_key(path: str, passphrase: Optional[str]) -> Any:
+def _load_private_key(libraries: CertificateLibraries, path: str, passphrase: Optional[str]) -> Any:
     data = _read(path, "private_key_path")
     if b"PRIVATE KEY-----" not in data:
         raise ConfigurationError("private_key_path '%s' is not a PEM private key (no '-----BEGIN ... PRIVATE KEY-----' block)" % path)
@@ -134,7 +135,7 @@ def _load_private_key(path: str, passphrase: Optional[str]) -> Any:
         )
     password = passphrase.encode("utf-8") if encrypted and passphrase else None  # a passphrase for a plain key is ignored
     try:
-        return serialization.load_pem_private_key(data, password=password)
+        return libraries.serialization.load_pem_private_key(data, password=password)
     except (ValueError, TypeError):
         # Never include the library's message: nothing about the key material may leak.
         if encrypted:
@@ -142,5 +143,6 @@ def _load_private_key(path: str, passphrase: Optional[str]) -> Any:
         raise ConfigurationError("private_key_path '%s' holds a damaged or unsupported PEM private key" % path) from None
 
 
-def _public_der(public_key: Any) -> bytes:
-    return public_key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+def _public_der(libraries: CertificateLibraries, public_key: Any) -> bytes:
+    encoding = libraries.serialization
+    return public_key.public_bytes(encoding.Encoding.DER, encoding.PublicFormat.SubjectPublicKeyInfo)

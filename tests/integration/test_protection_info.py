@@ -221,27 +221,35 @@ def test_the_role_names_each_unprotected_workload_on_both_apis_and_reads_protect
     assert out["protection_skipped"] is True
 
 
-def test_outside_check_mode_the_role_reads_protection_in_the_background_with_the_same_answer(protection_sim, tmp_path, playbook_run):
-    # Outside check mode the protection and subscription reads run as async tasks while the jobs are read.
+def failing_role(name, entry):
+    """Tasks: the role for one entry with only the customer permission; its failure is kept as failures[name]."""
+    return {"name": "a background read that fails: %s" % name, "block": [
+        {"ansible.builtin.include_role": {"name": "avepoint.graph.customer_compliance"}, "vars": {
+            "customer_compliance_expected": [dict({"id": FULL}, **entry)]}}],
+        "module_defaults": {"group/avepoint.graph.avepoint": {"scope": "partner.customers.read.all"}},
+        "rescue": [{"ansible.builtin.set_fact": {"failures": "{{ failures | combine({'%s': ansible_failed_result}) }}" % name}}]}
+
+
+def test_outside_check_mode_the_role_reads_in_the_background_with_the_same_answer(protection_sim, tmp_path, playbook_run):
+    # Outside check mode the jobs, protection and subscription reads run as async tasks while the customers are read.
     out, _proc, _counters = playbook_run
     tasks = [role("background", API_ARGS["elements"], {"protected_workloads": M365, "protection_coverage_at_least": "95%"}),
-             {"name": "a background read that fails", "block": [
-                 {"ansible.builtin.include_role": {"name": "avepoint.graph.customer_compliance"}, "vars": {
-                     "customer_compliance_expected": [{"id": FULL, "protected_workloads": M365}]}}],
-              "module_defaults": {"group/avepoint.graph.avepoint": {"scope": "partner.customers.read.all"}},
-              "rescue": [{"ansible.builtin.set_fact": {"failure": "{{ ansible_failed_result }}"}}]},
+             failing_role("protection", {"protected_workloads": M365}),
+             failing_role("jobs", {"last_successful_backup_within": "30d"}),
              {"name": "save", "ansible.builtin.copy": {
                  "dest": str(tmp_path / "out.json"),
-                 "content": "{{ {'role': roles, 'failure': failure} | to_json }}"}}]
-    plays = [{"hosts": "localhost", "gather_facts": False, "vars": {"checked": CHECKED, "roles": {}}, "tasks": tasks}]
+                 "content": "{{ {'role': roles, 'failures': failures} | to_json }}"}}]
+    plays = [{"hosts": "localhost", "gather_facts": False, "vars": {"checked": CHECKED, "roles": {}, "failures": {}}, "tasks": tasks}]
     proc = AnsibleRun(tmp_path).playbook(plays, env=connection_env(protection_sim))
     assert (tmp_path / "out.json").exists(), proc.stdout + proc.stderr
     background = json.loads((tmp_path / "out.json").read_text())
     assert "Wait for the protection coverage read in the background" in proc.stdout
     for key in ("compliant", "drifted", "missing"):
         assert background["role"]["background"][key] == out["role"]["elements"][key]
-    failure = background["failure"]
-    assert failure["failed"] and "needs the permission 'partner.cbprotected.read.all'" in failure["msg"]
+    failures = background["failures"]
+    for name, permission in (("protection", "partner.cbprotected.read.all"), ("jobs", "partner.jobs.read.all")):
+        assert failures[name]["failed"] and "needs the permission '%s'" % permission in failures[name]["msg"], name
+    assert "TASK [avepoint.graph.customer_compliance : Wait for the jobs read in the background]" in proc.stdout
 
 
 def inventory_list(workdir, source, env):

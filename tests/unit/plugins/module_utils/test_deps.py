@@ -1,6 +1,11 @@
-"""The HTTP libraries' versions (module_utils/_deps.py): one too old is named with the release needed."""
+"""Third-party libraries (module_utils/_deps.py): an HTTP library too old is named with the release needed; the
+certificate libraries are imported only when a certificate credential needs them."""
 
 from __future__ import annotations
+
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -18,3 +23,15 @@ def test_too_old_http_libraries_are_named_with_the_release_needed(monkeypatch):
     with pytest.raises(DependencyError, match=r"^the Python library 'urllib3' is required: urllib3 1.25.11 is installed, 1.26 or "
                                               r"later is needed; upgrade it on the Ansible controller \(pip install 'urllib3>=1.26'\)$"):
         _deps.require_libraries()
+
+
+def test_cryptography_and_pyjwt_are_imported_only_for_a_certificate_credential():
+    # A fresh interpreter: this test process may have imported them for other tests already.
+    probe = ("import sys\n"
+             "from ansible_collections.avepoint.graph.plugins.module_utils import _client, _deps\n"
+             "before = sorted(name for name in ('cryptography', 'jwt') if name in sys.modules)\n"
+             "libraries = _deps.certificate_libraries()\n"
+             "print(before, libraries.jwt.__name__, libraries.x509.__name__)\n")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["[]", "jwt", "cryptography.x509"]
