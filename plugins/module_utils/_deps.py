@@ -17,7 +17,7 @@ from ._errors import DependencyError
 # Other modules import the libraries from here, guarded.
 __all__ = [
     "HTTPAdapter", "MINIMUM_VERSIONS", "Retry", "outdated", "requests", "urllib3",
-    "certificate_libraries", "load_jsonschema", "missing_libraries", "require_libraries",
+    "certificate_libraries", "missing_libraries", "require_libraries",
 ]
 
 try:
@@ -34,9 +34,9 @@ except ImportError:  # pragma: no cover - depends on the host
 else:
     REQUESTS_IMPORT_ERROR = None
 
-# jsonschema is only looked for here and imported on first use (load_jsonschema): responses that
-# pass the fast checks of _schema_fastpath never need it, and importing it costs 100-150 ms
-# in every module process.
+# jsonschema is only looked for here; _schemas imports it on first use: responses that pass the
+# fast checks of _schema_fastpath never need it, and importing it costs 100-150 ms in every module
+# process.
 JSONSCHEMA_IMPORT_ERROR: Optional[str] = None if importlib.util.find_spec("jsonschema") else "No module named 'jsonschema'"
 
 # Only certificate authentication needs cryptography and PyJWT: they are looked for here and imported
@@ -95,15 +95,6 @@ def require_libraries() -> None:
             needed = ".".join(str(number) for number in MINIMUM_VERSIONS[name])
             raise DependencyError(name, "%s; upgrade it on the Ansible controller (pip install '%s>=%s')" % (error, name, needed))
         raise DependencyError(name, "install it on the Ansible controller (pip install %s)" % name)
-
-
-def load_jsonschema() -> ModuleType:
-    """The jsonschema package, imported when first needed."""
-    try:
-        import jsonschema  # pylint: disable=import-outside-toplevel
-    except ImportError:
-        raise DependencyError("jsonschema", "install it on the Ansible controller (pip install jsonschema)") from None
-    return jsonschema
 
 
 def certificate_libraries() -> CertificateLibraries:

@@ -14,10 +14,10 @@ what that cannot pass quickly goes to jsonschema (docs/performance.md).
 
 from __future__ import annotations
 
+from types import ModuleType
 from typing import Any, Optional
 
-from ._deps import load_jsonschema
-from ._errors import ContractError
+from ._errors import ContractError, DependencyError
 from ._schema_documents import SCHEMAS
 from ._schema_fastpath import fast_predicate
 
@@ -27,6 +27,16 @@ GUID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-
 FAST_CHECKS = {name: fast_predicate(schema) for name, schema in SCHEMAS.items()}
 
 _validators: dict[str, Any] = {}
+
+
+def load_jsonschema() -> ModuleType:
+    """The jsonschema package, imported when first needed. Not through _deps: the filters read resource
+    declarations (and so this file) without any need of the HTTP libraries _deps imports."""
+    try:
+        import jsonschema  # pylint: disable=import-outside-toplevel
+    except ImportError:
+        raise DependencyError("jsonschema", "install it on the Ansible controller (pip install jsonschema)") from None
+    return jsonschema
 
 
 def validator(name: str) -> Any:
