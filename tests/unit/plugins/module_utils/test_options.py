@@ -122,7 +122,7 @@ def test_a_proxy_password_is_a_secret():
 
 
 SECRET_BASE = {"client_id": "app", "client_secret": "unit-secret", "api_url": "https://graph.example.test",
-        "token_url": "https://login.example.test/connect/token"}
+               "token_url": "https://login.example.test/connect/token"}
 PROXY_PASSWORD = "Pr0xyPa55"
 MALFORMED_PROXIES = [
     "alice:%s@corp-proxy.test:3128" % PROXY_PASSWORD,  # no scheme: the example
