@@ -28,7 +28,7 @@ from ._options import ConnectionSettings
 from ._paging import ODATA, PAGE_INDEX
 from ._resources import REPEAT_SKIP, Endpoint, ItemContext, Resource, Served
 from ._sizes import parse_size
-from ._times import ABSENT, age_seconds, format_time, is_placeholder, time_text
+from ._times import ABSENT, format_time, is_placeholder, time_text
 from ._unknown_values import Kind, UnknownValues
 
 CLOCK_SKEW_SECONDS = 60  # how far after the check time a success may end and still count (clocks differ a little)
@@ -205,12 +205,6 @@ def latest_credible(now: datetime) -> str:
     """The latest end time a success may have at ``now``: clocks differ a little, a success from the future
     is a wrong clock, a time sent without its offset, or a placeholder."""
     return format_time(now + timedelta(seconds=CLOCK_SKEW_SECONDS))
-
-
-def succeeded_within(last_success_time: Optional[str], within_seconds: float, now: datetime) -> bool:
-    """Whether a last success (a time text from ``customers[].last_success``, or None) is at most
-    ``within_seconds`` old at ``now``: the recency rule of a compliance check."""
-    return last_success_time is not None and age_seconds(last_success_time, now) <= within_seconds
 
 
 def customer_summary(customer_id: str, considered: list[dict[str, Any]], shown: list[dict[str, Any]],

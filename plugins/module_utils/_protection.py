@@ -71,11 +71,6 @@ def coverage_percent(scanned: Optional[int], protected: Optional[int]) -> Option
     return (protected * 10000 // scanned) / 100
 
 
-def covers(scanned: Optional[int], protected: Optional[int], percent: float) -> bool:
-    """Whether ``protected`` of ``scanned`` objects is at least ``percent`` %, exactly (not on the rounded figure)."""
-    return scanned is not None and protected is not None and protected * 100 >= percent * scanned
-
-
 def last_job_size(raw: Dict[str, Any], unknown: UnknownValues) -> Optional[int]:
     """Bytes of the last job: its size in AvePoint's storage plus its size in the customer's own storage (BYOS).
 

@@ -19,7 +19,6 @@ from typing import Any, Iterable, Mapping, NamedTuple, Optional
 
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.avepoint.graph.plugins.module_utils._job_codes import workload
-from ansible_collections.avepoint.graph.plugins.module_utils._protection import covers
 from ansible_collections.avepoint.graph.plugins.module_utils._shown import describe
 
 PROTECTED = "protected_workloads"
@@ -34,6 +33,11 @@ class WorkloadCheck(NamedTuple):
     workload: str
     actual: Any
     ok: bool
+
+
+def covers(scanned: Optional[int], protected: Optional[int], percent: float) -> bool:
+    """Whether ``protected`` of ``scanned`` objects is at least ``percent`` %, exactly (not on the rounded figure)."""
+    return scanned is not None and protected is not None and protected * 100 >= percent * scanned
 
 
 def parse_workload(value: Any, where: str) -> str:

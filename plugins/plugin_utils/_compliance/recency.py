@@ -21,7 +21,6 @@ from typing import Any, Dict, Iterable, Mapping, Optional, Union
 from ansible_collections.avepoint.graph.plugins.module_utils._durations import EXAMPLES, format_age, parse_duration
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.avepoint.graph.plugins.module_utils._job_codes import workload
-from ansible_collections.avepoint.graph.plugins.module_utils._jobs import succeeded_within
 from ansible_collections.avepoint.graph.plugins.module_utils._shown import describe
 from ansible_collections.avepoint.graph.plugins.module_utils._times import age_seconds, parse_time
 
@@ -32,6 +31,12 @@ BY_WORKLOAD = "last_success_by_workload"  # the fact the per-workload form reads
 ITEM = "workload"  # what a finding of the per-workload form names
 
 Declared = Union[str, Dict[str, str]]  # one duration, or durations per workload
+
+
+def succeeded_within(last_success_time: Optional[str], within_seconds: float, now: datetime) -> bool:
+    """Whether a last success (a time text from ``customers[].last_success``, or None) is at most
+    ``within_seconds`` old at ``now``."""
+    return last_success_time is not None and age_seconds(last_success_time, now) <= within_seconds
 
 
 def parse_within(value: Any, where: str) -> str:

@@ -8,7 +8,7 @@ import pytest
 from ansible_collections.avepoint.graph.plugins.module_utils._clouds import default_scope
 from ansible_collections.avepoint.graph.plugins.module_utils._customer_ids import required_customer_ids
 from ansible_collections.avepoint.graph.plugins.module_utils._errors import ApiError, ConfigurationError, ContractError, NotFoundError
-from ansible_collections.avepoint.graph.plugins.module_utils._protection import WORKLOAD_FIELDS, coverage_percent, covers, protected_workloads, protection_facts
+from ansible_collections.avepoint.graph.plugins.module_utils._protection import WORKLOAD_FIELDS, coverage_percent, protected_workloads, protection_facts
 from ansible_collections.avepoint.graph.plugins.module_utils._resources import ItemContext
 from ansible_collections.avepoint.graph.plugins.module_utils._unknown_values import UnknownValues
 
@@ -145,14 +145,6 @@ def test_a_workload_has_the_documented_facts_in_order():
 ])
 def test_coverage_is_rounded_down_so_it_never_shows_more_than_is_protected(scanned, protected, expected):
     assert coverage_percent(scanned, protected) == expected
-
-
-@pytest.mark.parametrize("scanned, protected, percent, expected", [
-    (20, 19, 95, True), (10000, 9499, 95, False), (10000, 9500, 95, True), (100000, 94999, 95, False),
-    (3, 2, 66.67, False), (3, 2, 66.66, True), (None, 1, 50, False), (1, None, 50, False),
-])
-def test_covers_compares_exactly_not_the_rounded_figure(scanned, protected, percent, expected):
-    assert covers(scanned, protected, percent) is expected
 
 
 @pytest.mark.parametrize("avepoint, byos, expected", [

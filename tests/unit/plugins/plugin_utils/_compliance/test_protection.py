@@ -12,6 +12,7 @@ from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.changes
 from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.check import check_compliance
 from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.declaration import parse_declaration
 from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.html import html_report
+from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.protection import covers
 from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.reports import failure_message, junit_xml, summary_lines
 
 
@@ -204,3 +205,11 @@ def test_findings_of_a_previous_report_are_told_apart_by_their_workload():
     monday = drifting(full("OneDrive", "Microsoft Teams"), now="2026-11-30T06:00:00Z")
     assert sorted(previous_report(monday).findings) == [
         (A, "protected_workloads[Microsoft Teams]"), (A, "protected_workloads[OneDrive]")]
+
+
+@pytest.mark.parametrize("scanned, protected, percent, expected", [
+    (20, 19, 95, True), (10000, 9499, 95, False), (10000, 9500, 95, True), (100000, 94999, 95, False),
+    (3, 2, 66.67, False), (3, 2, 66.66, True), (None, 1, 50, False), (1, None, 50, False),
+])
+def test_covers_compares_exactly_not_the_rounded_figure(scanned, protected, percent, expected):
+    assert covers(scanned, protected, percent) is expected

@@ -14,6 +14,7 @@ from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.changes
 from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.check import check_compliance
 from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.declaration import parse_declaration
 from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.html import html_report
+from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.recency import succeeded_within
 from ansible_collections.avepoint.graph.plugins.plugin_utils._compliance.reports import failure_message, junit_xml, summary_lines
 
 
@@ -294,3 +295,10 @@ def test_the_html_report_has_a_workload_view_with_drifted_rows_first():
     assert ('<td class="has-drift" data-sort="0|2026-11-28T20:00:00Z"><span class="finding drift"><span class="nowrap">86h ago</span> '
             '<span class="nowrap">(2026-11-28T20:00Z)</span><span class="expected">expected within 24h</span></span></td>') in rows[0]
     assert C not in workloads  # no rule of C checks a workload
+
+
+def test_the_recency_rule():
+    now = datetime(2026, 11, 29, 8, 0, tzinfo=timezone.utc)
+    assert succeeded_within("2026-11-28T08:00:00Z", 24 * 3600, now)
+    assert not succeeded_within("2026-11-28T07:59:59Z", 24 * 3600, now)
+    assert not succeeded_within(None, 10 ** 9, now)
