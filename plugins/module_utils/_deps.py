@@ -101,18 +101,22 @@ def certificate_libraries() -> CertificateLibraries:
     """cryptography and PyJWT, imported on first use; DependencyError (with Ansible's usual wording) when
     certificate authentication cannot work here."""
     reason = "for certificate authentication (certificate_path, private_key_path)"
+
+    def unavailable(name: str) -> DependencyError:
+        return DependencyError(name, reason, message=missing_required_lib(name, reason=reason))
+
     for name, error in CERTIFICATE_LIBRARIES.items():
         if error:
-            raise DependencyError(name, reason, message=missing_required_lib(name, reason=reason))
+            raise unavailable(name)
     # pylint: disable=import-outside-toplevel
     try:
         from cryptography import x509
         from cryptography.hazmat.primitives import hashes, serialization
         from cryptography.hazmat.primitives.asymmetric import rsa
     except ImportError:  # pragma: no cover - a broken installation
-        raise DependencyError("cryptography", reason, message=missing_required_lib("cryptography", reason=reason)) from None
+        raise unavailable("cryptography") from None
     try:
         import jwt
     except ImportError:  # pragma: no cover - a broken installation
-        raise DependencyError("PyJWT", reason, message=missing_required_lib("PyJWT", reason=reason)) from None
+        raise unavailable("PyJWT") from None
     return CertificateLibraries(x509, hashes, serialization, rsa, jwt)
